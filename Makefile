@@ -1,0 +1,40 @@
+# The two commands of the README, and the pieces they are made of.
+# `make run`: install, migrate, load the Gongshu 2020 demo, serve on SQLite.
+# `make test`: install (with PostgreSQL), lint, type-check, run the suite on SQLite and on PostgreSQL.
+
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_FLAGS ?= -n 2
+
+.PHONY: run test setup setup-test lint typecheck test-sqlite test-postgres bench
+
+run: setup
+	$(BIN)/voting db upgrade
+	$(BIN)/voting demo
+	$(BIN)/voting serve --host $(HOST) --port $(PORT)
+
+test: setup-test lint typecheck test-sqlite test-postgres
+
+setup:
+	bash scripts/setup.sh
+
+setup-test:
+	bash scripts/setup.sh --test
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+test-sqlite:
+	$(BIN)/pytest $(PYTEST_FLAGS)
+
+test-postgres:
+	bash scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_FLAGS) --db postgres
+
+bench: setup-test
+	$(BIN)/python loadtests/bench_tally.py

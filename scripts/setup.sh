@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian machine with Python 3.11,
+# into .venv; with --test also the Debian packages the test suite runs
+# against (PostgreSQL). Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-run}
+apt_packages=()
+if [ "$mode" = "--test" ]; then
+  apt_packages+=(postgresql)
+fi
+python=${PYTHON:-python3}
+if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+  apt_packages+=(python3-venv)
+fi
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "setup: Python 3.11 or newer is needed" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+
+extras=""
+[ "$mode" = "--test" ] && extras="[dev]"
+stamp=".venv/.installed${extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".${extras}"
+  touch "$stamp"
+fi

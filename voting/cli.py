@@ -1,0 +1,167 @@
+"""The ``voting`` command: a thin shell over the services and the domain.
+
+Results go to standard output, progress and errors to standard error; a
+domain error becomes a message and exit status 1 in one place (``_fail``).
+``voting tally`` imports nothing but the domain, so that an auditor can
+recount on a machine with no server and no database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from voting.domain import DomainError, RoundSpec, RuleSettings, ThresholdBasis, read_ballot_list, tally_counts
+
+if TYPE_CHECKING:
+    from voting.store.db import Database
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"voting: {message}", err=True)
+    sys.exit(1)
+
+
+def _database() -> Database:
+    """The configured database, as the web app would open it."""
+    from voting.web import create_app, get_db
+
+    return get_db(create_app())
+
+
+def _require_current(db: Database) -> None:
+    from voting.store import migrate
+
+    if not migrate.is_current(db):
+        _fail("the database is not at the newest migration: run `voting db upgrade` first")
+
+
+@click.group()
+@click.version_option(package_name="voting")
+def main() -> None:
+    """民生实事项目人大代表票决: deputies' vote on livelihood projects."""
+
+
+@main.group()
+def db() -> None:
+    """The database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations up to REVISION."""
+    from voting.store import migrate
+
+    database = _database()
+    migrate.upgrade(database, revision)
+    click.echo(f"database upgraded to {revision}: {database.engine.url.render_as_string(hide_password=True)}", err=True)
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does, as its file name will say.")
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (read and edit it before committing)."""
+    from voting.store import migrate
+
+    migrate.revision(_database(), message)
+
+
+@main.command()
+def demo() -> None:
+    """Load the Gongshu 2020 meeting and vote with a roster of 250 deputies (idempotent)."""
+    from voting.services.demo import load_demo
+
+    database = _database()
+    _require_current(database)
+    summary = load_demo(database)
+    state = "created" if summary.created else "already present"
+    click.echo(
+        f"Gongshu 2020 demo {state}: meeting {summary.meeting_id}, vote {summary.vote_id}, "
+        f"{summary.deputies} deputies, {summary.candidates} candidates, {summary.seats} seats"
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="Worker processes (default: two per core).")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Run the web app under gunicorn, a production WSGI server."""
+    from voting.web.server import run
+
+    _require_current(_database())
+    count = workers or 2 * (os.cpu_count() or 1)
+    click.echo(f"voting: serving on http://{host}:{port}/ with {count} workers", err=True)
+    run(host=host, port=port, workers=count)
+
+
+def _projects(value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        return [int(part) for part in value.split(",")]
+    except ValueError:
+        raise click.BadParameter(f"expected comma-separated project numbers, not {value!r}") from None
+
+
+@main.command("tally")
+@click.argument("ballots_csv", type=click.Path(dir_okay=False))
+@click.option("--seats", required=True, type=click.IntRange(min=1), help="Seats this round fills (K).")
+@click.option("--deputies", required=True, type=click.IntRange(min=1), help="All deputies (N).")
+@click.option("--candidates", type=click.IntRange(min=1), help="Highest project number (C); default: highest seen.")
+@click.option("--issued", type=click.IntRange(min=0), help="Ballots issued (I); default: ballots cast.")
+@click.option("--projects", "projects_text", help="This round's projects, comma-separated; default 1..C.")
+@click.option("--present", type=click.IntRange(min=0), help="Deputies present; default: ballots issued.")
+@click.option(
+    "--threshold-basis",
+    type=click.Choice([b.value for b in ThresholdBasis]),
+    default=ThresholdBasis.ALL_DEPUTIES.value,
+    show_default=True,
+)
+@click.option("--threshold-fraction", default="1/2", show_default=True, help="More than this fraction of the basis.")
+def tally_command(
+    ballots_csv: str,
+    seats: int,
+    deputies: int,
+    candidates: int | None,
+    issued: int | None,
+    projects_text: str | None,
+    present: int | None,
+    threshold_basis: str,
+    threshold_fraction: str,
+) -> None:
+    """Recount a round from its anonymous ballot list (DESIGN section 5); prints JSON."""
+    projects = _projects(projects_text)
+    try:
+        with open(ballots_csv, encoding="utf-8-sig", newline="") as stream:
+            ballots = read_ballot_list(stream, candidates=candidates, projects=projects)
+    except OSError as exc:
+        _fail(f"{ballots_csv}: cannot read: {exc.strerror}")
+    except UnicodeDecodeError as exc:
+        _fail(f"{ballots_csv}: not UTF-8 text ({exc.reason})")
+    except DomainError as exc:
+        _fail(f"{ballots_csv}: {exc}")
+    try:
+        rules = RuleSettings.from_dict(
+            {"seats": seats, "threshold_basis": threshold_basis, "threshold_fraction": threshold_fraction}
+        )
+        issued_count = ballots.cast if issued is None else issued
+        spec = RoundSpec(
+            projects=ballots.projects,
+            seats=seats,
+            deputy_count=deputies,
+            deputies_present=issued_count if present is None else present,
+            ballots_issued=issued_count,
+        )
+        result = tally_counts(rules, spec, ballots.counts)
+    except DomainError as exc:
+        _fail(str(exc))
+    output: dict[str, Any] = result.to_dict()
+    output["deputies"] = deputies
+    output["issued"] = spec.ballots_issued
+    click.echo(json.dumps(output, ensure_ascii=False))

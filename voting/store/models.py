@@ -1,0 +1,170 @@
+"""The tables, as SQLModel models: storage only, no rules.
+
+Two tables keep the secret ballot (DESIGN section 4): ``Participation`` says
+who voted in a round, ``Ballot`` says what was chosen, and nothing links them:
+no foreign key between them, no shared id, no timestamp, no sequence.  Both
+are keyed by values that carry no order (the deputy's id; a random receipt),
+and on SQLite both are ``WITHOUT ROWID`` tables, so that not even the hidden
+rowid records the order in which ballots arrived.  See docs/secrecy.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Meeting(SQLModel, table=True):
+    """A session of a people's congress (会议), with its roster of deputies."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    plenary_zh: str = Field(default="", max_length=100)
+    date: dt.date
+
+
+class Deputy(SQLModel, table=True):
+    """One deputy on a meeting's roster (代表)."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    number: int
+    """The deputy's number on the roster, also the seat number on the slip."""
+    name: str = Field(max_length=100)
+    delegation: str = Field(default="", max_length=100)
+    """代表团: the delegation (street, town or sector) the deputy sits with."""
+    checked_in: bool = False
+
+
+class Vote(SQLModel, table=True):
+    """One decision (票决) under one set of rules; it may take several rounds."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    title_zh: str = Field(max_length=200)
+    title_en: str = Field(default="", max_length=200)
+    training: bool = False
+    """A mock vote (演练), marked as such everywhere; fixed at creation."""
+    state: str = Field(default="draft", sa_type=String(16))
+    rules: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    """``RuleSettings.to_dict()``."""
+    rules_digest: str | None = Field(default=None, max_length=64)
+    """Set when the rules are locked, as the first round opens."""
+    created_at: dt.datetime = Field(default_factory=_now)
+
+
+class CandidateProject(SQLModel, table=True):
+    """A candidate project (候选项目) of one vote."""
+
+    __tablename__ = "candidate_project"
+    __table_args__ = (UniqueConstraint("vote_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="vote.id", index=True)
+    number: int
+    title_zh: str = Field(max_length=200)
+    title_en: str = Field(default="", max_length=200)
+    detail_zh: str = Field(default="", max_length=2000)
+    detail_en: str = Field(default="", max_length=2000)
+    department: str = Field(default="", max_length=200)
+    budget: str = Field(default="", max_length=100)
+    """As the proposal words it (for example 约3.2亿元); shown, never computed with."""
+
+
+class Round(SQLModel, table=True):
+    """One round of a vote, with the attendance frozen when it opened."""
+
+    __table_args__ = (UniqueConstraint("vote_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="vote.id", index=True)
+    number: int
+    kind: str = Field(default="first", sa_type=String(16))
+    state: str = Field(default="pending", sa_type=String(16))
+    seats: int
+    projects: list[int] = Field(sa_column=Column(JSON, nullable=False))
+    deputy_count: int | None = None
+    deputies_present: int | None = None
+    ballots_issued: int | None = None
+    opened_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """``TallyResult.to_dict()`` once counted."""
+
+
+class Participation(SQLModel, table=True):
+    """That a deputy has voted in a round: the key is the one-ballot-per-round constraint."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    round_id: int = Field(foreign_key="round.id", primary_key=True)
+    deputy_id: int = Field(foreign_key="deputy.id", primary_key=True)
+    channel: str = Field(sa_type=String(16))
+    """electronic or paper: which kind of ballot the deputy was issued."""
+
+
+class Ballot(SQLModel, table=True):
+    """What one ballot said, under a random receipt; nothing about who cast it or when."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    receipt: str = Field(primary_key=True, max_length=32)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    approvals: str = Field(default="", max_length=400)
+    """Approved project numbers separated by single spaces, as in the ballot list."""
+    opposes: str = Field(default="", max_length=400)
+    abstains: str = Field(default="", max_length=400)
+    channel: str = Field(sa_type=String(16))
+
+
+class VotingCode(SQLModel, table=True):
+    """A one-time voting code handed to a checked-in deputy; only its hash is kept."""
+
+    __tablename__ = "voting_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="vote.id", index=True)
+    deputy_id: int = Field(foreign_key="deputy.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    revoked: bool = False
+
+
+class StaffUser(SQLModel, table=True):
+    """A clerk, scrutineer or administrator account."""
+
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    role: str = Field(sa_type=String(16))
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=_now)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One link of the hash-chained audit log (docs/audit-log.md)."""
+
+    __tablename__ = "audit_entry"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: str = Field(max_length=40)
+    """ISO 8601 in UTC, kept as the very text that was hashed."""
+    actor: str = Field(max_length=100)
+    role: str = Field(sa_type=String(16))
+    action: str = Field(max_length=64)
+    vote_id: int | None = Field(default=None, index=True)
+    details: str
+    """Canonical JSON text, stored as hashed so that verification needs no re-encoding."""
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

@@ -1,0 +1,32 @@
+"""Server-rendered pages: for now the overview a newcomer lands on after ``make run``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+from flask.typing import ResponseReturnValue
+from sqlmodel import col, select
+
+from voting.store.models import CandidateProject, Meeting, Vote
+from voting.web import get_db
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    with get_db(current_app).read() as session:
+        meetings = session.exec(select(Meeting).order_by(col(Meeting.date).desc())).all()
+        votes = session.exec(select(Vote).order_by(col(Vote.id))).all()
+        candidates = session.exec(
+            select(CandidateProject).order_by(col(CandidateProject.vote_id), col(CandidateProject.number))
+        ).all()
+    by_vote: dict[int, list[CandidateProject]] = {}
+    for candidate in candidates:
+        by_vote.setdefault(candidate.vote_id, []).append(candidate)
+    return render_template("index.html", meetings=meetings, votes=votes, candidates=by_vote)
+
+
+@bp.get("/healthz")
+def health() -> ResponseReturnValue:
+    """Liveness, and the trivial endpoint the load tests measure the server's own ceiling on."""
+    return jsonify(status="ok")
