@@ -1,0 +1,150 @@
+"""The ``voting`` command, run as the installed console script, as a clerk or auditor would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
+EXAMPLES = json.loads((Path(__file__).parent / "data" / "tally-examples.json").read_text("utf-8"))
+
+
+def voting(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([VOTING, *args], capture_output=True, text=True, env=env, input=input, timeout=120)
+
+
+def tally(tmp_path: Path, csv_text: str, *args: str, encoding: str = "utf-8") -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "ballots.csv"
+    path.write_text(csv_text, encoding=encoding)
+    return voting("tally", str(path), *args)
+
+
+@pytest.mark.parametrize("case", EXAMPLES["cases"], ids=lambda case: case["name"])
+def test_tally_worked_examples(tmp_path: Path, case: dict[str, Any]) -> None:
+    result = tally(tmp_path, case["ballots_csv"], *case["args"])
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    for key, expected in case["expected"].items():
+        assert output[key] == expected, key
+
+
+@pytest.mark.parametrize("case", EXAMPLES["bad_input"], ids=lambda case: case["name"])
+def test_tally_bad_input_names_the_line(tmp_path: Path, case: dict[str, Any]) -> None:
+    result = tally(tmp_path, case["ballots_csv"], *case["args"])
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert f"line {case['bad_line']}:" in result.stderr
+
+
+def test_tally_accepts_a_bom_and_more_columns(tmp_path: Path) -> None:
+    csv_text = "ballot_id,approvals,note\nA,1 2,x\nB,2,\nC,,blank\n"
+    result = tally(tmp_path, csv_text, "--seats", "1", "--deputies", "5", "--candidates", "3", encoding="utf-8-sig")
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["ballots"] == {"cast": 3, "valid": 2, "invalid": 1}
+    assert [p["approvals"] for p in output["projects"]] == [0, 1, 0]
+    assert output["threshold"] == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "line 1:"),
+        (b"id,choices\nA,1\n", "line 1:"),
+        (b"ballot_id,approvals\nA,1\n\xff\xfe,2\n", "UTF-8"),
+    ],
+    ids=["empty file", "wrong header", "not UTF-8"],
+)
+def test_tally_refuses_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "ballots.csv"
+    path.write_bytes(content)
+    result = voting("tally", str(path), "--seats", "1", "--deputies", "3")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert message in result.stderr
+
+
+def test_tally_of_a_missing_file_fails_cleanly(tmp_path: Path) -> None:
+    result = voting("tally", str(tmp_path / "nowhere.csv"), "--seats", "1", "--deputies", "3")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "cannot read" in result.stderr
+
+
+def test_tally_with_the_threshold_on_deputies_present(tmp_path: Path) -> None:
+    # 10 deputies, 6 present: more than half of those present is 4, of all deputies 6.
+    csv_text = "ballot_id,approvals\n" + "".join(f"B{i},1\n" for i in range(4)) + "B4,2\nB5,2\n"
+    common = ["--seats", "1", "--deputies", "10", "--candidates", "2"]
+    by_all = json.loads(tally(tmp_path, csv_text, *common).stdout)
+    by_present = json.loads(tally(tmp_path, csv_text, *common, "--threshold-basis", "deputies_present").stdout)
+    assert (by_all["threshold"], by_all["selected"]) == (6, [])
+    assert (by_present["threshold"], by_present["selected"]) == (4, [1])
+
+
+def test_demo_is_idempotent(cli_env: dict[str, str]) -> None:
+    assert voting("db", "upgrade", env=cli_env).returncode == 0
+    first = voting("demo", env=cli_env)
+    second = voting("demo", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    assert "created" in first.stdout
+    assert "250 deputies, 12 candidates, 10 seats" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert "already present" in second.stdout
+    assert "250 deputies, 12 candidates, 10 seats" in second.stdout
+
+
+def test_demo_on_an_unmigrated_database_says_what_to_do(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOTING_")}
+    env.update(VOTING_DATABASE_URL=f"sqlite:///{tmp_path / 'blank.sqlite3'}", VOTING_INSTANCE_PATH=str(tmp_path))
+    result = voting("demo", env=env)
+    assert result.returncode == 1
+    assert "voting db upgrade" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_serve_answers_over_http_with_the_demo(cli_env: dict[str, str]) -> None:
+    assert voting("demo", env=cli_env).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [VOTING, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok"}
+        page = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert page.status_code == 200
+        assert "回迁安置项目" in page.text
+        assert "2020年拱墅区政府民生实事项目票决" in page.text
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "gunicorn" in stderr.lower()
+    assert f"http://127.0.0.1:{port}/" in stderr
