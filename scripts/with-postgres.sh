@@ -13,7 +13,7 @@ bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] || { echo "with-postgres: PostgreSQL is not installed (scripts/setup.sh --test installs it)" >&2; exit 1; }
 
 dir=$(mktemp -d /tmp/voting-pg.XXXXXX)
-as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_owner() { if [ "$(id -u)" = 0 ]; then (cd "$dir" && runuser -u postgres -- "$@"); else "$@"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres "$dir"
 
 cleanup() {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -98,6 +99,91 @@ def serve(host: str, port: int, workers: int | None) -> None:
     count = workers or 2 * (os.cpu_count() or 1)
     click.echo(f"voting: serving on http://{host}:{port}/ with {count} workers", err=True)
     run(host=host, port=port, workers=count)
+
+
+@main.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["admin", "clerk", "scrutineer"]))
+def user_add(name: str, role: str) -> None:
+    """Create a staff account; the password is read from a prompt, or from standard input when piped."""
+    from voting.services import auth
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    database = _database()
+    _require_current(database)
+    try:
+        with database.write() as session:
+            auth.add_user(session, name, role, password, by=auth.Actor("voting user add", "admin"))
+    except DomainError as exc:
+        _fail(str(exc))
+    click.echo(f"user {name} added with the role {role}")
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit log (docs/audit-log.md)."""
+
+
+@audit.command("verify")
+@click.option("--file", "path", type=click.Path(dir_okay=False), help="An exported audit.jsonl; no database needed.")
+def audit_verify(path: str | None) -> None:
+    """Check the hash chain, of the database or of an exported file; names the first bad entry."""
+    from voting.domain.audit_chain import ChainCheck, verify_chain
+
+    check: ChainCheck
+    if path is not None:
+        check = verify_chain(_jsonl(path))
+    else:
+        from voting.services import audit as audit_log
+
+        database = _database()
+        _require_current(database)
+        with database.read() as session:
+            check = audit_log.verify(session)
+    if not check.ok:
+        _fail(
+            f"audit log broken at entry {check.first_bad}: {check.reason} ({check.entries} entries verified before it)"
+        )
+    click.echo(f"audit log OK: {check.entries} entries, head {check.head}")
+
+
+def _jsonl(path: str) -> Iterator[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    _fail(f"{path} line {number}: not JSON")
+                if not isinstance(entry, dict):
+                    _fail(f"{path} line {number}: not a JSON object")
+                yield entry
+    except OSError as exc:
+        _fail(f"{path}: cannot read: {exc.strerror}")
+
+
+@audit.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+def audit_export(output: str | None) -> None:
+    """Write the audit log as JSON Lines, one canonical JSON object per entry."""
+    from voting.services import audit as audit_log
+
+    database = _database()
+    _require_current(database)
+    with database.read() as session, click.open_file(output or "-", "w", encoding="utf-8") as out:
+        count = 0
+        for line in audit_log.export_lines(session):
+            out.write(line)
+            count += 1
+    click.echo(f"exported {count} audit entries", err=True)
 
 
 def _projects(value: str | None) -> list[int] | None:

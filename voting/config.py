@@ -18,7 +18,9 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
     "SECRET_KEY": None,
-    "JSON_AS_ASCII": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Strict",
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
 }
 
 

@@ -5,7 +5,7 @@ machine with nothing but this package (DESIGN section 4).
 """
 
 from voting.domain.ballot import Choice, Marks
-from voting.domain.ballot_list import BallotList, read_ballot_list
+from voting.domain.ballot_list import BallotList, format_ballot_list, read_ballot_list
 from voting.domain.errors import DomainError, InvalidBallot, InvalidBallotList, InvalidRound, InvalidRules
 from voting.domain.rules import (
     GONGSHU_2020,
@@ -54,6 +54,7 @@ __all__ = [
     "TiePolicy",
     "VoteResult",
     "combine",
+    "format_ballot_list",
     "next_round",
     "read_ballot_list",
     "tally",

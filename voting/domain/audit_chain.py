@@ -54,6 +54,9 @@ def verify_chain(entries: Iterable[Mapping[str, Any]]) -> ChainCheck:
             return ChainCheck(
                 False, count, previous, position, f"entry {position} does not follow entry {position - 1}"
             )
+        missing = [name for name in HASHED_FIELDS if name not in entry]
+        if missing:
+            return ChainCheck(False, count, previous, position, f"entry {position} lacks {', '.join(missing)}")
         if entry_hash(entry) != entry.get("hash"):
             return ChainCheck(False, count, previous, position, f"entry {position} was altered")
         previous = str(entry["hash"])

@@ -10,6 +10,7 @@ header), so that a recount never rests on part of a file.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,9 +72,8 @@ def read_ballot_list(
     texts: Counter[str] = Counter()
     seen_ids: set[str] = set()
     failure: InvalidBallotList | None = None
-    line = 1
     while True:
-        line += 1
+        line = rows.line_num + 1  # where this row starts: a quoted field may span lines
         try:
             row = next(rows)
         except StopIteration:
@@ -125,3 +125,25 @@ def read_ballot_list(
     for text, n in texts.items():
         counts[parsed[text]] += n
     return BallotList(counts=dict(counts), cast=sum(texts.values()), projects=on_ballot)
+
+
+def numbers_text(numbers: frozenset[int]) -> str:
+    """Project numbers as the ballot list writes them: ascending, single spaces."""
+    return " ".join(str(n) for n in sorted(numbers))
+
+
+def format_ballot_list(ballots: Iterable[tuple[str, Marks]], *, with_opposes: bool = False) -> str:
+    """Write a ballot list in the fixed format, in the order given (the caller chooses one that reveals nothing).
+
+    ``with_opposes`` adds the columns ``opposes`` and ``abstains`` for the
+    approve/oppose/abstain style; the tally reads only ``approvals``.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*HEADER, "opposes", "abstains"] if with_opposes else HEADER)
+    for ballot_id, marks in ballots:
+        row = [ballot_id, numbers_text(marks.approvals)]
+        if with_opposes:
+            row += [numbers_text(marks.opposes), numbers_text(marks.abstains)]
+        writer.writerow(row)
+    return out.getvalue()

@@ -57,7 +57,7 @@ class ShortfallPolicy(StrEnum):
 def _fraction(value: Fraction | str | int | float, name: str) -> Fraction:
     try:
         result = Fraction(value)
-    except (ValueError, ZeroDivisionError, TypeError) as exc:
+    except (ValueError, ZeroDivisionError, TypeError, OverflowError) as exc:
         raise InvalidRules(
             "invalid_fraction", f"{name} must be a fraction such as 1/2, not {value!r}", field=name, value=str(value)
         ) from exc

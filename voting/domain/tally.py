@@ -129,6 +129,7 @@ class TallyResult:
             return entry
 
         return {
+            "ballot_style": self.ballot_style.value,
             "ballots": {"cast": self.ballots.cast, "valid": self.ballots.valid, "invalid": self.ballots.invalid},
             "void": self.void,
             "threshold": self.threshold,
@@ -138,6 +139,34 @@ class TallyResult:
             "runoff": self.runoff.to_dict() if self.runoff else None,
             "vacant": self.vacant,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TallyResult:
+        """The inverse of ``to_dict``: a stored count read back."""
+        runoff = data["runoff"]
+        return cls(
+            ballot_style=BallotStyle(data["ballot_style"]),
+            seats=data["seats"],
+            ballots=BallotCounts(**data["ballots"]),
+            void=data["void"],
+            threshold=data["threshold"],
+            projects=tuple(
+                ProjectCount(
+                    number=p["number"],
+                    approvals=p["approvals"],
+                    status=ProjectStatus(p["status"]),
+                    opposes=p.get("opposes", 0),
+                    abstains=p.get("abstains", 0),
+                    no_choice=p.get("no_choice", 0),
+                )
+                for p in data["projects"]
+            ),
+            selected=tuple(data["selected"]),
+            runoff=Runoff(RunoffReason(runoff["reason"]), tuple(runoff["projects"]), runoff["seats"])
+            if runoff
+            else None,
+            vacant=data["vacant"],
+        )
 
 
 def tally(rules: RuleSettings, spec: RoundSpec, ballots: Iterable[Marks]) -> TallyResult:

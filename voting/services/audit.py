@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from voting.domain.audit_chain import GENESIS, canonical_json, entry_hash
+from voting.domain.audit_chain import GENESIS, ChainCheck, canonical_json, entry_hash, verify_chain
 from voting.store.models import AuditEntry
 
 
@@ -45,3 +46,36 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def as_dict(entry: AuditEntry) -> dict[str, Any]:
+    """An entry as exported and hashed: the fields of docs/audit-log.md, details as a JSON value."""
+    return {
+        "seq": entry.seq,
+        "at": entry.at,
+        "actor": entry.actor,
+        "role": entry.role,
+        "action": entry.action,
+        "vote_id": entry.vote_id,
+        "details": json.loads(entry.details),
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
+def entries(session: Session, *, vote_id: int | None = None) -> Iterator[AuditEntry]:
+    query = select(AuditEntry).order_by(col(AuditEntry.seq))
+    if vote_id is not None:
+        query = query.where(AuditEntry.vote_id == vote_id)
+    yield from session.exec(query.execution_options(yield_per=1000))
+
+
+def verify(session: Session) -> ChainCheck:
+    """Check the whole stored chain; names the first entry that was changed, removed, reordered or inserted."""
+    return verify_chain(as_dict(e) for e in entries(session))
+
+
+def export_lines(session: Session) -> Iterator[str]:
+    """The log as JSON Lines, one canonical JSON object per entry, in sequence order."""
+    for entry in entries(session):
+        yield canonical_json(as_dict(entry)) + "\n"

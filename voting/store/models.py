@@ -61,6 +61,20 @@ class Vote(SQLModel, table=True):
     rules_digest: str | None = Field(default=None, max_length=64)
     """Set when the rules are locked, as the first round opens."""
     created_at: dt.datetime = Field(default_factory=_now)
+    published_at: dt.datetime | None = None
+    result_digest: str | None = Field(default=None, max_length=64)
+    """SHA-256 of the published result's canonical JSON."""
+    ballots_digest: str | None = Field(default=None, max_length=64)
+    """SHA-256 of the published ballot lists (every round's ``ballots.csv``, in round order)."""
+    audit_head_at_publication: str | None = Field(default=None, max_length=64)
+
+
+class Scrutineer(SQLModel, table=True):
+    """A deputy named chief scrutineer (总监票人) or scrutineer (监票人) of one vote."""
+
+    vote_id: int = Field(foreign_key="vote.id", primary_key=True)
+    deputy_id: int = Field(foreign_key="deputy.id", primary_key=True)
+    chief: bool = False
 
 
 class CandidateProject(SQLModel, table=True):
@@ -100,6 +114,25 @@ class Round(SQLModel, table=True):
     closed_at: dt.datetime | None = None
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """``TallyResult.to_dict()`` once counted."""
+    audit_head_at_close: str | None = Field(default=None, max_length=64)
+
+
+class PaperEntry(SQLModel, table=True):
+    """One clerk's entry of one batch of paper ballots, in the order of the pile.
+
+    Two clerks enter the same batch independently (``entry`` 1 and 2); the
+    batch counts only once both agree, ballot for ballot.  The pile's order
+    comes from the ballot box, which has already mixed the ballots.
+    """
+
+    __tablename__ = "paper_entry"
+
+    round_id: int = Field(foreign_key="round.id", primary_key=True)
+    batch: str = Field(primary_key=True, max_length=40)
+    entry: int = Field(primary_key=True)
+    clerk: str = Field(max_length=100)
+    ballots: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    accepted: bool = False
 
 
 class Participation(SQLModel, table=True):
@@ -150,6 +183,16 @@ class StaffUser(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     active: bool = True
     created_at: dt.datetime = Field(default_factory=_now)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for API clients; only its hash is kept."""
+
+    __tablename__ = "api_token"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    expires_at: dt.datetime
 
 
 class AuditEntry(SQLModel, table=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -15,9 +16,17 @@ from flask import Flask
 from voting import config
 from voting.store.db import Database
 
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+"""The front end (``static/`` at the top of the repository; the project runs from its checkout)."""
+
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("VOTING_INSTANCE_PATH"), instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("VOTING_INSTANCE_PATH"),
+        instance_relative_config=True,
+        static_folder=str(STATIC_DIR),
+    )
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("VOTING")
@@ -31,9 +40,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
 
-    from voting.web import pages
+    from voting.web import api, pages, security
 
     app.register_blueprint(pages.bp)
+    api.init_app(app)
+    security.init_app(app)
     return app
 
 

@@ -1,0 +1,158 @@
+"""Casting an electronic ballot: the deputy's code, their marks, a receipt.
+
+Secrecy (DESIGN section 4, docs/secrecy.md): the participation row (who) and
+the ballot row (what) are written in one transaction and share nothing but
+the round.  The receipt is an HMAC of the round, the code and the client's
+idempotency key, so that a retry finds its ballot again without anything in
+the database pointing from the deputy to it.  Nothing here is logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from hashlib import sha256
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from voting.domain import InvalidBallot, Marks
+from voting.domain.ballot_list import numbers_text
+from voting.domain.lifecycle import RoundState
+from voting.services.errors import Conflict
+from voting.services.locks import lock_round
+from voting.services.records import get, marks_of, rules_of
+from voting.services.votes import holder_of, normalise_code
+from voting.store.db import Database
+from voting.store.models import Ballot, Deputy, Participation, Round, Vote
+
+ELECTRONIC = "electronic"
+PAPER = "paper"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    receipt: str
+    round_number: int
+    replayed: bool
+    """True when this answers a retry of a ballot already recorded."""
+
+
+def format_receipt(receipt: str) -> str:
+    return "-".join(receipt[i : i + 4] for i in range(0, len(receipt), 4))
+
+
+def parse_receipt(text: str) -> str:
+    return text.upper().replace("-", "").replace(" ", "")
+
+
+def electronic_receipt(secret: str, round_id: int, code: str, idempotency_key: str) -> str:
+    message = f"receipt:{round_id}:{normalise_code(code)}:{idempotency_key}".encode()
+    digest = hmac.new(secret.encode(), message, sha256).digest()
+    return base64.b32encode(digest[:10]).decode("ascii")
+
+
+def make_marks(approvals: Iterable[int], opposes: Iterable[int] = (), abstains: Iterable[int] = ()) -> Marks:
+    """Marks from lists as a client sends them; a number given twice in one list is refused."""
+    lists = {"approvals": list(approvals), "opposes": list(opposes), "abstains": list(abstains)}
+    for name, numbers in lists.items():
+        if len(set(numbers)) != len(numbers):
+            raise InvalidBallot("duplicate_mark", f"a project is listed twice in {name}", field=name)
+    return Marks(frozenset(lists["approvals"]), frozenset(lists["opposes"]), frozenset(lists["abstains"]))
+
+
+def check_electronic(round_: Round, vote: Vote, marks: Marks) -> None:
+    """An electronic ballot must be valid: the deputy is told, and nothing is recorded, so they can correct it."""
+    rules = rules_of(vote)
+    marks.check_projects(frozenset(round_.projects))
+    if rules.ballot_style == "approve_only" and (marks.opposes or marks.abstains):
+        raise InvalidBallot("style_mismatch", "this vote's ballots only approve", field="opposes")
+    if not marks.is_valid(round_.seats):
+        raise InvalidBallot(
+            "too_many_approvals",
+            f"at most {round_.seats} projects may be approved; this ballot approves {len(marks.approvals)}",
+            field="approvals",
+            seats=round_.seats,
+            approvals=len(marks.approvals),
+        )
+
+
+def cast_ballot(db: Database, *, secret: str, code: str, marks: Marks, idempotency_key: str) -> Receipt:
+    """Record a deputy's ballot once; a retry with the same key gets the same receipt."""
+    try:
+        with db.write() as session:
+            return _cast(session, secret, code, marks, idempotency_key)
+    except IntegrityError:
+        # A concurrent request with the same code won the race; say what it did.
+        with db.read() as session:
+            return _after_race(session, secret, code, marks, idempotency_key)
+
+
+def _open_round(session: Session, vote_id: int) -> Round:
+    round_ = session.exec(select(Round).where(Round.vote_id == vote_id, Round.state == RoundState.OPEN)).first()
+    if round_ is None:
+        raise Conflict("round_not_open", "no round of this vote is open for voting")
+    assert round_.id is not None
+    return lock_round(session, round_.id, exclusive=False)
+
+
+def _cast(session: Session, secret: str, code: str, marks: Marks, key: str) -> Receipt:
+    holder = holder_of(session, secret, code)
+    earlier = _recorded(session, secret, code, key, holder.vote_id)
+    if earlier is not None:
+        return _replay(earlier, marks)
+    vote = get(session, Vote, holder.vote_id, what="vote")
+    round_ = _open_round(session, holder.vote_id)
+    if round_.state != RoundState.OPEN:
+        raise Conflict("round_not_open", "no round of this vote is open for voting")
+    assert round_.id is not None
+    deputy = get(session, Deputy, holder.deputy_id, what="deputy")
+    if not deputy.checked_in:
+        raise Conflict("not_checked_in", "the deputy has not checked in")
+    done = session.get(Participation, (round_.id, holder.deputy_id))
+    if done is not None:
+        if done.channel == PAPER:
+            raise Conflict("paper_ballot_issued", "a paper ballot was issued to this deputy for this round")
+        raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
+    check_electronic(round_, vote, marks)
+    receipt = electronic_receipt(secret, round_.id, code, key)
+    session.add(Participation(round_id=round_.id, deputy_id=holder.deputy_id, channel=ELECTRONIC))
+    session.add(
+        Ballot(
+            receipt=receipt,
+            round_id=round_.id,
+            approvals=numbers_text(marks.approvals),
+            opposes=numbers_text(marks.opposes),
+            abstains=numbers_text(marks.abstains),
+            channel=ELECTRONIC,
+        )
+    )
+    session.flush()
+    return Receipt(format_receipt(receipt), round_.number, replayed=False)
+
+
+def _recorded(session: Session, secret: str, code: str, key: str, vote_id: int) -> tuple[Ballot, Round] | None:
+    """The ballot this code and key already recorded in any round of the vote, if any (a retry)."""
+    for round_ in session.exec(select(Round).where(Round.vote_id == vote_id)).all():
+        assert round_.id is not None
+        ballot = session.get(Ballot, electronic_receipt(secret, round_.id, code, key))
+        if ballot is not None:
+            return ballot, round_
+    return None
+
+
+def _replay(earlier: tuple[Ballot, Round], marks: Marks) -> Receipt:
+    ballot, round_ = earlier
+    if marks_of(ballot) != marks:
+        raise Conflict("idempotency_key_reused", "this idempotency key was used for a different ballot")
+    return Receipt(format_receipt(ballot.receipt), round_.number, replayed=True)
+
+
+def _after_race(session: Session, secret: str, code: str, marks: Marks, key: str) -> Receipt:
+    holder = holder_of(session, secret, code)
+    earlier = _recorded(session, secret, code, key, holder.vote_id)
+    if earlier is not None:
+        return _replay(earlier, marks)
+    raise Conflict("already_voted", "a ballot has already been cast with this code in this round")

@@ -1,0 +1,87 @@
+"""Meetings and attendance: creating a meeting, checking deputies in and out (报到)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, col, func, or_, select
+
+from voting.domain.lifecycle import RoundState
+from voting.services import audit
+from voting.services.auth import WRITERS, Actor, require
+from voting.services.errors import Conflict
+from voting.services.records import get
+from voting.store.models import Deputy, Meeting, Round, Vote
+
+
+def create_meeting(
+    session: Session, *, name_zh: str, name_en: str, plenary_zh: str, date: dt.date, by: Actor
+) -> Meeting:
+    require(by, WRITERS)
+    meeting = Meeting(name_zh=name_zh, name_en=name_en, plenary_zh=plenary_zh, date=date)
+    session.add(meeting)
+    session.flush()
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="meeting.created",
+        details={"meeting_id": meeting.id, "name_zh": name_zh},
+    )
+    return meeting
+
+
+def roster_size(session: Session, meeting_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Deputy).where(Deputy.meeting_id == meeting_id)).one()
+
+
+def present_count(session: Session, meeting_id: int) -> int:
+    query = select(func.count()).select_from(Deputy).where(Deputy.meeting_id == meeting_id, col(Deputy.checked_in))
+    return session.exec(query).one()
+
+
+def deputies(session: Session, meeting_id: int, search: str = "") -> list[Deputy]:
+    """The roster in number order; ``search`` matches a name or a number."""
+    get(session, Meeting, meeting_id, what="meeting")
+    query = select(Deputy).where(Deputy.meeting_id == meeting_id)
+    if search:
+        term = search.strip()
+        conditions = [col(Deputy.name).contains(term), col(Deputy.delegation).contains(term)]
+        if term.isdigit():
+            conditions.append(col(Deputy.number) == int(term))
+        query = query.where(or_(*conditions))
+    return list(session.exec(query.order_by(col(Deputy.number))).all())
+
+
+def _open_rounds(session: Session, meeting_id: int) -> list[Round]:
+    query = select(Round).join(Vote, col(Vote.id) == col(Round.vote_id))
+    return list(session.exec(query.where(Vote.meeting_id == meeting_id, Round.state == RoundState.OPEN)).all())
+
+
+def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Actor) -> Deputy:
+    """Check a deputy in or out.
+
+    A deputy checked in while a round is open is issued a ballot in it (the
+    round's present and issued counts grow); one checked out keeps the ballot
+    already issued, as a paper ballot once handed out stays issued.
+    """
+    require(by, WRITERS)
+    deputy = get(session, Deputy, deputy_id, what="deputy")
+    if deputy.checked_in == checked_in:
+        state = "checked in" if checked_in else "not checked in"
+        raise Conflict("attendance_unchanged", f"deputy {deputy.number} is already {state}", deputy=deputy.number)
+    deputy.checked_in = checked_in
+    session.add(deputy)
+    if checked_in:
+        for round_ in _open_rounds(session, deputy.meeting_id):
+            round_.deputies_present = (round_.deputies_present or 0) + 1
+            round_.ballots_issued = (round_.ballots_issued or 0) + 1
+            session.add(round_)
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="deputy.checked_in" if checked_in else "deputy.checked_out",
+        details={"meeting_id": deputy.meeting_id, "deputy": deputy.number},
+    )
+    return deputy

@@ -1,0 +1,119 @@
+"""The result of a vote, its ballot lists, publication (公告) and receipt checks.
+
+One count feeds everything: the stored round results are what the API, the
+pages and the exports show, and the ballot lists recount to exactly them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from voting.domain import VoteResult, combine, format_ballot_list
+from voting.domain.audit_chain import canonical_json
+from voting.domain.lifecycle import RoundState, VoteState, check_vote_move
+from voting.services import audit
+from voting.services.auth import WRITERS, Actor, require
+from voting.services.casting import format_receipt, parse_receipt
+from voting.services.errors import Conflict, NotFound
+from voting.services.records import get_round, get_vote, marks_of, rules_of
+from voting.services.rounds import rounds_of, stored_result
+from voting.services.votes import candidates_of
+from voting.store.models import Ballot, Round, Vote
+
+
+def vote_result(session: Session, vote: Vote) -> VoteResult | None:
+    """The vote's result over its counted rounds, or None before any round is counted."""
+    counted = [r for r in rounds_of(session, vote.id or 0) if r.state == RoundState.COUNTED]
+    if not counted:
+        return None
+    projects = [c.number for c in candidates_of(session, vote.id or 0)]
+    return combine(rules_of(vote).seats, projects, [stored_result(r) for r in counted])
+
+
+def ballot_list(session: Session, round_: Round) -> str:
+    """The round's anonymous ballot list (DESIGN section 5), ordered by receipt: an order that reveals nothing."""
+    if round_.state not in (RoundState.CLOSED, RoundState.COUNTED):
+        raise Conflict(
+            "round_not_closed", f"round {round_.number} is {round_.state}; its ballots are listed once it closes"
+        )
+    ballots = session.exec(select(Ballot).where(Ballot.round_id == round_.id).order_by(col(Ballot.receipt))).all()
+    aoa = rules_of(get_vote(session, round_.vote_id)).ballot_style != "approve_only"
+    return format_ballot_list(((format_receipt(b.receipt), marks_of(b)) for b in ballots), with_opposes=aoa)
+
+
+def published_record(session: Session, vote: Vote) -> dict[str, Any]:
+    """What publication fixes: the result of every round and of the vote, hashed as one canonical JSON."""
+    result = vote_result(session, vote)
+    assert result is not None
+    return {
+        "vote_id": vote.id,
+        "title_zh": vote.title_zh,
+        "training": vote.training,
+        "rules": vote.rules,
+        "rounds": [{"number": r.number, "kind": r.kind, "result": r.result} for r in rounds_of(session, vote.id or 0)],
+        "selected": list(result.selected),
+        "vacant": result.vacant,
+    }
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def publish(session: Session, vote_id: int, *, by: Actor) -> Vote:
+    require(by, WRITERS)
+    vote = get_vote(session, vote_id)
+    check_vote_move(vote.state, VoteState.PUBLISHED)
+    lists = "".join(ballot_list(session, r) for r in rounds_of(session, vote_id))
+    vote.result_digest = digest(canonical_json(published_record(session, vote)))
+    vote.ballots_digest = digest(lists)
+    vote.state = VoteState.PUBLISHED
+    vote.published_at = dt.datetime.now(dt.UTC)
+    entry = audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="vote.published",
+        vote_id=vote_id,
+        details={"result_digest": vote.result_digest, "ballots_digest": vote.ballots_digest},
+    )
+    vote.audit_head_at_publication = entry.hash
+    session.add(vote)
+    return vote
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    receipt: str
+    vote_id: int
+    round_number: int
+    approvals: list[int]
+    opposes: list[int]
+    abstains: list[int]
+    valid: bool
+
+
+def check_receipt(session: Session, receipt_text: str) -> ReceiptCheck:
+    """Once the vote is published, a deputy sees that their ballot is in the count as cast."""
+    ballot = session.get(Ballot, parse_receipt(receipt_text))
+    if ballot is None:
+        raise NotFound("receipt_not_found", "no ballot with this receipt", field="receipt")
+    round_ = get_round(session, ballot.round_id)
+    vote = get_vote(session, round_.vote_id)
+    if vote.state != VoteState.PUBLISHED:
+        raise NotFound("receipt_not_found", "no ballot with this receipt", field="receipt")
+    marks = marks_of(ballot)
+    return ReceiptCheck(
+        receipt=format_receipt(ballot.receipt),
+        vote_id=vote.id or 0,
+        round_number=round_.number,
+        approvals=sorted(marks.approvals),
+        opposes=sorted(marks.opposes),
+        abstains=sorted(marks.abstains),
+        valid=marks.is_valid(round_.seats),
+    )

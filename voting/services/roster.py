@@ -1,0 +1,166 @@
+"""Importing a meeting's roster of deputies from CSV or XLSX.
+
+All or nothing: every row is checked first, and if any is bad the report
+lists every bad row and nothing is imported, so that a clerk fixes the file
+once rather than finding half a roster in the system.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from voting.services import audit
+from voting.services.auth import Actor
+from voting.services.errors import InvalidInput
+from voting.services.records import get
+from voting.store.models import Deputy, Meeting
+
+COLUMNS = {"number": ("number", "编号", "座号"), "name": ("name", "姓名"), "delegation": ("delegation", "代表团")}
+MAX_NAME = 100
+WHOLE = re.compile(r"([0-9]+)(?:\.0+)?")
+"""A roster number: "12", or the "12.0" a spreadsheet may hand back."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    number: int
+    name: str
+    delegation: str
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    """The row in the file, the header being row 1."""
+    field: str
+    code: str
+    message: str
+
+
+def _cells_from_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("roster_not_utf8", "the CSV file is not UTF-8 text", field="file") from None
+    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _cells_from_xlsx(data: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InvalidInput("roster_unreadable", f"the XLSX file cannot be read: {exc}", field="file") from None
+    sheet = workbook.worksheets[0]
+    rows = [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def read_roster(filename: str, data: bytes) -> tuple[list[RosterRow], list[RowProblem]]:
+    """The rows of a roster file and the problems with them (the rows count only if there are none)."""
+    if filename.lower().endswith(".xlsx"):
+        cells = _cells_from_xlsx(data)
+    elif filename.lower().endswith(".csv"):
+        cells = _cells_from_csv(data)
+    else:
+        raise InvalidInput("roster_format", "the roster must be a .csv or .xlsx file", field="file")
+    cells = [row for row in cells if any(cell.strip() for cell in row)]
+    if not cells:
+        raise InvalidInput("roster_empty", "the roster file is empty", field="file")
+    header = [cell.strip().lower() for cell in cells[0]]
+    index: dict[str, int] = {}
+    for key, names in COLUMNS.items():
+        for position, cell in enumerate(header):
+            if cell in names:
+                index[key] = position
+    missing = [key for key in ("number", "name") if key not in index]
+    if missing:
+        raise InvalidInput(
+            "roster_header",
+            f"the header must name the columns number and name (编号, 姓名); missing {missing[0]}",
+            field="file",
+        )
+    return _rows(cells[1:], index)
+
+
+def _rows(cells: Sequence[Sequence[str]], index: dict[str, int]) -> tuple[list[RosterRow], list[RowProblem]]:
+    rows: list[RosterRow] = []
+    problems: list[RowProblem] = []
+    seen: dict[int, int] = {}
+
+    def cell(row: Sequence[str], key: str) -> str:
+        position = index.get(key)
+        return row[position].strip() if position is not None and position < len(row) else ""
+
+    for line, row in enumerate(cells, start=2):
+        number_text, name, delegation = cell(row, "number"), cell(row, "name"), cell(row, "delegation")
+        whole = WHOLE.fullmatch(number_text)
+        number = int(whole.group(1)) if whole else None
+        if number is None or number < 1:
+            problems.append(RowProblem(line, "number", "bad_number", f"{number_text!r} is not a positive whole number"))
+        elif number in seen:
+            problems.append(
+                RowProblem(line, "number", "duplicate_number", f"number {number} is also on row {seen[number]}")
+            )
+        else:
+            seen[number] = line
+        if not name:
+            problems.append(RowProblem(line, "name", "empty_name", "the name is empty"))
+        elif len(name) > MAX_NAME:
+            problems.append(RowProblem(line, "name", "name_too_long", f"the name is longer than {MAX_NAME} characters"))
+        if number is not None and number >= 1 and name and len(name) <= MAX_NAME:
+            rows.append(RosterRow(line, number, name, delegation[:100]))
+    return rows, problems
+
+
+def import_roster(
+    session: Session, meeting_id: int, rows: Iterable[RosterRow], problems: list[RowProblem], *, by: Actor
+) -> int:
+    """Add the rows to the meeting's roster, or nothing if any row is bad or clashes with a deputy already there."""
+    meeting = get(session, Meeting, meeting_id, what="meeting")
+    existing = set(session.exec(select(Deputy.number).where(Deputy.meeting_id == meeting_id)).all())
+    rows = list(rows)
+    clashes = [
+        RowProblem(row.line, "number", "number_taken", f"number {row.number} is already on the roster")
+        for row in rows
+        if row.number in existing
+    ]
+    if problems or clashes:
+        report = sorted([*problems, *clashes], key=lambda p: (p.row, p.field))
+        raise RosterRejected(report)
+    for row in rows:
+        session.add(Deputy(meeting_id=meeting_id, number=row.number, name=row.name, delegation=row.delegation))
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="roster.imported",
+        details={"meeting_id": meeting.id, "deputies": len(rows)},
+    )
+    return len(rows)
+
+
+class RosterRejected(InvalidInput):
+    """A roster with bad rows: the report lists them all, and nothing was imported."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        first = problems[0]
+        super().__init__(
+            "roster_rejected",
+            f"{len(problems)} bad row(s); nothing imported; first: row {first.row}: {first.message}",
+            field="file",
+            rows=len(problems),
+        )
+        self.problems = problems
+
+    def report(self) -> list[dict[str, Any]]:
+        return [p.__dict__ for p in self.problems]

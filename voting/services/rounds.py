@@ -1,0 +1,280 @@
+"""A vote's rounds: open (with quorum, locking the rules), close, count, and the next round.
+
+Every move is checked against the current state (``voting.domain.lifecycle``)
+and recorded in the audit log; each is one transaction, so a server killed in
+the middle of one leaves the round as it was before it (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from voting.domain import RoundKind, RoundSpec, TallyResult, next_round, tally
+from voting.domain.lifecycle import RoundState, VoteState, check_round_move, check_vote_move
+from voting.services import audit
+from voting.services.auth import WRITERS, Actor, require
+from voting.services.casting import PAPER
+from voting.services.errors import Conflict
+from voting.services.locks import lock_round
+from voting.services.meetings import present_count, roster_size
+from voting.services.records import get_round, get_vote, marks_of, rules_of
+from voting.services.votes import candidates_of
+from voting.store.models import Ballot, Deputy, PaperEntry, Participation, Round
+
+
+def rounds_of(session: Session, vote_id: int) -> list[Round]:
+    return list(session.exec(select(Round).where(Round.vote_id == vote_id).order_by(col(Round.number))).all())
+
+
+def stored_result(round_: Round) -> TallyResult:
+    """The count kept when the round was counted."""
+    if round_.result is None:
+        raise Conflict("round_not_counted", f"round {round_.number} has not been counted", round=round_.number)
+    return TallyResult.from_dict(round_.result)
+
+
+def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
+    """Open the vote's next round: the first, or the one the last count called for.
+
+    The first opening locks the rules (the audit entry carries their digest).
+    Refused without quorum: more than the quorum fraction of all deputies checked in.
+    """
+    require(by, WRITERS)
+    vote = get_vote(session, vote_id)
+    rules = rules_of(vote)
+    previous = rounds_of(session, vote_id)
+    if previous:
+        last = previous[-1]
+        if last.state != RoundState.COUNTED:
+            raise Conflict(
+                "round_in_progress", f"round {last.number} is {last.state}; count it first", round=last.number
+            )
+        called = next_round(stored_result(last))
+        if called is None:
+            raise Conflict("vote_decided", "the last count decided the vote: no further round is called for")
+        kind, projects, seats = called.kind, called.projects, called.seats
+    else:
+        check_vote_move(vote.state, VoteState.VOTING)
+        kind, projects, seats = RoundKind.FIRST, tuple(c.number for c in candidates_of(session, vote_id)), rules.seats
+
+    deputy_count = roster_size(session, vote.meeting_id)
+    present = present_count(session, vote.meeting_id)
+    if not rules.has_quorum(deputy_count=deputy_count, deputies_present=present):
+        raise Conflict(
+            "no_quorum",
+            f"{present} of {deputy_count} deputies are present; at least {rules.quorum(deputy_count)} are needed",
+            present=present,
+            deputy_count=deputy_count,
+            quorum=rules.quorum(deputy_count),
+        )
+    if vote.state == VoteState.DRAFT:
+        vote.state = VoteState.VOTING
+        vote.rules_digest = rules.digest()
+        session.add(vote)
+        audit.record(
+            session,
+            actor=by.name,
+            role=by.role,
+            action="vote.rules_locked",
+            vote_id=vote_id,
+            details={"rules": rules.to_dict(), "rules_digest": vote.rules_digest},
+        )
+    round_ = Round(
+        vote_id=vote_id,
+        number=len(previous) + 1,
+        kind=kind,
+        state=RoundState.OPEN,
+        seats=seats,
+        projects=list(projects),
+        deputy_count=deputy_count,
+        deputies_present=present,
+        ballots_issued=present,
+        opened_at=dt.datetime.now(dt.UTC),
+    )
+    session.add(round_)
+    session.flush()
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="round.opened",
+        vote_id=vote_id,
+        details={
+            "round": round_.number,
+            "kind": kind.value,
+            "projects": list(projects),
+            "seats": seats,
+            "deputy_count": deputy_count,
+            "deputies_present": present,
+        },
+    )
+    return round_
+
+
+@dataclass(frozen=True)
+class Turnout:
+    round_number: int
+    state: str
+    deputy_count: int
+    deputies_present: int
+    ballots_issued: int
+    ballots_returned: int
+    electronic: int
+    paper_issued: int
+    paper_entered: int
+
+
+def turnout(session: Session, round_id: int) -> Turnout:
+    """Ballots issued against returned, as the hall screen shows them: never a partial tally."""
+    round_ = get_round(session, round_id)
+    counts = dict(
+        session.exec(
+            select(Ballot.channel, func.count()).where(Ballot.round_id == round_id).group_by(col(Ballot.channel))
+        ).all()
+    )
+    paper_issued = session.exec(
+        select(func.count())
+        .select_from(Participation)
+        .where(Participation.round_id == round_id, Participation.channel == PAPER)
+    ).one()
+    electronic = counts.get("electronic", 0)
+    paper = counts.get(PAPER, 0)
+    return Turnout(
+        round_number=round_.number,
+        state=round_.state,
+        deputy_count=round_.deputy_count or 0,
+        deputies_present=round_.deputies_present or 0,
+        ballots_issued=round_.ballots_issued or 0,
+        ballots_returned=electronic + paper,
+        electronic=electronic,
+        paper_issued=paper_issued,
+        paper_entered=paper,
+    )
+
+
+def not_voted(session: Session, round_id: int, *, by: Actor) -> list[Deputy]:
+    """Checked-in deputies who have neither voted nor been issued a paper ballot: names only, never choices."""
+    round_ = get_round(session, round_id)
+    vote = get_vote(session, round_.vote_id)
+    voted = select(Participation.deputy_id).where(Participation.round_id == round_id)
+    query = (
+        select(Deputy)
+        .where(Deputy.meeting_id == vote.meeting_id, col(Deputy.checked_in), col(Deputy.id).not_in(voted))
+        .order_by(col(Deputy.number))
+    )
+    return list(session.exec(query).all())
+
+
+def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | None, *, by: Actor) -> int:
+    """Give paper ballots instead of electronic ones (DESIGN 7a): to the deputies named, or to all who have not voted.
+
+    Recording the paper ballot as the deputy's participation is what stops
+    their code from also casting one in this round.
+    """
+    require(by, WRITERS)
+    round_ = lock_round(session, round_id, exclusive=True)
+    if round_.state != RoundState.OPEN:
+        raise Conflict("round_not_open", f"round {round_.number} is {round_.state}")
+    waiting = not_voted(session, round_id, by=by)
+    if deputy_numbers is not None:
+        wanted = set(deputy_numbers)
+        waiting = [d for d in waiting if d.number in wanted]
+        unknown = wanted - {d.number for d in waiting}
+        if unknown:
+            raise Conflict(
+                "cannot_issue_paper",
+                f"deputy {min(unknown)} is not checked in, or has already voted or been issued a ballot",
+                deputy=min(unknown),
+            )
+    for deputy in waiting:
+        assert deputy.id is not None
+        session.add(Participation(round_id=round_id, deputy_id=deputy.id, channel=PAPER))
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="round.paper_issued",
+        vote_id=round_.vote_id,
+        details={"round": round_.number, "deputies": [d.number for d in waiting]},
+    )
+    return len(waiting)
+
+
+def close_round(session: Session, round_id: int, *, by: Actor) -> Round:
+    """Stop accepting ballots, under the lock every cast takes (``voting.services.locks``)."""
+    require(by, WRITERS)
+    round_ = lock_round(session, round_id, exclusive=True)
+    check_round_move(round_.state, RoundState.CLOSED)
+    round_.state = RoundState.CLOSED
+    round_.closed_at = dt.datetime.now(dt.UTC)
+    returned = session.exec(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id)).one()
+    entry = audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="round.closed",
+        vote_id=round_.vote_id,
+        details={"round": round_.number, "ballots_issued": round_.ballots_issued, "ballots_returned": returned},
+    )
+    round_.audit_head_at_close = entry.hash
+    session.add(round_)
+    return round_
+
+
+def pending_paper(session: Session, round_id: int) -> list[str]:
+    query = (
+        select(PaperEntry.batch).where(PaperEntry.round_id == round_id, col(PaperEntry.accepted).is_(False)).distinct()
+    )
+    return sorted(session.exec(query).all())
+
+
+def count_round(session: Session, round_id: int, *, by: Actor) -> TallyResult:
+    """Count a closed round with the pure tally and keep the result; decide the vote if no round follows."""
+    require(by, WRITERS)
+    round_ = lock_round(session, round_id, exclusive=True)
+    check_round_move(round_.state, RoundState.COUNTED)
+    pending = pending_paper(session, round_id)
+    if pending:
+        raise Conflict(
+            "paper_batch_pending", f"paper batch {pending[0]} is not yet reconciled and accepted", batch=pending[0]
+        )
+    vote = get_vote(session, round_.vote_id)
+    ballots = session.exec(select(Ballot).where(Ballot.round_id == round_id)).all()
+    result = tally(rules_of(vote), spec_of(round_), (marks_of(b) for b in ballots))
+    round_.result = result.to_dict()
+    round_.state = RoundState.COUNTED
+    session.add(round_)
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="round.counted",
+        vote_id=round_.vote_id,
+        details={"round": round_.number, "result": round_.result},
+    )
+    if result.runoff is None:
+        check_vote_move(vote.state, VoteState.DECIDED)
+        vote.state = VoteState.DECIDED
+        session.add(vote)
+        audit.record(
+            session,
+            actor=by.name,
+            role=by.role,
+            action="vote.decided",
+            vote_id=vote.id,
+            details={"rounds": round_.number},
+        )
+    return result
+
+
+def spec_of(round_: Round) -> RoundSpec:
+    return RoundSpec(
+        projects=tuple(round_.projects),
+        seats=round_.seats,
+        deputy_count=round_.deputy_count or 0,
+        deputies_present=round_.deputies_present or 0,
+        ballots_issued=round_.ballots_issued or 0,
+    )

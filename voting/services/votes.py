@@ -1,0 +1,263 @@
+"""Setting a vote up: candidates and rules, scrutineers, voting codes."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from voting.domain import RuleSettings
+from voting.domain.lifecycle import VoteState
+from voting.services import audit
+from voting.services.auth import WRITERS, Actor, keyed_hash, require
+from voting.services.demo import gongshu_2020
+from voting.services.errors import Conflict, InvalidInput, NotAuthenticated
+from voting.services.records import get, get_vote
+from voting.store.models import CandidateProject, Deputy, Meeting, Scrutineer, Vote, VotingCode
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+"""Crockford's base 32: no I, L, O or U to misread on a slip."""
+CODE_LENGTH = 10
+"""50 bits: beyond guessing at the rate the server allows, short enough to type."""
+TEMPLATES = ("gongshu-2020",)
+MISREAD = str.maketrans("OIL", "011")
+
+
+@dataclass(frozen=True)
+class CandidateInput:
+    number: int
+    title_zh: str
+    title_en: str = ""
+    detail_zh: str = ""
+    detail_en: str = ""
+    department: str = ""
+    budget: str = ""
+
+
+def _check_candidates(candidates: Sequence[CandidateInput], rules: RuleSettings) -> None:
+    numbers = [c.number for c in candidates]
+    if sorted(numbers) != list(range(1, len(numbers) + 1)):
+        raise InvalidInput(
+            "candidate_numbers",
+            "candidate projects must be numbered 1, 2, 3, … without gaps or repeats",
+            field="candidates",
+        )
+    rules.check_candidates(len(candidates))
+
+
+def create_vote(
+    session: Session,
+    *,
+    meeting_id: int,
+    title_zh: str,
+    title_en: str,
+    candidates: Sequence[CandidateInput],
+    rules: RuleSettings,
+    training: bool,
+    by: Actor,
+) -> Vote:
+    require(by, WRITERS)
+    get(session, Meeting, meeting_id, what="meeting")
+    _check_candidates(candidates, rules)
+    vote = Vote(meeting_id=meeting_id, title_zh=title_zh, title_en=title_en, training=training, rules=rules.to_dict())
+    session.add(vote)
+    session.flush()
+    assert vote.id is not None
+    for c in candidates:
+        session.add(CandidateProject(vote_id=vote.id, **c.__dict__))
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="vote.created",
+        vote_id=vote.id,
+        details={"title_zh": title_zh, "training": training, "candidates": len(candidates), "rules": rules.to_dict()},
+    )
+    return vote
+
+
+def create_from_template(session: Session, *, meeting_id: int, template: str, training: bool, by: Actor) -> Vote:
+    """A new vote with a shipped template's candidates and rules (Gongshu 2020)."""
+    if template not in TEMPLATES:
+        raise InvalidInput(
+            "unknown_template", f"no template {template!r}; known: {', '.join(TEMPLATES)}", field="template"
+        )
+    data = gongshu_2020()
+    candidates = [
+        CandidateInput(
+            number=c["number"],
+            title_zh=c["title_zh"],
+            title_en=c.get("title_en", ""),
+            detail_zh=c.get("detail_zh", ""),
+            detail_en=c.get("detail_en", ""),
+        )
+        for c in data["candidates"]
+    ]
+    return create_vote(
+        session,
+        meeting_id=meeting_id,
+        title_zh=data["poll"]["title_zh"],
+        title_en=data["poll"]["title_en"],
+        candidates=candidates,
+        rules=RuleSettings(seats=data["poll"]["seats"]),
+        training=training,
+        by=by,
+    )
+
+
+def update_draft(
+    session: Session,
+    vote_id: int,
+    *,
+    candidates: Sequence[CandidateInput] | None,
+    rules: RuleSettings | None,
+    by: Actor,
+) -> Vote:
+    """Change a vote's candidates or rules: only while it is a draft (the rules lock as voting opens)."""
+    require(by, WRITERS)
+    vote = get_vote(session, vote_id)
+    if vote.state != VoteState.DRAFT:
+        raise Conflict("rules_locked", "the rules and candidates are locked once the first round has opened")
+    current = candidates_of(session, vote_id)
+    new_rules = rules or RuleSettings.from_dict(dict(vote.rules))
+    new_candidates = candidates if candidates is not None else [CandidateInput(**_fields(c)) for c in current]
+    _check_candidates(new_candidates, new_rules)
+    if candidates is not None:
+        for c in current:
+            session.delete(c)
+        session.flush()
+        for item in candidates:
+            session.add(CandidateProject(vote_id=vote_id, **item.__dict__))
+    vote.rules = new_rules.to_dict()
+    session.add(vote)
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="vote.updated",
+        vote_id=vote_id,
+        details={"candidates": len(new_candidates), "rules": new_rules.to_dict()},
+    )
+    return vote
+
+
+def _fields(candidate: CandidateProject) -> dict[str, Any]:
+    return {name: getattr(candidate, name) for name in CandidateInput.__dataclass_fields__}
+
+
+def candidates_of(session: Session, vote_id: int) -> list[CandidateProject]:
+    query = select(CandidateProject).where(CandidateProject.vote_id == vote_id).order_by(col(CandidateProject.number))
+    return list(session.exec(query).all())
+
+
+def set_scrutineers(
+    session: Session, vote_id: int, *, chief: int, members: Sequence[int], by: Actor
+) -> list[Scrutineer]:
+    """Name the chief scrutineer and the scrutineers (by deputy number) from the meeting's roster."""
+    require(by, WRITERS)
+    vote = get_vote(session, vote_id)
+    if vote.state == VoteState.PUBLISHED:
+        raise Conflict("vote_published", "the vote is published")
+    numbers = [chief, *[m for m in members if m != chief]]
+    found = session.exec(
+        select(Deputy).where(Deputy.meeting_id == vote.meeting_id, col(Deputy.number).in_(numbers))
+    ).all()
+    by_number = {d.number: d for d in found}
+    missing = [n for n in numbers if n not in by_number]
+    if missing:
+        raise InvalidInput(
+            "unknown_deputy", f"no deputy number {missing[0]} on the roster", field="members", deputy=missing[0]
+        )
+    for old in session.exec(select(Scrutineer).where(Scrutineer.vote_id == vote_id)).all():
+        session.delete(old)
+    session.flush()
+    named = []
+    for number in numbers:
+        deputy_id = by_number[number].id
+        assert deputy_id is not None
+        named.append(Scrutineer(vote_id=vote_id, deputy_id=deputy_id, chief=number == chief))
+    session.add_all(named)
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="vote.scrutineers_named",
+        vote_id=vote_id,
+        details={"chief": chief, "members": numbers[1:]},
+    )
+    return named
+
+
+def normalise_code(code: str) -> str:
+    """What a deputy typed, as issued: upper case, no dashes or spaces, O read as 0 and I or L as 1."""
+    cleaned = code.upper().replace("-", "").replace(" ", "")
+    return cleaned.translate(MISREAD)
+
+
+def format_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def code_hash(secret: str, code: str) -> str:
+    return keyed_hash(secret, "code:" + normalise_code(code))
+
+
+def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, by: Actor) -> str:
+    """A new voting code for a checked-in deputy; any code they held for this vote stops working."""
+    require(by, WRITERS)
+    vote = get_vote(session, vote_id)
+    deputy = get(session, Deputy, deputy_id, what="deputy")
+    if deputy.meeting_id != vote.meeting_id:
+        raise InvalidInput("deputy_not_in_meeting", "the deputy is not on this meeting's roster", field="deputy_id")
+    if not deputy.checked_in:
+        raise Conflict("not_checked_in", f"deputy {deputy.number} has not checked in", deputy=deputy.number)
+    if vote.state == VoteState.PUBLISHED:
+        raise Conflict("vote_published", "the vote is published")
+    previous = session.exec(
+        select(VotingCode).where(
+            VotingCode.vote_id == vote_id, VotingCode.deputy_id == deputy_id, col(VotingCode.revoked).is_(False)
+        )
+    ).all()
+    for old in previous:
+        old.revoked = True
+        session.add(old)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    session.add(VotingCode(vote_id=vote_id, deputy_id=deputy_id, code_hash=code_hash(secret, code)))
+    audit.record(
+        session,
+        actor=by.name,
+        role=by.role,
+        action="code.reissued" if previous else "code.issued",
+        vote_id=vote_id,
+        details={"deputy": deputy.number},
+    )
+    return format_code(code)
+
+
+def revoke_code(session: Session, vote_id: int, deputy_id: int, *, by: Actor) -> None:
+    require(by, WRITERS)
+    active = session.exec(
+        select(VotingCode).where(
+            VotingCode.vote_id == vote_id, VotingCode.deputy_id == deputy_id, col(VotingCode.revoked).is_(False)
+        )
+    ).all()
+    if not active:
+        raise Conflict("no_active_code", "the deputy holds no working code for this vote")
+    for row in active:
+        row.revoked = True
+        session.add(row)
+    deputy = get(session, Deputy, deputy_id, what="deputy")
+    audit.record(
+        session, actor=by.name, role=by.role, action="code.revoked", vote_id=vote_id, details={"deputy": deputy.number}
+    )
+
+
+def holder_of(session: Session, secret: str, code: str) -> VotingCode:
+    """The working code a deputy typed, or ``NotAuthenticated``."""
+    row = session.exec(select(VotingCode).where(VotingCode.code_hash == code_hash(secret, code))).first()
+    if row is None or row.revoked:
+        raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
+    return row

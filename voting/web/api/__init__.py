@@ -1,0 +1,51 @@
+"""The REST API under /api/v1, built with flask-smorest: the schemas are the contract,
+and the OpenAPI document (/api/openapi.json, browsable at /api/docs) is made from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from voting import __version__
+from voting.web.api import audit, ballots, errors, meetings, rounds, staff, votes
+from voting.web.api.schemas import ErrorSchema
+
+OPENAPI_SETTINGS: dict[str, Any] = {
+    "API_TITLE": "民生实事项目票决 · Livelihood projects vote",
+    "API_VERSION": __version__,
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+}
+
+
+class VotingApi(Api):
+    """flask-smorest's Api, documenting our error shape and leaving error handling to ``errors``."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        errors.register(self._app)
+
+
+def init_app(app: Flask) -> None:
+    for key, value in OPENAPI_SETTINGS.items():
+        app.config.setdefault(key, value)
+    api = VotingApi(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer"},
+                    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                }
+            }
+        },
+    )
+    for module in (staff, meetings, votes, rounds, ballots, audit):
+        api.register_blueprint(module.blp)

@@ -1,0 +1,53 @@
+"""The audit log: entries, verification of the hash chain, JSON Lines export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, stream_with_context
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from voting.services import audit
+from voting.web.api.access import reading, staff
+from voting.web.api.schemas import AuditEntrySchema, AuditQuerySchema, ChainCheckSchema
+
+blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The tamper-evident audit log")
+
+
+@blp.route("")
+class Entries(MethodView):
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditEntrySchema(many=True))
+    def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        staff()
+        with reading() as db:
+            return [audit.as_dict(e) for e in audit.entries(db, vote_id=query.get("vote_id"))]
+
+
+@blp.route("/verify")
+class Verify(MethodView):
+    @blp.response(200, ChainCheckSchema)
+    def get(self) -> Any:
+        """Check the whole chain; names the first entry changed, removed, reordered or inserted."""
+        staff()
+        with reading() as db:
+            return audit.verify(db)
+
+
+@blp.route("/export")
+class Export(MethodView):
+    @blp.response(200, content_type="application/x-ndjson")
+    def get(self) -> Response:
+        """The log as JSON Lines (docs/audit-log.md), for ``voting audit verify --file``."""
+        staff()
+
+        def lines() -> Any:
+            with reading() as db:
+                yield from audit.export_lines(db)
+
+        return Response(
+            stream_with_context(lines()),
+            mimetype="application/x-ndjson",
+            headers={"Content-Disposition": 'attachment; filename="audit.jsonl"'},
+        )

@@ -1,0 +1,112 @@
+"""Every error the API answers, in one shape: ``{"code", "message", "field", ...}``.
+
+The status comes from the error's class, the message from the catalog in the
+caller's language, keyed by the stable code.  A request never ends in an
+unhandled 500: anything unforeseen is logged (without the request body, which
+may hold a ballot) and answered as ``internal_error``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from voting.domain.errors import DomainError
+from voting.domain.lifecycle import InvalidTransition
+from voting.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
+from voting.services.roster import RosterRejected
+from voting.web.i18n import language, text
+
+log = logging.getLogger(__name__)
+
+STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotAuthenticated, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidTransition, 409),
+    (DomainError, 422),
+)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def error_response(
+    status: int,
+    code: str,
+    *,
+    field: str | None = None,
+    fallback: str = "",
+    params: dict[str, Any] | None = None,
+    **extra: Any,
+) -> tuple[Response, int]:
+    body: dict[str, Any] = {
+        "code": code,
+        "message": text(f"error.{code}", language(), fallback, **(params or {})),
+        "field": field,
+    }
+    body.update(extra)
+    return jsonify(body), status
+
+
+def _domain(exc: DomainError) -> tuple[Response, int]:
+    status = next(s for cls, s in STATUS if isinstance(exc, cls))
+    extra: dict[str, Any] = {"params": exc.params} if exc.params else {}
+    if isinstance(exc, RosterRejected):
+        extra["rows"] = exc.report()
+    return error_response(status, exc.code, field=exc.field, fallback=exc.message, values=exc.params, **extra)
+
+
+def _http(exc: HTTPException) -> tuple[Response, int]:
+    status = exc.code or 500
+    code = HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") or data.get("errors")
+    field = None
+    if isinstance(messages, dict):
+        # webargs nests by location: {"json": {"approvals": ["…"]}}
+        located: Any = next(iter(messages.values()), {})
+        if isinstance(located, dict) and located:
+            field = str(next(iter(located)))
+    extra = {"errors": messages} if messages else {}
+    response, status = error_response(status, code, field=field, fallback=exc.description or "", **extra)
+    if status == 405 and exc.get_headers():
+        response.headers.update({k: v for k, v in exc.get_headers() if k.lower() == "allow"})
+    return response, status
+
+
+def _integrity(exc: IntegrityError) -> tuple[Response, int]:
+    return error_response(409, "conflict", fallback="that clashes with something recorded at the same moment")
+
+
+def _operational(exc: OperationalError) -> tuple[Response, int]:
+    log.error("database unavailable: %s", exc.__class__.__name__)
+    return error_response(503, "internal_error", fallback="the database is busy; try again")
+
+
+def _unexpected(exc: Exception) -> tuple[Response, int]:
+    log.exception("unexpected error")
+    return error_response(500, "internal_error")
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(IntegrityError, _integrity)
+    app.register_error_handler(OperationalError, _operational)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,109 @@
+"""Meetings, their roster and attendance (报到)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlmodel import col, select
+
+from voting.services import meetings, roster
+from voting.services.errors import InvalidInput
+from voting.services.records import get
+from voting.store.models import Deputy, Meeting
+from voting.web.api.access import reading, staff, writer, writing
+from voting.web.api.schemas import (
+    AttendanceSchema,
+    DeputyQuerySchema,
+    DeputySchema,
+    MeetingInSchema,
+    MeetingSchema,
+    RosterFileSchema,
+    RosterReportSchema,
+)
+
+blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings", description="Meetings, rosters and check-in")
+
+MAX_ROSTER_BYTES = 5 * 1024 * 1024
+
+
+def _meeting(db: Any, meeting: Meeting) -> dict[str, Any]:
+    assert meeting.id is not None
+    return {
+        **meeting.model_dump(),
+        "deputy_count": meetings.roster_size(db, meeting.id),
+        "present": meetings.present_count(db, meeting.id),
+    }
+
+
+@blp.route("")
+class Meetings(MethodView):
+    @blp.response(200, MeetingSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        staff()
+        with reading() as db:
+            return [_meeting(db, m) for m in db.exec(select(Meeting).order_by(col(Meeting.date).desc())).all()]
+
+    @blp.arguments(MeetingInSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        actor = writer()
+        with writing() as db:
+            return _meeting(db, meetings.create_meeting(db, **data, by=actor))
+
+
+@blp.route("/<int:meeting_id>")
+class OneMeeting(MethodView):
+    @blp.response(200, MeetingSchema)
+    def get(self, meeting_id: int) -> dict[str, Any]:
+        staff()
+        with reading() as db:
+            return _meeting(db, get(db, Meeting, meeting_id, what="meeting"))
+
+
+@blp.route("/<int:meeting_id>/deputies")
+class Deputies(MethodView):
+    @blp.arguments(DeputyQuerySchema, location="query")
+    @blp.response(200, DeputySchema(many=True))
+    def get(self, query: dict[str, Any], meeting_id: int) -> list[Deputy]:
+        """The roster in number order; ``q`` searches names, delegations and numbers."""
+        staff()
+        with reading() as db:
+            return meetings.deputies(db, meeting_id, query["q"])
+
+
+@blp.route("/<int:meeting_id>/roster")
+class Roster(MethodView):
+    @blp.arguments(RosterFileSchema, location="files")
+    @blp.response(201, RosterReportSchema)
+    def post(self, files: dict[str, Any], meeting_id: int) -> dict[str, int]:
+        """Import deputies from a CSV or XLSX file (multipart field ``file``); all rows or none.
+
+        The columns are ``number``, ``name`` and optionally ``delegation``
+        (or 编号, 姓名, 代表团).  If any row is bad the answer lists every bad row.
+        """
+        actor = writer()
+        upload = files["file"]
+        data = upload.read(MAX_ROSTER_BYTES + 1)
+        if len(data) > MAX_ROSTER_BYTES:
+            raise InvalidInput("roster_format", "the roster file is larger than 5 MB", field="file")
+        rows, problems = roster.read_roster(upload.filename, data)
+        with writing() as db:
+            return {"imported": roster.import_roster(db, meeting_id, rows, problems, by=actor)}
+
+
+@blp.route("/<int:meeting_id>/deputies/<int:deputy_id>/attendance")
+class Attendance(MethodView):
+    @blp.arguments(AttendanceSchema)
+    @blp.response(200, DeputySchema)
+    def put(self, data: dict[str, Any], meeting_id: int, deputy_id: int) -> Deputy:
+        """Check a deputy in (报到) or out."""
+        actor = writer()
+        with writing() as db:
+            deputy = get(db, Deputy, deputy_id, what="deputy")
+            if deputy.meeting_id != meeting_id:
+                raise InvalidInput(
+                    "deputy_not_in_meeting", "the deputy is not on this meeting's roster", field="deputy_id"
+                )
+            return meetings.set_checked_in(db, deputy_id, data["checked_in"], by=actor)

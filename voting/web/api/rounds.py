@@ -1,0 +1,155 @@
+"""One round: turnout, who has not voted, paper ballots, closing, counting, the ballot list."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from voting.domain.lifecycle import VoteState
+from voting.services import paper, publication, rounds
+from voting.services.errors import NotFound
+from voting.services.records import get_round, get_vote
+from voting.store.models import Deputy, Round
+from voting.web.api.access import is_staff, reading, staff, writer, writing
+from voting.web.api.schemas import (
+    AcceptedSchema,
+    ConfirmSchema,
+    DeputySchema,
+    IssuedSchema,
+    PaperBatchInSchema,
+    PaperBatchSchema,
+    PaperIssueSchema,
+    RoundSchema,
+    TurnoutSchema,
+)
+
+blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Rounds (轮次): the vote as it happens")
+
+
+@blp.route("/<int:round_id>")
+class OneRound(MethodView):
+    @blp.response(200, RoundSchema)
+    def get(self, round_id: int) -> Round:
+        staff()
+        with reading() as db:
+            return get_round(db, round_id)
+
+
+@blp.route("/<int:round_id>/turnout")
+class Turnout(MethodView):
+    @blp.response(200, TurnoutSchema)
+    def get(self, round_id: int) -> dict[str, Any]:
+        """Ballots issued and returned, for the hall screen: public, and never a partial tally."""
+        with reading() as db:
+            return dataclasses.asdict(rounds.turnout(db, round_id))
+
+
+@blp.route("/<int:round_id>/not-voted")
+class NotVoted(MethodView):
+    @blp.response(200, DeputySchema(many=True))
+    def get(self, round_id: int) -> list[Deputy]:
+        """Checked-in deputies who have not voted yet (names only, never choices)."""
+        actor = staff()
+        with reading() as db:
+            return rounds.not_voted(db, round_id, by=actor)
+
+
+@blp.route("/<int:round_id>/paper")
+class IssuePaper(MethodView):
+    @blp.arguments(PaperIssueSchema)
+    @blp.response(200, IssuedSchema)
+    def post(self, data: dict[str, Any], round_id: int) -> dict[str, int]:
+        """Give paper ballots to the deputies named, or to every deputy who has not voted (the electronic path failed)."""
+        actor = writer()
+        with writing() as db:
+            return {"issued": rounds.issue_paper(db, round_id, data["deputies"], by=actor)}
+
+
+@blp.route("/<int:round_id>/close")
+class Close(MethodView):
+    @blp.arguments(ConfirmSchema)
+    @blp.response(200, RoundSchema)
+    def post(self, data: dict[str, Any], round_id: int) -> Round:
+        """Close the round (after confirmation): a ballot in flight is counted before it or refused after it."""
+        actor = writer()
+        with writing() as db:
+            return rounds.close_round(db, round_id, by=actor)
+
+
+@blp.route("/<int:round_id>/count")
+class Count(MethodView):
+    @blp.response(200, RoundSchema)
+    def post(self, round_id: int) -> Round:
+        """Count a closed round; its result says which round, if any, comes next."""
+        actor = writer()
+        with writing() as db:
+            rounds.count_round(db, round_id, by=actor)
+            return get_round(db, round_id)
+
+
+def _batch(db: Any, round_id: int, batch: str) -> dict[str, Any]:
+    entries, diffs = paper.differences(db, round_id, batch)
+    if not entries:
+        raise NotFound("no_batch", f"no batch {batch} in this round", batch=batch)
+    return {
+        "batch": batch,
+        "entries": [{"entry": e.entry, "clerk": e.clerk, "ballots": len(e.ballots)} for e in entries],
+        "differences": [dataclasses.asdict(d) for d in diffs],
+        "accepted": all(e.accepted for e in entries),
+    }
+
+
+BATCH = "<string(maxlength=40):batch>"
+
+
+@blp.route(f"/<int:round_id>/paper-batches/{BATCH}")
+class PaperBatch(MethodView):
+    @blp.response(200, PaperBatchSchema)
+    def get(self, round_id: int, batch: str) -> dict[str, Any]:
+        """The batch's two entries and where they differ (the reconciliation view)."""
+        staff()
+        with reading() as db:
+            return _batch(db, round_id, batch)
+
+
+@blp.route(f"/<int:round_id>/paper-batches/{BATCH}/entries/<int:entry>")
+class PaperBatchEntry(MethodView):
+    @blp.arguments(PaperBatchInSchema)
+    @blp.response(200, PaperBatchSchema)
+    def put(self, data: dict[str, Any], round_id: int, batch: str, entry: int) -> dict[str, Any]:
+        """One clerk's entry (1 or 2) of a batch of paper ballots, in the order of the pile; a correction replaces it."""
+        actor = writer()
+        with writing() as db:
+            paper.enter_batch(db, round_id, batch, entry, data["ballots"], by=actor)
+            return _batch(db, round_id, batch)
+
+
+@blp.route(f"/<int:round_id>/paper-batches/{BATCH}/accept")
+class AcceptBatch(MethodView):
+    @blp.response(200, AcceptedSchema)
+    def post(self, round_id: int, batch: str) -> dict[str, Any]:
+        """Count a batch whose two entries agree."""
+        actor = writer()
+        with writing() as db:
+            return {"batch": batch, "ballots": paper.accept_batch(db, round_id, batch, by=actor)}
+
+
+@blp.route("/<int:round_id>/ballots.csv")
+class BallotList(MethodView):
+    @blp.response(200, content_type="text/csv")
+    def get(self, round_id: int) -> Response:
+        """The anonymous ballot list (DESIGN section 5): public once published, staff once the round is closed."""
+        with reading() as db:
+            round_ = get_round(db, round_id)
+            published = get_vote(db, round_.vote_id).state == VoteState.PUBLISHED
+            if not published and not is_staff():
+                raise NotFound(
+                    "not_found", "the ballot list is published with the result", what="ballot list", id=str(round_id)
+                )
+            text = publication.ballot_list(db, round_)
+        name = f"vote{round_.vote_id}-round{round_.number}-ballots{'' if published else '-UNOFFICIAL'}.csv"
+        return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,178 @@
+"""Votes: candidates and rules, templates, scrutineers, voting codes, results and publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlmodel import Session, col, select
+
+from voting.domain import RuleSettings
+from voting.domain.lifecycle import VoteState
+from voting.services import publication, rounds, votes
+from voting.services.errors import NotFound
+from voting.services.records import get_vote
+from voting.services.votes import CandidateInput
+from voting.store.models import Vote
+from voting.web.api.access import is_staff, reading, secret, staff, writer, writing
+from voting.web.api.schemas import (
+    CodeInSchema,
+    CodeSchema,
+    RoundSchema,
+    ScrutineersSchema,
+    TemplateInSchema,
+    VoteInSchema,
+    VotePatchSchema,
+    VoteResultSchema,
+    VoteSchema,
+)
+
+blp = Blueprint("votes", __name__, url_prefix="/api/v1/votes", description="Votes (票决): set-up, rounds, result")
+
+
+def vote_view(db: Session, vote: Vote) -> dict[str, Any]:
+    assert vote.id is not None
+    return {**vote.model_dump(), "candidates": [c.model_dump() for c in votes.candidates_of(db, vote.id)]}
+
+
+def _candidates(items: list[dict[str, Any]]) -> list[CandidateInput]:
+    return [CandidateInput(**item) for item in items]
+
+
+@blp.route("")
+class Votes(MethodView):
+    @blp.response(200, VoteSchema(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        staff()
+        with reading() as db:
+            return [vote_view(db, v) for v in db.exec(select(Vote).order_by(col(Vote.id))).all()]
+
+    @blp.arguments(VoteInSchema)
+    @blp.response(201, VoteSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Create a vote with its candidates and rules (a training vote if ``training``; fixed for good)."""
+        actor = writer()
+        with writing() as db:
+            vote = votes.create_vote(
+                db,
+                meeting_id=data["meeting_id"],
+                title_zh=data["title_zh"],
+                title_en=data["title_en"],
+                candidates=_candidates(data["candidates"]),
+                rules=RuleSettings.from_dict(data["rules"]),
+                training=data["training"],
+                by=actor,
+            )
+            return vote_view(db, vote)
+
+
+@blp.route("/from-template")
+class FromTemplate(MethodView):
+    @blp.arguments(TemplateInSchema)
+    @blp.response(201, VoteSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Create a vote from a shipped template (the Gongshu 2020 candidates and rules)."""
+        actor = writer()
+        with writing() as db:
+            return vote_view(db, votes.create_from_template(db, **data, by=actor))
+
+
+@blp.route("/<int:vote_id>")
+class OneVote(MethodView):
+    @blp.response(200, VoteSchema)
+    def get(self, vote_id: int) -> dict[str, Any]:
+        staff()
+        with reading() as db:
+            return vote_view(db, get_vote(db, vote_id))
+
+    @blp.arguments(VotePatchSchema)
+    @blp.response(200, VoteSchema)
+    def patch(self, data: dict[str, Any], vote_id: int) -> dict[str, Any]:
+        """Change the candidates or rules of a draft vote."""
+        actor = writer()
+        with writing() as db:
+            candidates = _candidates(data["candidates"]) if "candidates" in data else None
+            rules = RuleSettings.from_dict(data["rules"]) if "rules" in data else None
+            return vote_view(db, votes.update_draft(db, vote_id, candidates=candidates, rules=rules, by=actor))
+
+
+@blp.route("/<int:vote_id>/scrutineers")
+class Scrutineers(MethodView):
+    @blp.arguments(ScrutineersSchema)
+    @blp.response(200, ScrutineersSchema)
+    def put(self, data: dict[str, Any], vote_id: int) -> dict[str, Any]:
+        """Name the chief scrutineer (总监票人) and scrutineers (监票人) by deputy number."""
+        actor = writer()
+        with writing() as db:
+            votes.set_scrutineers(db, vote_id, chief=data["chief"], members=data["members"], by=actor)
+        return data
+
+
+@blp.route("/<int:vote_id>/codes")
+class Codes(MethodView):
+    @blp.arguments(CodeInSchema)
+    @blp.response(201, CodeSchema)
+    def post(self, data: dict[str, Any], vote_id: int) -> dict[str, Any]:
+        """Issue a voting code to a checked-in deputy (re-issuing revokes the old one); shown only here."""
+        actor = writer()
+        with writing() as db:
+            code = votes.issue_code(db, vote_id, data["deputy_id"], secret=secret(), by=actor)
+        return {"deputy_id": data["deputy_id"], "code": code}
+
+
+@blp.route("/<int:vote_id>/codes/<int:deputy_id>")
+class OneCode(MethodView):
+    @blp.response(204)
+    def delete(self, vote_id: int, deputy_id: int) -> None:
+        """Revoke a deputy's code (a lost slip); issue a new one with POST."""
+        actor = writer()
+        with writing() as db:
+            votes.revoke_code(db, vote_id, deputy_id, by=actor)
+
+
+@blp.route("/<int:vote_id>/rounds")
+class Rounds(MethodView):
+    @blp.response(200, RoundSchema(many=True))
+    def get(self, vote_id: int) -> list[Any]:
+        staff()
+        with reading() as db:
+            get_vote(db, vote_id)
+            return rounds.rounds_of(db, vote_id)
+
+    @blp.response(201, RoundSchema)
+    def post(self, vote_id: int) -> Any:
+        """Open the next round: the first, or the tie-break, shortfall or repeat round the last count called for."""
+        actor = writer()
+        with writing() as db:
+            return rounds.open_round(db, vote_id, by=actor)
+
+
+@blp.route("/<int:vote_id>/result")
+class Result(MethodView):
+    @blp.response(200, VoteResultSchema)
+    def get(self, vote_id: int) -> dict[str, Any]:
+        """The vote's result: public once published; before that, staff only, and marked unofficial."""
+        with reading() as db:
+            vote = get_vote(db, vote_id)
+            if vote.state != VoteState.PUBLISHED and not is_staff():
+                raise NotFound("not_found", f"no published result for vote {vote_id}", what="result", id=str(vote_id))
+            result = publication.vote_result(db, vote)
+            return {
+                "vote": vote_view(db, vote),
+                "official": vote.state == VoteState.PUBLISHED,
+                "rounds": rounds.rounds_of(db, vote_id),
+                "selected": list(result.selected) if result else [],
+                "vacant": result.vacant if result else 0,
+                "decided": bool(result and result.decided),
+            }
+
+
+@blp.route("/<int:vote_id>/publish")
+class Publish(MethodView):
+    @blp.response(200, VoteSchema)
+    def post(self, vote_id: int) -> dict[str, Any]:
+        """Publish (公告) a decided vote: fixes the result's and the ballot lists' hashes in the audit log."""
+        actor = writer()
+        with writing() as db:
+            return vote_view(db, publication.publish(db, vote_id, by=actor))
