@@ -59,6 +59,8 @@ def read_ballot_list(
         raise InvalidBallotList(
             1, "the file is empty; expected the header ballot_id,approvals", code="bad_header"
         ) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InvalidBallotList(1, f"unreadable: {exc}", code="unreadable") from None
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     if tuple(header[:2]) != HEADER:
