@@ -61,7 +61,7 @@ def test_tally_accepts_a_bom_and_more_columns(tmp_path: Path) -> None:
     [
         (b"", "line 1:"),
         (b"id,choices\nA,1\n", "line 1:"),
-        (b"ballot_id,approvals\nA,1\n\xff\xfe,2\n", "UTF-8"),
+        (b"ballot_id,approvals\nA,1\n\xff\xfe,2\n", "line 3: not UTF-8"),
     ],
     ids=["empty file", "wrong header", "not UTF-8"],
 )

@@ -8,6 +8,7 @@ recount on a machine with no server and no database.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -224,12 +225,17 @@ def tally_command(
     """Recount a round from its anonymous ballot list (DESIGN section 5); prints JSON."""
     projects = _projects(projects_text)
     try:
-        with open(ballots_csv, encoding="utf-8-sig", newline="") as stream:
-            ballots = read_ballot_list(stream, candidates=candidates, projects=projects)
+        with open(ballots_csv, "rb") as stream:
+            data = stream.read()
     except OSError as exc:
         _fail(f"{ballots_csv}: cannot read: {exc.strerror}")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        _fail(f"{ballots_csv}: not UTF-8 text ({exc.reason})")
+        line = data.count(b"\n", 0, exc.start) + 1
+        _fail(f"{ballots_csv}: line {line}: not UTF-8 text")
+    try:
+        ballots = read_ballot_list(io.StringIO(text, newline=""), candidates=candidates, projects=projects)
     except DomainError as exc:
         _fail(f"{ballots_csv}: {exc}")
     try:
