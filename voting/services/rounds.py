@@ -22,6 +22,8 @@ from voting.services.locks import lock_round
 from voting.services.meetings import present_count, roster_size
 from voting.services.records import get_round, get_vote, marks_of, rules_of
 from voting.services.votes import candidates_of
+from voting.store import secrecy
+from voting.store.db import Database
 from voting.store.models import Ballot, Deputy, PaperEntry, Participation, Round
 
 
@@ -203,24 +205,31 @@ def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | Non
     return len(waiting)
 
 
-def close_round(session: Session, round_id: int, *, by: Actor) -> Round:
-    """Stop accepting ballots, under the lock every cast takes (``voting.services.locks``)."""
+def close_round(db: Database, round_id: int, *, by: Actor) -> Round:
+    """Stop accepting ballots, under the lock every cast takes (``voting.services.locks``).
+
+    Then rewrite the round's storage so that nothing keeps the order in which
+    ballots arrived (``voting.store.secrecy``).
+    """
     require(by, WRITERS)
-    round_ = lock_round(session, round_id, exclusive=True)
-    check_round_move(round_.state, RoundState.CLOSED)
-    round_.state = RoundState.CLOSED
-    round_.closed_at = dt.datetime.now(dt.UTC)
-    returned = session.exec(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id)).one()
-    entry = audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="round.closed",
-        vote_id=round_.vote_id,
-        details={"round": round_.number, "ballots_issued": round_.ballots_issued, "ballots_returned": returned},
-    )
-    round_.audit_head_at_close = entry.hash
-    session.add(round_)
+    with db.write() as session:
+        round_ = lock_round(session, round_id, exclusive=True)
+        check_round_move(round_.state, RoundState.CLOSED)
+        round_.state = RoundState.CLOSED
+        round_.closed_at = dt.datetime.now(dt.UTC)
+        returned = session.exec(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id)).one()
+        secrecy.rewrite_round(session, round_id)
+        entry = audit.record(
+            session,
+            actor=by.name,
+            role=by.role,
+            action="round.closed",
+            vote_id=round_.vote_id,
+            details={"round": round_.number, "ballots_issued": round_.ballots_issued, "ballots_returned": returned},
+        )
+        round_.audit_head_at_close = entry.hash
+        session.add(round_)
+    secrecy.compact(db)
     return round_
 
 
@@ -231,9 +240,20 @@ def pending_paper(session: Session, round_id: int) -> list[str]:
     return sorted(session.exec(query).all())
 
 
-def count_round(session: Session, round_id: int, *, by: Actor) -> TallyResult:
-    """Count a closed round with the pure tally and keep the result; decide the vote if no round follows."""
+def count_round(db: Database, round_id: int, *, by: Actor) -> TallyResult:
+    """Count a closed round with the pure tally and keep the result; decide the vote if no round follows.
+
+    Compacts the storage again afterwards, in case a server died between a
+    close and its compaction (docs/operations.md).
+    """
     require(by, WRITERS)
+    with db.write() as session:
+        result = _count(session, round_id, by)
+    secrecy.compact(db)
+    return result
+
+
+def _count(session: Session, round_id: int, by: Actor) -> TallyResult:
     round_ = lock_round(session, round_id, exclusive=True)
     check_round_move(round_.state, RoundState.COUNTED)
     pending = pending_paper(session, round_id)

@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter, Map
 
 from voting import __version__
 from voting.web.api import audit, ballots, errors, meetings, rounds, staff, votes
-from voting.web.api.schemas import ErrorSchema
+from voting.web.api.schemas import ID_MAX, ErrorSchema
 
 OPENAPI_SETTINGS: dict[str, Any] = {
     "API_TITLE": "民生实事项目票决 · Livelihood projects vote",
@@ -33,7 +34,17 @@ class VotingApi(Api):
         errors.register(self._app)
 
 
+class RowId(IntegerConverter):
+    """``<int:...>`` in a URL: a row id no larger than the databases store, so that a larger
+    number is a 404 like any other id that names no row, not an overflow in the database driver."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RowId
     for key, value in OPENAPI_SETTINGS.items():
         app.config.setdefault(key, value)
     api = VotingApi(

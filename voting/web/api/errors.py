@@ -60,16 +60,18 @@ def error_response(
         "message": text(f"error.{code}", language(), fallback, **(params or {})),
         "field": field,
     }
+    if params:
+        body["params"] = params
     body.update(extra)
     return jsonify(body), status
 
 
 def _domain(exc: DomainError) -> tuple[Response, int]:
     status = next(s for cls, s in STATUS if isinstance(exc, cls))
-    extra: dict[str, Any] = {"params": exc.params} if exc.params else {}
+    extra: dict[str, Any] = {}
     if isinstance(exc, RosterRejected):
         extra["rows"] = exc.report()
-    return error_response(status, exc.code, field=exc.field, fallback=exc.message, values=exc.params, **extra)
+    return error_response(status, exc.code, field=exc.field, fallback=exc.message, params=exc.params, **extra)
 
 
 def _http(exc: HTTPException) -> tuple[Response, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -14,6 +14,7 @@ from voting.services import paper, publication, rounds
 from voting.services.errors import NotFound
 from voting.services.records import get_round, get_vote
 from voting.store.models import Deputy, Round
+from voting.web import get_db
 from voting.web.api.access import is_staff, reading, staff, writer, writing
 from voting.web.api.schemas import (
     AcceptedSchema,
@@ -76,8 +77,7 @@ class Close(MethodView):
     def post(self, data: dict[str, Any], round_id: int) -> Round:
         """Close the round (after confirmation): a ballot in flight is counted before it or refused after it."""
         actor = writer()
-        with writing() as db:
-            return rounds.close_round(db, round_id, by=actor)
+        return rounds.close_round(get_db(current_app), round_id, by=actor)
 
 
 @blp.route("/<int:round_id>/count")
@@ -86,8 +86,8 @@ class Count(MethodView):
     def post(self, round_id: int) -> Round:
         """Count a closed round; its result says which round, if any, comes next."""
         actor = writer()
-        with writing() as db:
-            rounds.count_round(db, round_id, by=actor)
+        rounds.count_round(get_db(current_app), round_id, by=actor)
+        with reading() as db:
             return get_round(db, round_id)
 
 

@@ -18,6 +18,9 @@ Text = fields.String
 NUMBER = validate.Range(min=1, max=10_000)
 PROJECT = validate.Range(min=1, max=1_000)
 SHORT = validate.Length(min=1, max=200)
+ID_MAX = 2**31 - 1
+"""The largest row id either database can hold (PostgreSQL's INTEGER); a larger one names no row."""
+ROW_ID = validate.Range(min=1, max=ID_MAX)
 
 
 class ErrorSchema(Schema):
@@ -155,7 +158,7 @@ class ScrutineersSchema(Schema):
 
 
 class CodeInSchema(Schema):
-    deputy_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    deputy_id = fields.Integer(required=True, validate=ROW_ID)
 
 
 class CodeSchema(Schema):
@@ -313,7 +316,7 @@ class VoteResultSchema(Schema):
 
 
 class AuditQuerySchema(Schema):
-    vote_id = fields.Integer(validate=validate.Range(min=1))
+    vote_id = fields.Integer(validate=ROW_ID)
 
 
 class AuditEntrySchema(Schema):
