@@ -5,6 +5,9 @@
 |---|---|---|
 | DATABASE_URL | VOTING_DATABASE_URL | ``sqlite:///<instance>/voting.sqlite3`` |
 | SECRET_KEY | VOTING_SECRET_KEY | random, made once and kept in ``<instance>/secret_key`` |
+| CODE_GUESS_LIMIT | VOTING_CODE_GUESS_LIMIT | failed voting codes per address: ``30 per minute; 300 per hour`` |
+| LOGIN_GUESS_LIMIT | VOTING_LOGIN_GUESS_LIMIT | failed logins per address: ``10 per minute; 100 per hour`` |
+| RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | ``memory://`` (per worker process) |
 | (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` beside the package |
 """
 
@@ -21,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Strict",
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "CODE_GUESS_LIMIT": "30 per minute; 300 per hour",
+    "LOGIN_GUESS_LIMIT": "10 per minute; 100 per hour",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
 }
 
 

@@ -40,8 +40,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
 
-    from voting.web import api, pages, security
+    from voting.web import api, limits, pages, security
 
+    limits.init_app(app)
     app.register_blueprint(pages.bp)
     api.init_app(app)
     security.init_app(app)

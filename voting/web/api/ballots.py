@@ -21,6 +21,7 @@ from voting.store.models import Round
 from voting.web import get_db
 from voting.web.api.access import reading, secret
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
+from voting.web.limits import guarded_by_code
 
 blp = Blueprint("ballots", __name__, url_prefix="/api/v1", description="Deputies: ballot, cast, receipt")
 
@@ -29,6 +30,7 @@ blp = Blueprint("ballots", __name__, url_prefix="/api/v1", description="Deputies
 class BallotPaper(MethodView):
     @blp.arguments(BallotRequestSchema)
     @blp.response(200, BallotPaperSchema)
+    @guarded_by_code
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """The ballot of the round now open, for the deputy holding this code."""
         with reading() as db:
@@ -56,6 +58,7 @@ class BallotPaper(MethodView):
 class Ballots(MethodView):
     @blp.arguments(CastSchema)
     @blp.response(201, ReceiptSchema)
+    @guarded_by_code
     def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
         """Cast a ballot; a retry with the same ``idempotency_key`` returns the same receipt (status 200)."""
         marks = casting.make_marks(data["approvals"], data["opposes"], data["abstains"])

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from voting.services import auth
 from voting.web.api.access import bearer_token, secret, staff, writing
 from voting.web.api.schemas import LoginSchema, SessionSchema
+from voting.web.limits import guarded_by_password
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Staff login (clerks, scrutineers, admins)")
 
@@ -20,6 +21,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Staff 
 class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, SessionSchema)
+    @guarded_by_password
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Log in: sets the session cookie and returns a bearer token and the CSRF token."""
         with writing() as db:
