@@ -29,10 +29,11 @@ def _fail(message: str) -> NoReturn:
 
 
 def _database() -> Database:
-    """The configured database, as the web app would open it."""
-    from voting.web import create_app, get_db
+    """The configured database, as the web app opens it, without building the app."""
+    from voting import config
+    from voting.store.db import Database
 
-    return get_db(create_app())
+    return Database(config.load(config.instance_path())["DATABASE_URL"])
 
 
 def _require_current(db: Database) -> None:
@@ -149,6 +150,8 @@ def audit_verify(path: str | None) -> None:
         _require_current(database)
         with database.read() as session:
             check = audit_log.verify(session)
+    if not check.ok and check.first_bad is None:
+        _fail(f"audit log not whole: {check.reason} ({check.entries} entries verified as a chain)")
     if not check.ok:
         _fail(
             f"audit log broken at entry {check.first_bad}: {check.reason} ({check.entries} entries verified before it)"

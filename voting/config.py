@@ -8,15 +8,21 @@
 | CODE_GUESS_LIMIT | VOTING_CODE_GUESS_LIMIT | failed voting codes per address: ``30 per minute; 300 per hour`` |
 | LOGIN_GUESS_LIMIT | VOTING_LOGIN_GUESS_LIMIT | failed logins per address: ``10 per minute; 100 per hour`` |
 | RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | ``memory://`` (per worker process) |
-| (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` beside the package |
+| (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` at the top of the checkout |
+
+``load`` resolves it all without building an app, so that the command line
+opens the same database as the server without paying for the web layer.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from flask import Config
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
@@ -29,6 +35,26 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
 }
+
+
+def instance_path() -> str:
+    """The instance folder: VOTING_INSTANCE_PATH, or ``instance/`` beside the ``voting`` package."""
+    return os.environ.get("VOTING_INSTANCE_PATH") or str(Path(__file__).resolve().parents[1] / "instance")
+
+
+def load(instance: str, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Defaults, then ``<instance>/config.py``, then ``VOTING_*`` variables, then ``overrides``."""
+    settings = Config(instance, DEFAULTS)
+    settings.from_pyfile("config.py", silent=True)
+    settings.from_prefixed_env("VOTING")
+    if overrides is not None:
+        settings.from_mapping(overrides)
+    os.makedirs(instance, exist_ok=True)
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = default_database_url(instance)
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = instance_secret_key(instance)
+    return settings
 
 
 def default_database_url(instance_path: str) -> str:

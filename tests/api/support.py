@@ -43,6 +43,8 @@ class Api:
             path, method=method, json=body, headers=self._headers(kwargs.pop("headers", None)), **kwargs
         )
         assert response.status_code == status, response.get_data(as_text=True)
+        if not response.data:
+            return None
         return response.get_json() if response.is_json else response.get_data(as_text=True)
 
     def post(self, path: str, body: Any = None, status: int = 200, **kwargs: Any) -> Any:

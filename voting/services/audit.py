@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from voting.domain.audit_chain import GENESIS, ChainCheck, canonical_json, entry_hash, verify_chain
-from voting.store.models import AuditEntry
+from voting.store.models import AuditEntry, Round, Vote
 
 
 def record(
@@ -71,8 +72,33 @@ def entries(session: Session, *, vote_id: int | None = None) -> Iterator[AuditEn
 
 
 def verify(session: Session) -> ChainCheck:
-    """Check the whole stored chain; names the first entry that was changed, removed, reordered or inserted."""
-    return verify_chain(as_dict(e) for e in entries(session))
+    """Check the whole stored chain, then that it still holds every head hash fixed along the way.
+
+    The chain names the first entry that was changed, removed, reordered or
+    inserted.  A log cut short, or rewritten with fresh hashes from some entry
+    on, is a whole chain again; what gives it away is a head hash recorded when
+    a round closed or a vote was published (and printed, and read out in the
+    hall) that is no longer in it (docs/audit-log.md).
+    """
+    check = verify_chain(as_dict(e) for e in entries(session))
+    if not check.ok:
+        return check
+    anchors = [
+        (f"round {r.number} of vote {r.vote_id} closed", r.audit_head_at_close) for r in session.exec(select(Round))
+    ]
+    anchors += [(f"vote {v.id} was published", v.audit_head_at_publication) for v in session.exec(select(Vote))]
+    wanted = {head for _, head in anchors if head}
+    found = (
+        set(session.exec(select(AuditEntry.hash).where(col(AuditEntry.hash).in_(wanted))).all()) if wanted else set()
+    )
+    for moment, head in anchors:
+        if head and head not in found:
+            return replace(
+                check,
+                ok=False,
+                reason=f"the log no longer holds the head hash {head[:12]}… recorded when {moment}: it was cut short or rewritten",
+            )
+    return check
 
 
 def export_lines(session: Session) -> Iterator[str]:

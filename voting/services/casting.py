@@ -82,7 +82,7 @@ def check_electronic(round_: Round, vote: Vote, marks: Marks) -> None:
 def cast_ballot(db: Database, *, secret: str, code: str, marks: Marks, idempotency_key: str) -> Receipt:
     """Record a deputy's ballot once; a retry with the same key gets the same receipt."""
     try:
-        with db.write() as session:
+        with db.write(serial=False) as session:
             return _cast(session, secret, code, marks, idempotency_key)
     except IntegrityError:
         # A concurrent request with the same code won the race; say what it did.
@@ -115,6 +115,12 @@ def _cast(session: Session, secret: str, code: str, marks: Marks, key: str) -> R
     if done is not None:
         if done.channel == PAPER:
             raise Conflict("paper_ballot_issued", "a paper ballot was issued to this deputy for this round")
+        # On PostgreSQL each statement sees the latest commits: the request this
+        # one retries may have committed since the look-up above.  Its ballot and
+        # participation rows were committed together, so it is visible now.
+        again = _recorded(session, secret, code, key, holder.vote_id)
+        if again is not None:
+            return _replay(again, marks)
         raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
     check_electronic(round_, vote, marks)
     receipt = electronic_receipt(secret, round_.id, code, key)

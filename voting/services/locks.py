@@ -18,7 +18,8 @@ from voting.store.models import Round
 
 def lock_round(session: Session, round_id: int, *, exclusive: bool) -> Round:
     query = select(Round).where(Round.id == round_id).with_for_update(read=not exclusive)
-    round_ = session.exec(query).first()
+    # populate_existing: the row as it is once the lock is held, not as first read in this session.
+    round_ = session.exec(query.execution_options(populate_existing=True)).first()
     if round_ is None:
         raise NotFound("not_found", f"no round {round_id}", what="round", id=str(round_id))
     return round_

@@ -10,8 +10,9 @@ from voting.domain.lifecycle import RoundState
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, require
 from voting.services.errors import Conflict
+from voting.services.locks import lock_round
 from voting.services.records import get
-from voting.store.models import Deputy, Meeting, Round, Vote
+from voting.store.models import Deputy, Meeting, Participation, Round, Vote
 
 
 def create_meeting(
@@ -62,8 +63,13 @@ def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Ac
     """Check a deputy in or out.
 
     A deputy checked in while a round is open is issued a ballot in it (the
-    round's present and issued counts grow); one checked out keeps the ballot
-    already issued, as a paper ballot once handed out stays issued.
+    round's present and issued counts grow).  One checked out who has voted,
+    or holds a paper ballot, keeps that ballot: it stays issued, and checking
+    back in issues no second one.  One checked out who has done neither
+    cannot vote while out (their code is refused), so their ballot is taken
+    back (the counts shrink) until they check in again.  So a deputy who
+    steps out and back in counts once, and ballots issued never exceeds the
+    deputies who could vote.
     """
     require(by, WRITERS)
     deputy = get(session, Deputy, deputy_id, what="deputy")
@@ -72,11 +78,16 @@ def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Ac
         raise Conflict("attendance_unchanged", f"deputy {deputy.number} is already {state}", deputy=deputy.number)
     deputy.checked_in = checked_in
     session.add(deputy)
-    if checked_in:
-        for round_ in _open_rounds(session, deputy.meeting_id):
-            round_.deputies_present = (round_.deputies_present or 0) + 1
-            round_.ballots_issued = (round_.ballots_issued or 0) + 1
-            session.add(round_)
+    for open_round in _open_rounds(session, deputy.meeting_id):
+        assert open_round.id is not None
+        # The round's lock orders this against a cast by the same deputy (voting.services.locks).
+        round_ = lock_round(session, open_round.id, exclusive=True)
+        if round_.state != RoundState.OPEN or session.get(Participation, (round_.id, deputy_id)) is not None:
+            continue
+        step = 1 if checked_in else -1
+        round_.deputies_present = (round_.deputies_present or 0) + step
+        round_.ballots_issued = (round_.ballots_issued or 0) + step
+        session.add(round_)
     audit.record(
         session,
         actor=by.name,

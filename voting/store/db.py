@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SERIAL_LOCK_KEY = 2020_0118
+"""PostgreSQL advisory lock taken by every serial write transaction."""
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -67,9 +69,20 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session holding the write lock from its first statement; commits on success."""
+    def write(self, *, serial: bool = True) -> Iterator[Session]:
+        """A session for changing things; commits on success, rolls back on any error.
+
+        On SQLite every write transaction holds the database's write lock from
+        its first statement.  On PostgreSQL a ``serial`` transaction first
+        takes one transaction-scoped advisory lock, so that staff actions run
+        one at a time as they do on SQLite (no lost update of a count, no race
+        for the audit log's next sequence number); the cast path passes
+        ``serial=False`` and relies on row locks alone, so that ballots from
+        many processes are written side by side.
+        """
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            if serial and not self.is_sqlite:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SERIAL_LOCK_KEY})
             yield session
 
     def dispose(self) -> None:

@@ -1,4 +1,4 @@
-"""Headers every response carries: no framing, no sniffing, scripts only from this server."""
+"""Headers every response carries: no framing, no sniffing, scripts only from this server, no caching of API answers."""
 
 from __future__ import annotations
 
@@ -24,4 +24,6 @@ def init_app(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        if response.status_code == 204:
+            response.headers.pop("Content-Type", None)
         return response

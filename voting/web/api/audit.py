@@ -37,6 +37,7 @@ class Verify(MethodView):
 
 @blp.route("/export")
 class Export(MethodView):
+    @blp.doc(responses={"200": {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
     @blp.response(200, content_type="application/x-ndjson")
     def get(self) -> Response:
         """The log as JSON Lines (docs/audit-log.md), for ``voting audit verify --file``."""

@@ -140,6 +140,7 @@ class AcceptBatch(MethodView):
 
 @blp.route("/<int:round_id>/ballots.csv")
 class BallotList(MethodView):
+    @blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}})
     @blp.response(200, content_type="text/csv")
     def get(self, round_id: int) -> Response:
         """The anonymous ballot list (DESIGN section 5): public once published, staff once the round is closed."""

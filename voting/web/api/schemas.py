@@ -117,7 +117,7 @@ class CandidateSchema(Schema):
 
 
 class VoteInSchema(Schema):
-    meeting_id = fields.Integer(required=True, validate=NUMBER)
+    meeting_id = fields.Integer(required=True, validate=ROW_ID)
     title_zh = Text(required=True, validate=SHORT)
     title_en = Text(load_default="", validate=validate.Length(max=200))
     training = fields.Boolean(load_default=False)
@@ -126,7 +126,7 @@ class VoteInSchema(Schema):
 
 
 class TemplateInSchema(Schema):
-    meeting_id = fields.Integer(required=True, validate=NUMBER)
+    meeting_id = fields.Integer(required=True, validate=ROW_ID)
     template = Text(load_default="gongshu-2020", validate=validate.OneOf(["gongshu-2020"]))
     training = fields.Boolean(load_default=False)
 

@@ -1,0 +1,607 @@
+"""Errors, languages, security headers and who may do what, through the Flask test client.
+
+Every error answers one JSON shape, ``{"code", "message", "field", ...}``,
+worded from the catalogs in Chinese unless English is asked for.  Every error
+code the package raises has a message in both catalogs (found by reading the
+source, so that a new code without a message fails here).  Scrutineers read
+everything and change nothing; without a login nothing staff-only answers;
+the browser's session cookie needs its CSRF token for every change.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import io
+import json
+import re
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+import voting
+from tests.api.support import PASSWORD, Api, Sitting, make_user, roster_csv, set_up
+from voting.domain.errors import InvalidBallotList
+from voting.web.api.errors import HTTP_CODES
+from voting.web.i18n import catalog
+
+PACKAGE = Path(voting.__file__).parent
+CATALOGS = PACKAGE / "web" / "catalogs"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+STAFF_ONLY_401 = {"code": "not_authenticated"}
+
+# --- the error shape and its languages ----------------------------------------
+
+
+def error_of(response: TestResponse, status: int) -> dict[str, Any]:
+    """The body of an error answer, checked for the one shape every error has."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json", response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    assert {"code", "message", "field"} <= body.keys(), body
+    assert isinstance(body["code"], str)
+    assert isinstance(body["message"], str)
+    assert body["code"]
+    assert body["message"]
+    assert body["field"] is None or isinstance(body["field"], str)
+    return body
+
+
+def test_messages_are_chinese_by_default_and_english_on_request(client: FlaskClient) -> None:
+    default = error_of(client.get("/api/v1/no-such-thing"), 404)
+    assert default["code"] == "not_found"
+    assert default["message"] == catalog("zh")["error.not_found"]
+    assert CJK.search(default["message"])
+
+    for asked in ("en", "en-US,en;q=0.9", "fr;q=0.9, en;q=0.5"):
+        english = error_of(client.get("/api/v1/no-such-thing", headers={"Accept-Language": asked}), 404)
+        assert english["message"] == catalog("en")["error.not_found"], asked
+        assert not CJK.search(english["message"])
+
+    for asked in ("zh-CN,zh;q=0.9", "fr", ""):
+        chinese = error_of(client.get("/api/v1/no-such-thing", headers={"Accept-Language": asked}), 404)
+        assert chinese["message"] == catalog("zh")["error.not_found"], asked
+
+
+def test_the_language_switch_cookie_wins_over_the_browser(client: FlaskClient) -> None:
+    client.set_cookie("lang", "en")
+    answer = error_of(client.get("/api/v1/no-such-thing", headers={"Accept-Language": "zh-CN"}), 404)
+    assert answer["message"] == catalog("en")["error.not_found"]
+
+
+def test_a_message_is_worded_with_its_values_in_both_languages(clerk: Api, deputy: Api) -> None:
+    sitting: Sitting = set_up(clerk, size=6)
+    sitting.check_in(range(1, 7))
+    sitting.issue_codes([1])
+    sitting.open_round()
+    body = {"code": sitting.codes[1], "approvals": list(range(1, 12)), "idempotency_key": "too-many-01"}
+    for language in ("zh", "en"):
+        response = deputy.client.post("/api/v1/ballots", json=body, headers={"Accept-Language": language})
+        answer = error_of(response, 422)
+        assert (answer["code"], answer["field"]) == ("too_many_approvals", "approvals")
+        assert answer["params"] == {"seats": 10, "approvals": 11}
+        assert answer["message"] == catalog(language)["error.too_many_approvals"].format(seats=10, approvals=11)
+        assert "{" not in answer["message"]
+    # Refused, so not recorded: the deputy can correct the ballot and cast it.
+    sitting.cast(deputy, 1, range(1, 11))
+
+
+# --- malformed requests ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "unknown"),
+    [
+        ("/api/v1/meetings", {"name_zh": "会议", "date": "2020-01-18", "secretary": "x"}, "secretary"),
+        (
+            "/api/v1/ballots",
+            {"code": "AAAAA-BBBBB", "approvals": [1], "idempotency_key": "k" * 16, "deputy_id": 7},
+            "deputy_id",
+        ),
+        ("/api/v1/auth/login", {"name": "clerk-li", "password": PASSWORD, "role": "admin"}, "role"),
+    ],
+    ids=["meeting", "ballot smuggling an identity", "login claiming a role"],
+)
+def test_unknown_fields_are_refused_by_name(clerk: Api, path: str, body: dict[str, Any], unknown: str) -> None:
+    response = clerk.client.post(path, json=body, headers={"Authorization": f"Bearer {clerk.token}"})
+    answer = error_of(response, 422)
+    assert (answer["code"], answer["field"]) == ("validation_error", unknown)
+    assert answer["errors"]["json"][unknown] == ["Unknown field."]
+    assert answer["message"] == catalog("zh")["error.validation_error"]
+
+
+def test_an_unknown_field_inside_the_rules_is_refused(clerk: Api) -> None:
+    meeting = clerk.post("/api/v1/meetings", {"name_zh": "会议", "date": "2020-01-18"}, 201)
+    vote = {
+        "meeting_id": meeting["id"],
+        "title_zh": "票决",
+        "rules": {"seats": 1, "quota": 3},
+        "candidates": [{"number": 1, "title_zh": "甲"}, {"number": 2, "title_zh": "乙"}],
+    }
+    response = clerk.client.post("/api/v1/votes", json=vote, headers={"Authorization": f"Bearer {clerk.token}"})
+    answer = error_of(response, 422)
+    assert (answer["code"], answer["field"]) == ("validation_error", "rules")
+    assert answer["errors"]["json"]["rules"] == {"quota": ["Unknown field."]}
+    assert clerk.get("/api/v1/votes") == []
+
+
+def test_a_body_that_is_not_json_is_a_json_4xx(clerk: Api) -> None:
+    auth = {"Authorization": f"Bearer {clerk.token}"}
+    broken = error_of(
+        clerk.client.post(
+            "/api/v1/meetings", data='{"name_zh": "会议",', content_type="application/json", headers=auth
+        ),
+        400,
+    )
+    assert broken["code"] == "bad_request"
+    form = clerk.client.post(
+        "/api/v1/meetings",
+        data="name_zh=会议&date=2020-01-18",
+        content_type="application/x-www-form-urlencoded",
+        headers=auth,
+    )
+    assert 400 <= form.status_code < 500
+    assert error_of(form, form.status_code)["code"] in {"validation_error", "unsupported_media_type"}
+    assert clerk.get("/api/v1/meetings") == []
+
+
+def test_a_wrong_method_is_a_json_405_naming_the_allowed_ones(clerk: Api) -> None:
+    response = clerk.client.delete("/api/v1/meetings", headers={"Authorization": f"Bearer {clerk.token}"})
+    assert error_of(response, 405)["code"] == "method_not_allowed"
+    assert {"GET", "POST"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nowhere", "/api/v2/meetings", "/api/v1/votes/abc", "/nowhere"])
+def test_an_unknown_path_is_a_json_404(client: FlaskClient, path: str) -> None:
+    assert error_of(client.get(path), 404)["code"] == "not_found"
+
+
+def test_an_id_beyond_what_the_database_holds_is_a_404_not_a_crash(clerk: Api) -> None:
+    for path in (
+        "/api/v1/votes/2147483648",
+        "/api/v1/rounds/99999999999999999999999",
+        "/api/v1/meetings/9223372036854775808",
+    ):
+        response = clerk.client.get(path, headers={"Authorization": f"Bearer {clerk.token}"})
+        assert error_of(response, 404)["code"] == "not_found", path
+    big = clerk.client.get(
+        "/api/v1/audit?vote_id=9223372036854775808", headers={"Authorization": f"Bearer {clerk.token}"}
+    )
+    assert (error_of(big, 422)["code"], error_of(big, 422)["field"]) == ("validation_error", "vote_id")
+
+
+# --- every error code has its message -----------------------------------------------
+
+DOMAIN_ERRORS = {
+    "InvalidRules",
+    "InvalidBallot",
+    "InvalidRound",
+    "InvalidTransition",
+    "NotFound",
+    "Conflict",
+    "PermissionDenied",
+    "NotAuthenticated",
+    "InvalidInput",
+    "InvalidBallotList",
+}
+
+
+@dataclass
+class Raised:
+    code: str
+    where: str
+    params: set[str] | None
+    """The keyword values the message may use; None when passed as ``**mapping`` (not known statically)."""
+
+
+@dataclass
+class Scan:
+    raised: list[Raised] = field(default_factory=list)
+    forwarded: list[str] = field(default_factory=list)
+    """Errors made with the code of an error caught (``exc.code``), which is itself raised elsewhere."""
+    unresolved: list[str] = field(default_factory=list)
+    error_classes: set[str] = field(default_factory=set)
+
+
+def _trees() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield str(path.relative_to(PACKAGE.parent)), ast.parse(path.read_text("utf-8"), filename=str(path))
+
+
+def _error_classes() -> set[str]:
+    """``DomainError`` and every class in the package derived from it, by name."""
+    bases: dict[str, set[str]] = {}
+    for _, tree in _trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bases[node.name] = {b.id if isinstance(b, ast.Name) else ast.unparse(b) for b in node.bases}
+    found = {"DomainError"}
+    while True:
+        more = {name for name, parents in bases.items() if parents & found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def _keywords(call: ast.Call) -> set[str] | None:
+    if any(k.arg is None for k in call.keywords):
+        return None
+    return {k.arg for k in call.keywords if k.arg is not None} - {"field", "code"}
+
+
+def _literal(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def scan_raised_codes() -> Scan:
+    """Every error code the package can raise, read from its source.
+
+    The code is the first argument of a call to an error class, or the
+    ``code=`` of ``InvalidBallotList`` (whose default counts too).  A class that
+    fixes its own code passes it to ``super().__init__``; calls to it give none.
+    """
+    scan = Scan(error_classes=_error_classes())
+    trees = list(_trees())
+    supers: dict[int, str] = {}
+    """The ``super().__init__`` calls inside the error classes -> the class."""
+    for _, tree in trees:
+        for cls in ast.walk(tree):
+            if isinstance(cls, ast.ClassDef) and cls.name in scan.error_classes:
+                for call in ast.walk(cls):
+                    if isinstance(call, ast.Call) and ast.unparse(call.func) == "super().__init__":
+                        supers[id(call)] = cls.name
+    self_coded = {"InvalidBallotList"}
+    default_list_code = inspect.signature(InvalidBallotList).parameters["code"].default
+    scan.raised.append(Raised(default_list_code, "InvalidBallotList's default code", {"line"}))
+    for path, tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and id(node) in supers:
+                code = _literal(node.args[0] if node.args else None)
+                if code is not None:  # otherwise it passes on the code its own caller chose
+                    scan.raised.append(Raised(code, f"{path}:{node.lineno}", _keywords(node)))
+                    self_coded.add(supers[id(node)])
+    for path, tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or id(node) in supers:
+                continue
+            callee = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            where = f"{path}:{node.lineno}"
+            if callee == "InvalidBallotList":
+                given = next((k.value for k in node.keywords if k.arg == "code"), None)
+                if given is not None and _literal(given) is None:
+                    scan.unresolved.append(f"{where}: {ast.unparse(node)[:100]}")
+                else:
+                    scan.raised.append(Raised(_literal(given) or default_list_code, where, {"line"}))
+            elif callee in scan.error_classes and callee not in self_coded:
+                first = node.args[0] if node.args else None
+                code = _literal(first)
+                if code is not None:
+                    scan.raised.append(Raised(code, where, _keywords(node)))
+                elif isinstance(first, ast.Attribute) and first.attr == "code":
+                    scan.forwarded.append(where)
+                else:
+                    scan.unresolved.append(f"{where}: {ast.unparse(node)[:100]}")
+    return scan
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_the_source_scan_finds_the_error_classes_and_codes() -> None:
+    scan = scan_raised_codes()
+    assert scan.error_classes >= DOMAIN_ERRORS | {"DomainError", "RosterRejected"}
+    codes = {r.code for r in scan.raised}
+    # Codes from each layer, so that a scan that misses a kind of call cannot pass unnoticed.
+    assert {
+        "invalid_seats",  # domain rules
+        "too_many_approvals",  # casting
+        "invalid_vote_transition",  # lifecycle
+        "bad_ballot_list",  # InvalidBallotList's default
+        "not_on_ballot",  # InvalidBallotList(code=...)
+        "roster_rejected",  # RosterRejected's super().__init__
+        "csrf_failed",  # the web layer
+        "forbidden",  # auth.require
+    } <= codes
+    assert len(codes) > 50
+    assert not scan.unresolved, "error codes the scan cannot read; give them a literal code:\n" + "\n".join(
+        scan.unresolved
+    )
+
+
+def test_every_error_code_raised_has_a_message_in_both_catalogs() -> None:
+    scan = scan_raised_codes()
+    codes = {r.code for r in scan.raised} | set(HTTP_CODES.values()) | {"internal_error", "validation_error"}
+    for language in ("zh", "en"):
+        missing = sorted(f"error.{code}" for code in codes if f"error.{code}" not in catalog(language))
+        assert not missing, f"{language}.json lacks {missing}"
+
+
+def test_every_placeholder_of_a_message_is_given_by_each_raise_of_its_code() -> None:
+    problems = []
+    for raised in scan_raised_codes().raised:
+        if raised.params is None:
+            continue
+        for language in ("zh", "en"):
+            wanted = placeholders(catalog(language).get(f"error.{raised.code}", ""))
+            if not wanted <= raised.params:
+                problems.append(f"{raised.where} {raised.code} ({language}) lacks {sorted(wanted - raised.params)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
+    zh = json.loads((CATALOGS / "zh.json").read_text("utf-8"))
+    en = json.loads((CATALOGS / "en.json").read_text("utf-8"))
+    assert sorted(set(zh) - set(en)) == []
+    assert sorted(set(en) - set(zh)) == []
+    differ = {
+        key: (placeholders(zh[key]), placeholders(en[key]))
+        for key in zh
+        if placeholders(zh[key]) != placeholders(en[key])
+    }
+    assert differ == {}
+    assert all(value.strip() for value in [*zh.values(), *en.values()])
+    assert all(CJK.search(value) for key, value in zh.items() if key.startswith("error.")), "an untranslated zh message"
+
+
+# --- security headers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/meetings",
+        "/api/v1/no-such-thing",
+        "/api/openapi.json",
+        "/api/docs",
+        "/",
+        "/healthz",
+        "/static/vendor/swagger-ui/swagger-ui.css",
+    ],
+    ids=["api", "api error", "openapi", "api docs page", "page", "health", "static file"],
+)
+def test_every_response_forbids_framing_and_sniffing(clerk: Api, path: str) -> None:
+    response = clerk.client.get(path, headers={"Authorization": f"Bearer {clerk.token}"})
+    assert response.status_code in (200, 404), path
+    assert response.status_code == 404 or response.get_data()
+    policy = {
+        part.strip().split(" ", 1)[0]: part.strip() for part in response.headers["Content-Security-Policy"].split(";")
+    }
+    assert policy["frame-ancestors"] == "frame-ancestors 'none'"
+    assert policy["object-src"] == "object-src 'none'"
+    assert "'unsafe-inline'" not in policy["script-src"] or path == "/api/docs"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# --- who may do what ---------------------------------------------------------------------
+
+CHANGES: list[tuple[str, str, Any]] = [
+    ("POST", "/api/v1/meetings", {"name_zh": "另一次会议", "date": "2020-01-19"}),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/roster", "roster"),
+    ("PUT", "/api/v1/meetings/<int:meeting_id>/deputies/<int:deputy_id>/attendance", {"checked_in": False}),
+    (
+        "POST",
+        "/api/v1/votes",
+        {
+            "meeting_id": "<meeting_id>",
+            "title_zh": "另一次票决",
+            "rules": {"seats": 1},
+            "candidates": [{"number": 1, "title_zh": "甲"}, {"number": 2, "title_zh": "乙"}],
+        },
+    ),
+    ("POST", "/api/v1/votes/from-template", {"meeting_id": "<meeting_id>"}),
+    ("PATCH", "/api/v1/votes/<int:vote_id>", {"rules": {"seats": 3}}),
+    ("PUT", "/api/v1/votes/<int:vote_id>/scrutineers", {"chief": 1, "members": [2]}),
+    ("POST", "/api/v1/votes/<int:vote_id>/codes", {"deputy_id": "<deputy_id>"}),
+    ("DELETE", "/api/v1/votes/<int:vote_id>/codes/<int:deputy_id>", None),
+    ("POST", "/api/v1/votes/<int:vote_id>/rounds", None),
+    ("POST", "/api/v1/votes/<int:vote_id>/publish", None),
+    ("POST", "/api/v1/rounds/<int:round_id>/paper", {"deputies": [3]}),
+    ("POST", "/api/v1/rounds/<int:round_id>/close", {"confirm": True}),
+    ("POST", "/api/v1/rounds/<int:round_id>/count", None),
+    (
+        "PUT",
+        "/api/v1/rounds/<int:round_id>/paper-batches/<string(maxlength=40):batch>/entries/<int:entry>",
+        {"ballots": [{"approvals": [1]}]},
+    ),
+    ("POST", "/api/v1/rounds/<int:round_id>/paper-batches/<string(maxlength=40):batch>/accept", None),
+]
+"""Every change to the staff side of the API, with a body that passes validation."""
+
+NOT_STAFF_CHANGES = {
+    ("POST", "/api/v1/auth/login"),  # anyone, with a password
+    ("POST", "/api/v1/auth/logout"),  # any staff member, of their own session
+    ("POST", "/api/v1/ballot"),  # deputies, with their voting code
+    ("POST", "/api/v1/ballots"),
+}
+
+READS = [
+    "/api/v1/auth/me",
+    "/api/v1/meetings",
+    "/api/v1/meetings/<int:meeting_id>",
+    "/api/v1/meetings/<int:meeting_id>/deputies",
+    "/api/v1/votes",
+    "/api/v1/votes/<int:vote_id>",
+    "/api/v1/votes/<int:vote_id>/rounds",
+    "/api/v1/rounds/<int:round_id>",
+    "/api/v1/rounds/<int:round_id>/not-voted",
+    "/api/v1/audit",
+    "/api/v1/audit/verify",
+    "/api/v1/audit/export",
+]
+"""Staff-only reads."""
+UNPUBLISHED = ["/api/v1/votes/<int:vote_id>/result"]
+"""Public once published; before that staff only, and not there at all for anyone else."""
+
+
+def test_the_table_of_changes_names_every_change_the_api_has(app: Flask) -> None:
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in (rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
+    }
+    assert routes - NOT_STAFF_CHANGES == {(method, rule) for method, rule, _ in CHANGES}
+
+
+@dataclass
+class Stage:
+    sitting: Sitting
+    round_id: int
+
+    def ids(self) -> dict[str, Any]:
+        return {
+            "meeting_id": self.sitting.meeting_id,
+            "vote_id": self.sitting.vote_id,
+            "round_id": self.round_id,
+            "deputy_id": self.sitting.deputies[0]["id"],
+            "batch": "A",
+            "entry": 1,
+        }
+
+    def url(self, rule: str) -> str:
+        ids = self.ids()
+        return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+
+    def body(self, body: Any) -> Any:
+        text = json.dumps(body)
+        for name, value in self.ids().items():
+            text = text.replace(f'"<{name}>"', str(value))
+        return json.loads(text)
+
+
+@pytest.fixture
+def stage(clerk: Api) -> Stage:
+    """A vote with its first round open and one ballot cast, as a clerk leaves it."""
+    sitting = set_up(clerk, size=6)
+    sitting.check_in(range(1, 7))
+    sitting.issue_codes(range(1, 7))
+    opened = sitting.open_round()
+    return Stage(sitting, opened["id"])
+
+
+def attempt(api: Api, stage: Stage, method: str, rule: str, body: Any) -> TestResponse:
+    headers = {"Authorization": f"Bearer {api.token}"} if api.token else {}
+    if body == "roster":
+        data = {"file": (io.BytesIO(roster_csv(3)), "roster.csv")}
+        return api.client.open(stage.url(rule), method=method, data=data, headers=headers)
+    return api.client.open(stage.url(rule), method=method, json=stage.body(body), headers=headers)
+
+
+def test_a_scrutineer_reads_everything(stage: Stage, scrutineer: Api, deputy: Api) -> None:
+    sitting = stage.sitting
+    sitting.cast(deputy, 1, [1, 2, 3])
+    for rule in READS + UNPUBLISHED:
+        assert scrutineer.get(stage.url(rule)) is not None, rule
+    assert scrutineer.get(stage.url(UNPUBLISHED[0]))["official"] is False
+    assert scrutineer.get(f"/api/v1/votes/{sitting.vote_id}/rounds")[0]["state"] == "open"
+    assert scrutineer.get(f"/api/v1/rounds/{stage.round_id}/turnout")["ballots_returned"] == 1
+    assert scrutineer.get("/api/v1/audit/verify")["ok"] is True
+    assert scrutineer.get("/api/v1/auth/me")["role"] == "scrutineer"
+
+
+def test_a_scrutineer_changes_nothing(stage: Stage, clerk: Api, scrutineer: Api) -> None:
+    before = clerk.get("/api/v1/audit")
+    refused = []
+    for method, rule, body in CHANGES:
+        response = attempt(scrutineer, stage, method, rule, body)
+        if response.status_code != 403 or response.get_json()["code"] != "forbidden":
+            refused.append(f"{method} {rule}: {response.status_code} {response.get_data(as_text=True)[:200]}")
+        else:
+            assert response.get_json()["message"] == catalog("zh")["error.forbidden"]
+    assert refused == [], "\n".join(refused)
+    assert clerk.get("/api/v1/audit") == before
+    assert [r["state"] for r in clerk.get(f"/api/v1/votes/{stage.sitting.vote_id}/rounds")] == ["open"]
+    assert clerk.get(f"/api/v1/votes/{stage.sitting.vote_id}")["state"] == "voting"
+
+
+def test_without_a_login_nothing_staff_only_answers(stage: Stage, deputy: Api) -> None:
+    for method, rule, body in CHANGES:
+        answer = error_of(attempt(deputy, stage, method, rule, body), 401)
+        assert answer["code"] == "not_authenticated", f"{method} {rule}"
+    for rule in READS:
+        answer = error_of(deputy.client.get(stage.url(rule)), 401)
+        assert answer["code"] == "not_authenticated", rule
+    for rule in UNPUBLISHED:
+        assert error_of(deputy.client.get(stage.url(rule)), 404)["code"] == "not_found", rule
+    # What deputies and the hall screens see needs no login.
+    assert deputy.get(f"/api/v1/rounds/{stage.round_id}/turnout")["ballots_issued"] == 6
+
+
+def test_a_revoked_or_forged_token_is_not_a_login(clerk: Api) -> None:
+    assert error_of(clerk.client.get("/api/v1/meetings", headers={"Authorization": "Bearer forged"}), 401)["code"] == (
+        "not_authenticated"
+    )
+    assert (
+        clerk.client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {clerk.token}"}).status_code == 204
+    )
+    gone = clerk.client.get("/api/v1/meetings", headers={"Authorization": f"Bearer {clerk.token}"})
+    assert error_of(gone, 401)["code"] == "not_authenticated"
+
+
+# --- logging in ----------------------------------------------------------------------------
+
+
+def test_a_wrong_password_or_name_is_bad_credentials(app: Flask, client: FlaskClient) -> None:
+    make_user(app, "clerk-li", "clerk")
+    for name, password in (("clerk-li", "not the password"), ("nobody", PASSWORD)):
+        answer = error_of(client.post("/api/v1/auth/login", json={"name": name, "password": password}), 401)
+        assert (answer["code"], answer["message"]) == ("bad_credentials", catalog("zh")["error.bad_credentials"])
+        assert "token" not in answer
+    english = client.post(
+        "/api/v1/auth/login", json={"name": "clerk-li", "password": "nope"}, headers={"Accept-Language": "en"}
+    )
+    assert error_of(english, 401)["message"] == catalog("en")["error.bad_credentials"]
+    assert client.get_cookie("session") is None
+
+
+def test_the_session_cookie_needs_the_csrf_token_for_every_change(app: Flask) -> None:
+    make_user(app, "clerk-li", "clerk")
+    browser = app.test_client()
+    login = browser.post("/api/v1/auth/login", json={"name": "clerk-li", "password": PASSWORD})
+    assert login.status_code == 200
+    csrf = login.get_json()["csrf_token"]
+    set_cookie = login.headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie
+    assert "SameSite=Strict" in set_cookie
+
+    # Reading needs only the cookie.
+    assert browser.get("/api/v1/meetings").status_code == 200
+    assert browser.get("/api/v1/auth/me").get_json() == {"name": "clerk-li", "role": "clerk", "csrf_token": csrf}
+
+    meeting = {"name_zh": "会议", "date": "2020-01-18"}
+    for headers in ({}, {"X-CSRF-Token": ""}, {"X-CSRF-Token": csrf[:-1] + ("A" if csrf[-1] != "A" else "B")}):
+        answer = error_of(browser.post("/api/v1/meetings", json=meeting, headers=headers), 401)
+        assert (answer["code"], answer["message"]) == ("csrf_failed", catalog("zh")["error.csrf_failed"])
+    assert browser.get("/api/v1/meetings").get_json() == []
+
+    created = browser.post("/api/v1/meetings", json=meeting, headers={"X-CSRF-Token": csrf})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert [m["id"] for m in browser.get("/api/v1/meetings").get_json()] == [created.get_json()["id"]]
+
+    # Logging out is a change too; afterwards the cookie is no login.
+    assert error_of(browser.post("/api/v1/auth/logout"), 401)["code"] == "csrf_failed"
+    assert browser.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert error_of(browser.get("/api/v1/meetings"), 401)["code"] == "not_authenticated"
+
+
+def test_a_session_cookie_from_another_login_does_not_carry_its_csrf_token(app: Flask) -> None:
+    make_user(app, "clerk-li", "clerk")
+    first, second = app.test_client(), app.test_client()
+    tokens = [
+        c.post("/api/v1/auth/login", json={"name": "clerk-li", "password": PASSWORD}).get_json()["csrf_token"]
+        for c in (first, second)
+    ]
+    assert tokens[0] != tokens[1]
+    crossed = second.post(
+        "/api/v1/meetings", json={"name_zh": "会议", "date": "2020-01-18"}, headers={"X-CSRF-Token": tokens[0]}
+    )
+    assert error_of(crossed, 401)["code"] == "csrf_failed"
