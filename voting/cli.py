@@ -8,7 +8,6 @@ recount on a machine with no server and no database.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
@@ -190,6 +189,18 @@ def audit_export(output: str | None) -> None:
     click.echo(f"exported {count} audit entries", err=True)
 
 
+def _undecodable_line(path: str) -> str | None:
+    """Where a file stops being UTF-8, to the line: text decoding reads ahead in blocks and cannot say."""
+    with open(path, "rb") as stream:
+        data = stream.read()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"line {line}: not UTF-8 text"
+    return None
+
+
 def _projects(value: str | None) -> list[int] | None:
     if value is None:
         return None
@@ -228,19 +239,13 @@ def tally_command(
     """Recount a round from its anonymous ballot list (DESIGN section 5); prints JSON."""
     projects = _projects(projects_text)
     try:
-        with open(ballots_csv, "rb") as stream:
-            data = stream.read()
+        with open(ballots_csv, encoding="utf-8-sig", newline="") as stream:
+            ballots = read_ballot_list(stream, candidates=candidates, projects=projects)
     except OSError as exc:
         _fail(f"{ballots_csv}: cannot read: {exc.strerror}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        _fail(f"{ballots_csv}: line {line}: not UTF-8 text")
-    try:
-        ballots = read_ballot_list(io.StringIO(text, newline=""), candidates=candidates, projects=projects)
     except DomainError as exc:
-        _fail(f"{ballots_csv}: {exc}")
+        undecodable = _undecodable_line(ballots_csv) if exc.code == "unreadable" else None
+        _fail(f"{ballots_csv}: {undecodable or exc}")
     try:
         rules = RuleSettings.from_dict(
             {"seats": seats, "threshold_basis": threshold_basis, "threshold_fraction": threshold_fraction}

@@ -9,11 +9,14 @@ header), so that a recount never rests on part of a file.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from voting.domain.ballot import Marks
 from voting.domain.errors import InvalidBallotList
@@ -30,17 +33,96 @@ class BallotList:
     """The projects on the round's ballot the list was checked against."""
 
 
-def _parse_approvals(text: str, line: int) -> Marks:
+class _BadText(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _parse_approvals(text: str) -> Marks:
     numbers: set[int] = set()
     if text:
         for token in text.split(" "):
             if not (token.isascii() and token.isdigit()):
-                raise InvalidBallotList(line, f"{token!r} is not a project number", code="not_a_number")
+                raise _BadText("not_a_number", f"{token!r} is not a project number")
             number = int(token)
             if number in numbers:
-                raise InvalidBallotList(line, f"project {number} is approved twice", code="duplicate_number")
+                raise _BadText("duplicate_number", f"project {number} is approved twice")
             numbers.add(number)
     return Marks(frozenset(numbers))
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What a pass over the rows found: each row's id and approvals text, where rows start, a row that stopped it."""
+
+    ids: list[str]
+    texts: list[str]
+    jumps: list[tuple[int, int]]
+    """(row index, line) from which rows start further down than one line each (a quoted field spanned lines)."""
+    failure: InvalidBallotList | None
+
+    def line_of(self, index: int) -> int:
+        """The line row ``index`` starts on (the header is line 1, the first row line 2)."""
+        at = bisect.bisect_right(self.jumps, (index, sys.maxsize)) - 1
+        if at < 0:
+            return index + 2
+        jump_index, jump_line = self.jumps[at]
+        return jump_line + (index - jump_index)
+
+    def first_bad_id(self) -> InvalidBallotList | None:
+        """An empty or repeated ballot_id, the earliest; checked in bulk, since a valid list has none."""
+        unique = set(self.ids)
+        empty = self.ids.index("") if "" in unique else None
+        repeated = None
+        if len(unique) != len(self.ids):
+            seen: set[str] = set()
+            for index, ballot_id in enumerate(self.ids):
+                if ballot_id in seen:
+                    repeated = index
+                    break
+                seen.add(ballot_id)
+        if empty is not None and (repeated is None or empty < repeated):
+            return _failure(self.line_of(empty), "empty_ballot_id", "the ballot_id is empty")
+        if repeated is not None:
+            ballot_id = self.ids[repeated]
+            return _failure(self.line_of(repeated), "duplicate_ballot_id", f"ballot_id {ballot_id!r} appears twice")
+        return None
+
+
+def _scan(rows: Any) -> _Rows:
+    """One tight pass over the rows, checking nothing it can check in bulk afterwards.
+
+    This loop is most of a million-ballot recount's time (docs/performance.md).
+    """
+    ids: list[str] = []
+    texts: list[str] = []
+    id_append = ids.append
+    text_append = texts.append
+    jumps: list[tuple[int, int]] = []
+    end = 1  # the line the previous row ended on
+    start = 2
+    try:
+        for index, row in enumerate(rows):
+            start = end + 1
+            end = rows.line_num
+            if end != start:
+                jumps.append((index + 1, end + 1))
+            id_append(row[0])
+            text_append(row[1])
+    except IndexError:
+        del ids[len(texts) :]
+        return _Rows(
+            ids, texts, jumps, _failure(start, "missing_column", "expected two columns, ballot_id and approvals")
+        )
+    except (csv.Error, UnicodeDecodeError) as exc:
+        return _Rows(ids, texts, jumps, _failure(end + 1, "unreadable", f"unreadable: {exc}"))
+    return _Rows(ids, texts, jumps, None)
+
+
+def _failure(line: int, code: str, message: str) -> InvalidBallotList:
+    return InvalidBallotList(line, message, code=code)
 
 
 def read_ballot_list(
@@ -68,65 +150,38 @@ def read_ballot_list(
             1, f"expected the header ballot_id,approvals, found {','.join(header)!r}", code="bad_header"
         )
 
-    # Each distinct approvals text is parsed once, and remembered with the first
-    # line it stood on, so that a number out of range can still name a line.
-    first_line: dict[str, int] = {}
-    texts: Counter[str] = Counter()
-    seen_ids: set[str] = set()
-    failure: InvalidBallotList | None = None
-    while True:
-        line = rows.line_num + 1  # where this row starts: a quoted field may span lines
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except (csv.Error, UnicodeDecodeError) as exc:
-            failure = InvalidBallotList(line, f"unreadable: {exc}", code="unreadable")
-            break
-        if len(row) < 2:
-            failure = InvalidBallotList(line, "expected two columns, ballot_id and approvals", code="missing_column")
-            break
-        ballot_id, text = row[0], row[1]
-        if not ballot_id:
-            failure = InvalidBallotList(line, "the ballot_id is empty", code="empty_ballot_id")
-            break
-        if ballot_id in seen_ids:
-            failure = InvalidBallotList(line, f"ballot_id {ballot_id!r} appears twice", code="duplicate_ballot_id")
-            break
-        seen_ids.add(ballot_id)
-        if text not in first_line:
-            first_line[text] = line
-        texts[text] += 1
-
+    scanned = _scan(rows)
+    failures = [f for f in (scanned.failure, scanned.first_bad_id()) if f is not None]
+    # Each distinct approvals text is parsed once, in the order of first appearance,
+    # so that the first bad one is also the one on the earliest line.
+    tally_of_texts = Counter(scanned.texts)  # in the order of first appearance
     parsed: dict[str, Marks] = {}
-    for text, at in sorted(first_line.items(), key=lambda item: item[1]):
+    for text in tally_of_texts:
         try:
-            parsed[text] = _parse_approvals(text, at)
-        except InvalidBallotList as exc:
-            if failure is None or exc.line < failure.line:
-                failure = exc
+            parsed[text] = _parse_approvals(text)
+        except _BadText as exc:
+            failures.append(_failure(scanned.line_of(scanned.texts.index(text)), exc.code, exc.message))
             break
 
     highest = max((max(m.approvals) for m in parsed.values() if m.approvals), default=0)
     count = candidates if candidates is not None else highest
     on_ballot = tuple(sorted(projects)) if projects is not None else tuple(range(1, count + 1))
     allowed = frozenset(on_ballot)
-    for text, marks in parsed.items():
-        stray = marks.approvals - allowed
-        at = first_line[text]
-        if stray and (failure is None or at < failure.line):
-            number = min(stray)
-            if not 1 <= number <= count:
-                failure = InvalidBallotList(at, f"project {number} is out of range 1..{count}", code="out_of_range")
-            else:
-                failure = InvalidBallotList(at, f"project {number} is not on this round's ballot", code="not_on_ballot")
-    if failure is not None:
-        raise failure
+    stray_text = next((text for text, marks in parsed.items() if not marks.approvals <= allowed), None)
+    if stray_text is not None:
+        number = min(parsed[stray_text].approvals - allowed)
+        line = scanned.line_of(scanned.texts.index(stray_text))
+        if not 1 <= number <= count:
+            failures.append(_failure(line, "out_of_range", f"project {number} is out of range 1..{count}"))
+        else:
+            failures.append(_failure(line, "not_on_ballot", f"project {number} is not on this round's ballot"))
+    if failures:
+        raise min(failures, key=lambda failure: failure.line)
 
     counts: Counter[Marks] = Counter()
-    for text, n in texts.items():
+    for text, n in tally_of_texts.items():
         counts[parsed[text]] += n
-    return BallotList(counts=dict(counts), cast=sum(texts.values()), projects=on_ballot)
+    return BallotList(counts=dict(counts), cast=len(scanned.texts), projects=on_ballot)
 
 
 def numbers_text(numbers: frozenset[int]) -> str:
