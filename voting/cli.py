@@ -159,12 +159,14 @@ def audit_verify(path: str | None) -> None:
 
 
 def _jsonl(path: str) -> Iterator[dict[str, Any]]:
+    import orjson
+
     try:
-        with open(path, encoding="utf-8") as stream:
+        with open(path, "rb") as stream:
             for number, line in enumerate(stream, start=1):
                 try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
+                    entry = orjson.loads(line)
+                except orjson.JSONDecodeError:
                     _fail(f"{path} line {number}: not JSON")
                 if not isinstance(entry, dict):
                     _fail(f"{path} line {number}: not a JSON object")

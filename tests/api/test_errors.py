@@ -605,3 +605,15 @@ def test_a_session_cookie_from_another_login_does_not_carry_its_csrf_token(app: 
         "/api/v1/meetings", json={"name_zh": "会议", "date": "2020-01-18"}, headers={"X-CSRF-Token": tokens[0]}
     )
     assert error_of(crossed, 401)["code"] == "csrf_failed"
+
+
+def test_text_that_is_not_valid_unicode_is_refused_not_a_500(clerk: Api) -> None:
+    body = '{"name_zh": "\\ud800会议", "date": "2020-01-18"}'
+    response = clerk.client.post(
+        "/api/v1/meetings",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {clerk.token}"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "name_zh"

@@ -6,9 +6,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
+import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voting.domain.audit_chain import GENESIS, HASHED_FIELDS, canonical_json, entry_hash, verify_chain
 
@@ -290,4 +293,38 @@ def test_only_the_first_bad_entry_is_named() -> None:
     chain[5]["actor"] = "x"
     chain[1]["actor"] = "y"
     check = verify_chain(chain)
+    assert check.first_bad == 2
+
+
+# --- the canonical encoding is the documented recipe -------------------------------------------------
+
+_json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.text(st.characters(exclude_categories=("Cs",)))
+)
+_json_values = st.recursive(
+    _json_scalars,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values)
+def test_canonical_json_is_the_documented_recipe(value: object) -> None:
+    """docs/audit-log.md tells auditors to hash json.dumps(..., sort_keys, compact, ensure_ascii=False)."""
+    recipe = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert canonical_json(value) == recipe
+
+
+def test_an_entry_that_cannot_be_canonical_json_is_named() -> None:
+    entries = build(3)
+    entries[1] = {**entries[1], "details": {"big": 2**70}}
+    check = verify_chain(entries)
+    assert not check.ok
     assert check.first_bad == 2

@@ -9,10 +9,11 @@ so that an auditor can verify an exported log with no database at all.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
@@ -21,14 +22,25 @@ HASHED_FIELDS = ("seq", "at", "actor", "role", "action", "vote_id", "details", "
 
 
 def canonical_json(value: Any) -> str:
-    """Sorted keys, no spaces, UTF-8 kept as is: one text for one value."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Sorted keys, no spaces, UTF-8 kept as is: one text for one value.
+
+    Written by orjson, whose output for the values an audit entry holds (text,
+    whole numbers, true/false/null, lists and objects with text keys) is byte
+    for byte Python's ``json.dumps(value, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)``, the recipe docs/audit-log.md gives auditors; a
+    property test holds the two together.  It is four times faster, and
+    verifying a million entries is mostly this.
+    """
+    return _canonical_bytes(value).decode("utf-8")
+
+
+def _canonical_bytes(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
     """SHA-256 (hex) of the canonical JSON of the entry's hashed fields."""
-    body = {name: entry[name] for name in HASHED_FIELDS}
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_bytes({name: entry[name] for name in HASHED_FIELDS})).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -54,10 +66,16 @@ def verify_chain(entries: Iterable[Mapping[str, Any]]) -> ChainCheck:
             return ChainCheck(
                 False, count, previous, position, f"entry {position} does not follow entry {position - 1}"
             )
-        missing = [name for name in HASHED_FIELDS if name not in entry]
-        if missing:
-            return ChainCheck(False, count, previous, position, f"entry {position} lacks {', '.join(missing)}")
-        if entry_hash(entry) != entry.get("hash"):
+        try:
+            hashed = entry_hash(entry)
+        except KeyError:
+            missing = ", ".join(name for name in HASHED_FIELDS if name not in entry)
+            return ChainCheck(False, count, previous, position, f"entry {position} lacks {missing}")
+        except TypeError:  # orjson.JSONEncodeError: a value no entry of ours can hold
+            return ChainCheck(
+                False, count, previous, position, f"entry {position} holds a value that is not canonical JSON"
+            )
+        if hashed != entry.get("hash"):
             return ChainCheck(False, count, previous, position, f"entry {position} was altered")
         previous = str(entry["hash"])
         count += 1

@@ -14,8 +14,9 @@ import csv
 import io
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from voting.domain.ballot import Marks
@@ -33,22 +34,16 @@ class BallotList:
     """The projects on the round's ballot the list was checked against."""
 
 
-class _BadText(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _parse_approvals(text: str) -> Marks:
+def _parse_approvals(text: str, line: Callable[[], int]) -> Marks:
+    """The marks of one approvals text; ``line`` says where it first stood, asked only for an error."""
     numbers: set[int] = set()
     if text:
         for token in text.split(" "):
             if not (token.isascii() and token.isdigit()):
-                raise _BadText("not_a_number", f"{token!r} is not a project number")
+                raise InvalidBallotList(line(), f"{token!r} is not a project number", code="not_a_number")
             number = int(token)
             if number in numbers:
-                raise _BadText("duplicate_number", f"project {number} is approved twice")
+                raise InvalidBallotList(line(), f"project {number} is approved twice", code="duplicate_number")
             numbers.add(number)
     return Marks(frozenset(numbers))
 
@@ -71,6 +66,10 @@ class _Rows:
         jump_index, jump_line = self.jumps[at]
         return jump_line + (index - jump_index)
 
+    def first_line(self, text: str) -> int:
+        """The line an approvals text first stands on (looked up only for an error)."""
+        return self.line_of(self.texts.index(text))
+
     def first_bad_id(self) -> InvalidBallotList | None:
         """An empty or repeated ballot_id, the earliest; checked in bulk, since a valid list has none."""
         unique = set(self.ids)
@@ -84,10 +83,12 @@ class _Rows:
                     break
                 seen.add(ballot_id)
         if empty is not None and (repeated is None or empty < repeated):
-            return _failure(self.line_of(empty), "empty_ballot_id", "the ballot_id is empty")
+            return InvalidBallotList(self.line_of(empty), "the ballot_id is empty", code="empty_ballot_id")
         if repeated is not None:
             ballot_id = self.ids[repeated]
-            return _failure(self.line_of(repeated), "duplicate_ballot_id", f"ballot_id {ballot_id!r} appears twice")
+            return InvalidBallotList(
+                self.line_of(repeated), f"ballot_id {ballot_id!r} appears twice", code="duplicate_ballot_id"
+            )
         return None
 
 
@@ -114,15 +115,14 @@ def _scan(rows: Any) -> _Rows:
     except IndexError:
         del ids[len(texts) :]
         return _Rows(
-            ids, texts, jumps, _failure(start, "missing_column", "expected two columns, ballot_id and approvals")
+            ids,
+            texts,
+            jumps,
+            InvalidBallotList(start, "expected two columns, ballot_id and approvals", code="missing_column"),
         )
     except (csv.Error, UnicodeDecodeError) as exc:
-        return _Rows(ids, texts, jumps, _failure(end + 1, "unreadable", f"unreadable: {exc}"))
+        return _Rows(ids, texts, jumps, InvalidBallotList(end + 1, f"unreadable: {exc}", code="unreadable"))
     return _Rows(ids, texts, jumps, None)
-
-
-def _failure(line: int, code: str, message: str) -> InvalidBallotList:
-    return InvalidBallotList(line, message, code=code)
 
 
 def read_ballot_list(
@@ -158,9 +158,9 @@ def read_ballot_list(
     parsed: dict[str, Marks] = {}
     for text in tally_of_texts:
         try:
-            parsed[text] = _parse_approvals(text)
-        except _BadText as exc:
-            failures.append(_failure(scanned.line_of(scanned.texts.index(text)), exc.code, exc.message))
+            parsed[text] = _parse_approvals(text, partial(scanned.first_line, text))
+        except InvalidBallotList as exc:
+            failures.append(exc)
             break
 
     highest = max((max(m.approvals) for m in parsed.values() if m.approvals), default=0)
@@ -170,11 +170,15 @@ def read_ballot_list(
     stray_text = next((text for text, marks in parsed.items() if not marks.approvals <= allowed), None)
     if stray_text is not None:
         number = min(parsed[stray_text].approvals - allowed)
-        line = scanned.line_of(scanned.texts.index(stray_text))
+        line = scanned.first_line(stray_text)
         if not 1 <= number <= count:
-            failures.append(_failure(line, "out_of_range", f"project {number} is out of range 1..{count}"))
+            failures.append(
+                InvalidBallotList(line, f"project {number} is out of range 1..{count}", code="out_of_range")
+            )
         else:
-            failures.append(_failure(line, "not_on_ballot", f"project {number} is not on this round's ballot"))
+            failures.append(
+                InvalidBallotList(line, f"project {number} is not on this round's ballot", code="not_on_ballot")
+            )
     if failures:
         raise min(failures, key=lambda failure: failure.line)
 

@@ -14,7 +14,19 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from voting.domain import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
 
-Text = fields.String
+
+class Text(fields.String):
+    """A string that is valid Unicode: a lone surrogate (an escape like \\ud800) cannot be stored or hashed."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("not valid Unicode text") from None
+        return text
+
+
 NUMBER = validate.Range(min=1, max=10_000)
 PROJECT = validate.Range(min=1, max=1_000)
 SHORT = validate.Length(min=1, max=200)
