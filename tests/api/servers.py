@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import Any
 import requests
 from sqlmodel import col, func, select
 
-from tests.api.support import PASSWORD, roster_csv
+from tests.api.support import PASSWORD
 from voting.store.db import Database
 from voting.store.models import Ballot, Participation
 
@@ -189,53 +189,17 @@ class Http:
     def put(self, path: str, body: Any = None, status: int = 200) -> Any:
         return self.send("PUT", path, body, status)
 
+    def delete(self, path: str, status: int = 204) -> Any:
+        return self.send("DELETE", path, status=status)
+
+    def upload(self, path: str, name: str, content: bytes, status: int = 201) -> Any:
+        """A multipart POST of one file in the field ``file``."""
+        return self.send("POST", path, status=status, files={"file": (name, content)})
+
 
 def login(url: str, name: str) -> Http:
     answer = Http(url).post("/api/v1/auth/login", {"name": name, "password": PASSWORD})
     return Http(url, token=answer["token"])
-
-
-@dataclass
-class RemoteSitting:
-    """``support.Sitting`` over HTTP: a meeting, its roster, a vote, and the codes issued."""
-
-    clerk: Http
-    meeting_id: int
-    vote_id: int
-    deputies: list[dict[str, Any]]
-    codes: dict[int, str] = field(default_factory=dict)
-
-    def check_in(self, numbers: Iterable[int]) -> None:
-        for number in numbers:
-            deputy_id = self.deputies[number - 1]["id"]
-            self.clerk.put(f"/api/v1/meetings/{self.meeting_id}/deputies/{deputy_id}/attendance", {"checked_in": True})
-
-    def issue_codes(self, numbers: Iterable[int]) -> None:
-        for number in numbers:
-            body = {"deputy_id": self.deputies[number - 1]["id"]}
-            self.codes[number] = self.clerk.post(f"/api/v1/votes/{self.vote_id}/codes", body, 201)["code"]
-
-    def open_round(self) -> dict[str, Any]:
-        opened: dict[str, Any] = self.clerk.post(f"/api/v1/votes/{self.vote_id}/rounds", status=201)
-        return opened
-
-    def close_and_count(self, round_id: int) -> dict[str, Any]:
-        self.clerk.post(f"/api/v1/rounds/{round_id}/close", {"confirm": True})
-        counted: dict[str, Any] = self.clerk.post(f"/api/v1/rounds/{round_id}/count")
-        return counted
-
-
-def set_up_remote(clerk: Http, *, size: int) -> RemoteSitting:
-    """The Gongshu template vote (12 projects, 10 seats) on a meeting of ``size`` deputies."""
-    meeting = clerk.post("/api/v1/meetings", {"name_zh": "测试区人大会议", "date": "2020-01-18"}, 201)
-    mid = meeting["id"]
-    imported = clerk.post(
-        f"/api/v1/meetings/{mid}/roster", files={"file": ("roster.csv", roster_csv(size))}, status=201
-    )
-    assert imported == {"imported": size}
-    created = clerk.post("/api/v1/votes/from-template", {"meeting_id": mid}, 201)
-    deputies = clerk.get(f"/api/v1/meetings/{mid}/deputies")
-    return RemoteSitting(clerk, mid, created["id"], deputies)
 
 
 def round_rows(db: Database, round_id: int) -> tuple[int, int]:

@@ -6,7 +6,7 @@ import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,6 +16,20 @@ from voting.services.demo import demo_roster
 from voting.web import get_db
 
 PASSWORD = "correct horse battery"
+
+
+class Caller(Protocol):
+    """What a sitting needs of a client: the Flask test client (``Api``) or real HTTP (``servers.Http``)."""
+
+    def get(self, path: str, status: int = 200) -> Any: ...
+
+    def post(self, path: str, body: Any = None, status: int = 200) -> Any: ...
+
+    def put(self, path: str, body: Any = None, status: int = 200) -> Any: ...
+
+    def delete(self, path: str, status: int = 204) -> Any: ...
+
+    def upload(self, path: str, name: str, content: bytes, status: int = 201) -> Any: ...
 
 
 @dataclass
@@ -53,6 +67,14 @@ class Api:
     def put(self, path: str, body: Any = None, status: int = 200, **kwargs: Any) -> Any:
         return self.send("PUT", path, body, status, **kwargs)
 
+    def delete(self, path: str, status: int = 204) -> Any:
+        return self.send("DELETE", path, status=status)
+
+    def upload(self, path: str, name: str, content: bytes, status: int = 201) -> Any:
+        """A multipart POST of one file in the field ``file``."""
+        data = {"file": (io.BytesIO(content), name)}
+        return self.post(path, data=data, content_type="multipart/form-data", status=status)
+
 
 def make_user(app: Flask, name: str, role: str) -> str:
     """A staff account and a bearer token for it."""
@@ -66,7 +88,7 @@ def make_user(app: Flask, name: str, role: str) -> str:
 class Sitting:
     """A meeting with its roster, a vote on it, and the deputies' codes once issued."""
 
-    clerk: Api
+    clerk: Caller
     meeting_id: int
     vote_id: int
     deputies: list[dict[str, Any]]
@@ -89,7 +111,7 @@ class Sitting:
         return self.clerk.post(f"/api/v1/votes/{self.vote_id}/rounds", status=status)
 
     def cast(
-        self, deputy: Api, number: int, approvals: Iterable[int], status: int = 201, key: str | None = None
+        self, deputy: Caller, number: int, approvals: Iterable[int], status: int = 201, key: str | None = None
     ) -> Any:
         body = {
             "code": self.codes[number],
@@ -108,15 +130,10 @@ def roster_csv(size: int) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def set_up(clerk: Api, *, size: int = 250, template: bool = True, vote: dict[str, Any] | None = None) -> Sitting:
+def set_up(clerk: Caller, *, size: int = 250, template: bool = True, vote: dict[str, Any] | None = None) -> Sitting:
     meeting = clerk.post("/api/v1/meetings", {"name_zh": "测试区人大会议", "date": "2020-01-18"}, 201)
     mid = meeting["id"]
-    imported = clerk.post(
-        f"/api/v1/meetings/{mid}/roster",
-        data={"file": (io.BytesIO(roster_csv(size)), "roster.csv")},
-        content_type="multipart/form-data",
-        status=201,
-    )
+    imported = clerk.upload(f"/api/v1/meetings/{mid}/roster", "roster.csv", roster_csv(size))
     assert imported == {"imported": size}
     if template:
         created = clerk.post("/api/v1/votes/from-template", {"meeting_id": mid}, 201)

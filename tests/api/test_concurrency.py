@@ -23,8 +23,8 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.api.servers import Http, RemoteSitting, add_staff, login, round_rows, serving, set_up_remote
-from tests.api.support import Api, set_up
+from tests.api.servers import Http, add_staff, login, round_rows, serving
+from tests.api.support import Api, Sitting, set_up
 from voting.services.casting import ELECTRONIC, parse_receipt
 from voting.store.db import Database
 from voting.store.models import Ballot, Participation
@@ -241,7 +241,7 @@ def test_a_key_reused_for_another_ballot_records_nothing_in_process(app: Flask, 
 def remote_target(url: str, db: Database, env: dict[str, str]) -> Target:
     add_staff(env, "clerk-remote", "clerk")
     clerk: Http = login(url, "clerk-remote")
-    sitting: RemoteSitting = set_up_remote(clerk, size=6)
+    sitting: Sitting = set_up(clerk, size=6)
     sitting.check_in(range(1, 7))
     sitting.issue_codes(range(1, 7))
     opened = sitting.open_round()

@@ -27,7 +27,8 @@ from typing import Any
 import requests
 from sqlmodel import col, select
 
-from tests.api.servers import Server, add_staff, login, set_up_remote
+from tests.api.servers import Server, add_staff, login
+from tests.api.support import set_up
 from voting.domain.ballot_list import numbers_text
 from voting.services.casting import parse_receipt
 from voting.store.db import Database
@@ -125,7 +126,7 @@ def test_a_killed_server_loses_no_ballot_and_counts_none_twice(
     try:
         server.start()
         clerk = login(server.url, "clerk-crash")
-        sitting = set_up_remote(clerk, size=DEPUTIES)
+        sitting = set_up(clerk, size=DEPUTIES)
         everyone = range(1, DEPUTIES + 1)
         sitting.check_in(everyone)
         sitting.issue_codes(everyone)

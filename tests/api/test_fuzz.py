@@ -40,7 +40,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy.engine import make_url
 
-from tests.api.servers import VOTING, Http, add_staff, login, serving, set_up_remote
+from tests.api.servers import VOTING, Http, add_staff, login, serving
+from tests.api.support import set_up
 
 SEED = 20200118
 MAX_EXAMPLES = 25
@@ -83,7 +84,7 @@ def run_voting(env: dict[str, str], *args: str) -> str:
 def _stage(clerk: Http) -> None:
     """A published vote and a vote with its round open, beside the demo's draft vote."""
     deputy = Http(clerk.url)
-    published = set_up_remote(clerk, size=6)
+    published = set_up(clerk, size=6)
     published.check_in(range(1, 7))
     published.issue_codes(range(1, 7))
     first = published.open_round()
@@ -93,7 +94,7 @@ def _stage(clerk: Http) -> None:
     assert published.close_and_count(first["id"])["result"]["selected"] == list(range(1, 11))
     clerk.post(f"/api/v1/votes/{published.vote_id}/publish")
 
-    in_progress = set_up_remote(clerk, size=6)
+    in_progress = set_up(clerk, size=6)
     in_progress.check_in(range(1, 6))
     in_progress.issue_codes(range(1, 6))
     open_round = in_progress.open_round()

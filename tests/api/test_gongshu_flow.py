@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.api.support import Api, Sitting, set_up
 
@@ -23,11 +24,12 @@ def first_round_ballots() -> list[set[int]]:
     return [COMMON | {9, 10}] * 100 + [COMMON | {9, 11}] * 100 + [COMMON | {10, 11}] * 30
 
 
-def recount(tmp_path: Path, csv_text: str, *args: str) -> dict:
+def recount(tmp_path: Path, csv_text: str, *args: str) -> dict[str, Any]:
     path = tmp_path / "ballots.csv"
     path.write_text(csv_text, encoding="utf-8")
     done = subprocess.run([VOTING, "tally", str(path), *args], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
 
 
 def test_gongshu_2020_with_a_tie_break(clerk: Api, deputy: Api, scrutineer: Api, tmp_path: Path) -> None:

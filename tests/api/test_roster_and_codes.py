@@ -258,9 +258,7 @@ def issue(sitting: Sitting, number: int, status: int = 201) -> Any:
 def revoke(sitting: Sitting, number: int, status: int = 204) -> Any:
     deputy_id = sitting.deputies[number - 1]["id"]
     path = f"/api/v1/votes/{sitting.vote_id}/codes/{deputy_id}"
-    response = sitting.clerk.client.delete(path, headers={"Authorization": f"Bearer {sitting.clerk.token}"})
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.get_json() if response.get_data() else None
+    return sitting.clerk.delete(path, status)
 
 
 def cast_with(deputy: Api, code: str, approvals: list[int], status: int = 201, key: str | None = None) -> Any:

@@ -15,6 +15,7 @@ import itertools
 import logging
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -22,6 +23,7 @@ from sqlalchemy import text
 from tests.api.support import Api, Sitting, set_up
 from voting.store.db import Database
 
+Voted = tuple[Sitting, dict[int, str], dict[str, Any]]
 DEPUTIES = 60
 CHANCE_BOUND = 5
 """Fixed points of a random matching of 60: 1 expected; 6 or more has probability below 0.001."""
@@ -78,7 +80,7 @@ def attacks(db: Database, database_url: str, receipts: list[str], truth: dict[in
 
 
 @pytest.fixture
-def voted(clerk: Api, deputy: Api) -> tuple[Sitting, dict[int, str], dict]:
+def voted(clerk: Api, deputy: Api) -> tuple[Sitting, dict[int, str], dict[str, Any]]:
     rng = random.Random(20200118)
     sitting = set_up(clerk, size=DEPUTIES)
     sitting.check_in(range(1, DEPUTIES + 1))
@@ -88,7 +90,7 @@ def voted(clerk: Api, deputy: Api) -> tuple[Sitting, dict[int, str], dict]:
     return sitting, truth, round_
 
 
-def test_storage_links_ballots_while_the_round_is_open(voted, db: Database, database_url: str) -> None:
+def test_storage_links_ballots_while_the_round_is_open(voted: Voted, db: Database, database_url: str) -> None:
     """The control: before the close the attacks work, so the test below can fail."""
     _, truth, _ = voted
     linked = attacks(db, database_url, list(truth.values()), truth)
@@ -96,7 +98,7 @@ def test_storage_links_ballots_while_the_round_is_open(voted, db: Database, data
 
 
 def test_nothing_links_a_deputy_to_a_ballot_after_the_close(
-    voted, clerk: Api, db: Database, database_url: str, caplog: pytest.LogCaptureFixture
+    voted: Voted, clerk: Api, db: Database, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     sitting, truth, round_ = voted

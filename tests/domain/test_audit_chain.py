@@ -302,13 +302,13 @@ _json_scalars = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
-    | st.text(st.characters(exclude_categories=("Cs",)))
+    | st.text(st.characters(codec="utf-8"))
 )
 _json_values = st.recursive(
     _json_scalars,
     lambda children: (
         st.lists(children, max_size=4)
-        | st.dictionaries(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), children, max_size=4)
+        | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=8), children, max_size=4)
     ),
     max_leaves=12,
 )
