@@ -18,8 +18,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
+from tests.api.support import Api, make_user
 from voting.store import migrate
 from voting.store.db import Database
 from voting.web import create_app
@@ -117,3 +119,31 @@ def cli_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOTING_")}
     env.update(VOTING_DATABASE_URL=database_url, VOTING_INSTANCE_PATH=str(tmp_path / "instance"))
     return env
+
+
+# --- the API, as staff and deputies use it (tests/api/support.py) ---------------------------------
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def clerk(app: Flask, client: FlaskClient) -> Api:
+    return Api(client, make_user(app, "clerk-li", "clerk"))
+
+
+@pytest.fixture
+def clerk2(app: Flask, client: FlaskClient) -> Api:
+    return Api(client, make_user(app, "clerk-wang", "clerk"))
+
+
+@pytest.fixture
+def scrutineer(app: Flask, client: FlaskClient) -> Api:
+    return Api(client, make_user(app, "scrutineer-zhao", "scrutineer"))
+
+
+@pytest.fixture
+def deputy(client: FlaskClient) -> Api:
+    return Api(client)
