@@ -23,6 +23,7 @@ from voting.domain.tally import (
     Runoff,
     RunoffReason,
     TallyResult,
+    decide,
     tally,
     tally_counts,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "TiePolicy",
     "VoteResult",
     "combine",
+    "decide",
     "format_ballot_list",
     "next_round",
     "read_ballot_list",

@@ -202,10 +202,31 @@ def tally_counts(rules: RuleSettings, spec: RoundSpec, counts: Mapping[Marks, in
         for number in marks.abstains:
             abstains[number] += count
 
+    return decide(rules, spec, BallotCounts(cast, valid, cast - valid), approvals, opposes, abstains)
+
+
+def decide(
+    rules: RuleSettings,
+    spec: RoundSpec,
+    ballots: BallotCounts,
+    approvals: Mapping[int, int],
+    opposes: Mapping[int, int] | None = None,
+    abstains: Mapping[int, int] | None = None,
+) -> TallyResult:
+    """The result of a round from its counts alone: validity, threshold, statuses, the next round.
+
+    ``tally_counts`` counts the ballots and calls this; the simulator, which
+    counts millions of generated ballots in bulk, calls it directly, so that
+    both decide by the very same rules.
+    """
+    approve_only = rules.ballot_style is BallotStyle.APPROVE_ONLY
+    opposes = opposes or dict.fromkeys(spec.projects, 0)
+    abstains = abstains or dict.fromkeys(spec.projects, 0)
+    valid = ballots.valid
     threshold = rules.threshold(
         deputy_count=spec.deputy_count, deputies_present=spec.deputies_present, valid_ballots=valid
     )
-    void = cast > spec.ballots_issued
+    void = ballots.cast > spec.ballots_issued
     if void:
         statuses = dict.fromkeys(spec.projects, ProjectStatus.NOT_SELECTED)
         runoff: Runoff | None = Runoff(RunoffReason.VOID, spec.projects, spec.seats)
@@ -228,7 +249,7 @@ def tally_counts(rules: RuleSettings, spec: RoundSpec, counts: Mapping[Marks, in
     return TallyResult(
         ballot_style=rules.ballot_style,
         seats=spec.seats,
-        ballots=BallotCounts(cast=cast, valid=valid, invalid=cast - valid),
+        ballots=ballots,
         void=void,
         threshold=threshold,
         projects=projects,
@@ -239,7 +260,7 @@ def tally_counts(rules: RuleSettings, spec: RoundSpec, counts: Mapping[Marks, in
 
 
 def _select(
-    rules: RuleSettings, spec: RoundSpec, approvals: dict[int, int], threshold: int
+    rules: RuleSettings, spec: RoundSpec, approvals: Mapping[int, int], threshold: int
 ) -> tuple[dict[int, ProjectStatus], Runoff | None, int]:
     """Fill the seats from the projects over the threshold (items 5-7)."""
     statuses = {
