@@ -404,6 +404,7 @@ CHANGES: list[tuple[str, str, Any]] = [
     ("DELETE", "/api/v1/votes/<int:vote_id>/codes/<int:deputy_id>", None),
     ("POST", "/api/v1/votes/<int:vote_id>/rounds", None),
     ("POST", "/api/v1/votes/<int:vote_id>/publish", None),
+    ("POST", "/api/v1/votes/<int:vote_id>/reset", None),
     ("POST", "/api/v1/rounds/<int:round_id>/paper", {"deputies": [3]}),
     ("POST", "/api/v1/rounds/<int:round_id>/close", {"confirm": True}),
     ("POST", "/api/v1/rounds/<int:round_id>/count", None),

@@ -21,7 +21,13 @@ def record(
 
     The caller holds the write lock (``Database.write``); the sequence number's
     primary key turns any race that slips past it into a failed commit, never a fork.
+    An entry about a training vote says so (``"training": true`` in its details),
+    so that no reader of the log can take a drill for a decision.
     """
+    if vote_id is not None:
+        vote = session.get(Vote, vote_id)
+        if vote is not None and vote.training:
+            details = {**details, "training": True}
     last = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
     fields: dict[str, Any] = {
         "seq": (last.seq + 1) if last else 1,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from voting.domain import RuleSettings
 from voting.domain.lifecycle import VoteState
@@ -16,7 +16,18 @@ from voting.services.auth import WRITERS, Actor, keyed_hash, require
 from voting.services.demo import gongshu_2020
 from voting.services.errors import Conflict, InvalidInput, NotAuthenticated
 from voting.services.records import get, get_vote
-from voting.store.models import CandidateProject, Deputy, Meeting, Scrutineer, Vote, VotingCode
+from voting.store.models import (
+    Ballot,
+    CandidateProject,
+    Deputy,
+    Meeting,
+    PaperEntry,
+    Participation,
+    Round,
+    Scrutineer,
+    Vote,
+    VotingCode,
+)
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base 32: no I, L, O or U to misread on a slip."""
@@ -261,3 +272,31 @@ def holder_of(session: Session, secret: str, code: str) -> VotingCode:
     if row is None or row.revoked:
         raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
     return row
+
+
+def reset_training(session: Session, vote_id: int, *, by: Actor) -> Vote:
+    """Start a training vote (演练) over: its rounds, ballots and codes go; the log keeps what happened.
+
+    Only a training vote can be reset; a live vote's ballots are never deleted.
+    """
+    require(by, WRITERS)
+    vote = get_vote(session, vote_id)
+    if not vote.training:
+        raise Conflict("not_training", "only a training vote can be reset")
+    round_ids = list(session.exec(select(Round.id).where(Round.vote_id == vote_id)).all())
+    if round_ids:
+        for model in (Ballot, Participation, PaperEntry):
+            session.execute(delete(model).where(col(model.round_id).in_(round_ids)))
+        session.execute(delete(Round).where(col(Round.vote_id) == vote_id))
+    session.execute(delete(VotingCode).where(col(VotingCode.vote_id) == vote_id))
+    vote.state = VoteState.DRAFT
+    vote.rules_digest = None
+    vote.published_at = None
+    vote.result_digest = None
+    vote.ballots_digest = None
+    vote.audit_head_at_publication = None
+    session.add(vote)
+    audit.record(
+        session, actor=by.name, role=by.role, action="vote.reset", vote_id=vote_id, details={"rounds": len(round_ids)}
+    )
+    return vote

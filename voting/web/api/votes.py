@@ -168,6 +168,16 @@ class Result(MethodView):
             }
 
 
+@blp.route("/<int:vote_id>/reset")
+class Reset(MethodView):
+    @blp.response(200, VoteSchema)
+    def post(self, vote_id: int) -> dict[str, Any]:
+        """Start a training vote (演练) over, to replay it; refused for a live vote."""
+        actor = writer()
+        with writing() as db:
+            return vote_view(db, votes.reset_training(db, vote_id, by=actor))
+
+
 @blp.route("/<int:vote_id>/publish")
 class Publish(MethodView):
     @blp.response(200, VoteSchema)
