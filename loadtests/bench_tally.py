@@ -3,7 +3,9 @@
 Run as ``.venv/bin/python loadtests/bench_tally.py [--ballots 1000000] [--repeat 3] [--seed N]``.
 It writes a seeded, realistic ballot list (12 candidates, 10 seats) to a
 temporary ``ballots.csv`` and prints one figure a line, each the best of
-``--repeat`` runs.  Why each figure is here:
+``--repeat`` runs (the measurements take turns), after the machine, the commit,
+the load average and the date, without which no figure means much.  Why each
+figure is here:
 
 - tally core, ``tally()`` on a list of ``Marks``: the pure count a recount rests
   on, without any file; the target is under 1 s for 1,000,000 ballots.
@@ -138,16 +140,22 @@ def interned_marks(ballots: list[tuple[int, ...]]) -> list[Marks]:
     return marks
 
 
-def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
-    """The fastest of ``repeat`` runs, in seconds, and the last run's result."""
-    best = float("inf")
-    result = None
+def best_of_each(repeat: int, runs: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, Any]]:
+    """For each run, the fastest of ``repeat`` timings in seconds, and its last result.
+
+    The runs take turns (one round of all, ``repeat`` times) rather than each
+    repeating in a row, so that a burst of other work on the machine slows every
+    figure alike and the ratios between them stay fair.
+    """
+    best = dict.fromkeys(runs, float("inf"))
+    results: dict[str, Any] = {}
     for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            results[name] = run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: (best[name], results[name]) for name in runs}
 
 
 def bare_csv_read(path: Path) -> int:
@@ -193,6 +201,21 @@ def machine() -> str:
     return f"{cores} cores (nproc), {python}, {platform.platform()}"
 
 
+def code_version() -> str:
+    """The commit measured, so that a figure can be traced to the code that produced it."""
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return done.stdout.strip()
+
+
 def load() -> str:
     """Other work on the machine skews every figure; the 1-minute load average says how much there was."""
     return f"{os.getloadavg()[0]:.2f} (1-minute load average at start)"
@@ -227,15 +250,22 @@ def measure(path: Path, marks: list[Marks], repeat: int) -> Figures:
     counts = Counter(marks)
     rules = GONGSHU_2020
     spec = RoundSpec(tuple(range(1, CANDIDATES + 1)), SEATS, count, count, count)
-    core, result = best_of(repeat, lambda: tally(rules, spec, marks))
-    aggregated, _ = best_of(repeat, lambda: tally_counts(rules, spec, counts))
-    bare, rows = best_of(repeat, lambda: bare_csv_read(path))
-    reader, _ = best_of(repeat, lambda: read_list(path))
     args = ["tally", str(path), "--seats", str(SEATS), "--deputies", str(count), "--candidates", str(CANDIDATES)]
-    command, stdout = best_of(repeat, lambda: run_command(args))
-    check_output(stdout, result.to_dict(), count)
-    startup, _ = best_of(repeat, lambda: run_command(["--help"]))
-    return Figures(core, aggregated, bare, reader, command, startup, len(counts), rows, result)
+    timed = best_of_each(
+        repeat,
+        {
+            "core": lambda: tally(rules, spec, marks),
+            "aggregated": lambda: tally_counts(rules, spec, counts),
+            "bare": lambda: bare_csv_read(path),
+            "reader": lambda: read_list(path),
+            "command": lambda: run_command(args),
+            "startup": lambda: run_command(["--help"]),
+        },
+    )
+    result = timed["core"][1]
+    check_output(timed["command"][1], result.to_dict(), count)
+    best = {name: fastest for name, (fastest, _) in timed.items()}
+    return Figures(**best, distinct=len(counts), rows=timed["bare"][1], result=result)
 
 
 def report(figures: Figures, count: int) -> None:
@@ -262,6 +292,7 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     print(f"machine: {machine()}")
+    print(f"code: {code_version()}")
     print(f"load: {load()}")
     print(f"date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
     with tempfile.TemporaryDirectory(prefix="bench_tally_") as folder:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import itertools
+import operator
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -72,6 +74,8 @@ class _Rows:
 
     def first_bad_id(self) -> InvalidBallotList | None:
         """An empty or repeated ballot_id, the earliest; checked in bulk, since a valid list has none."""
+        if self.ids and self.ids[0] and all(map(operator.lt, self.ids, itertools.islice(self.ids, 1, None))):
+            return None  # strictly ascending, as the export writes them: none empty, none repeated
         unique = set(self.ids)
         empty = self.ids.index("") if "" in unique else None
         repeated = None
