@@ -38,3 +38,5 @@ test-postgres:
 
 bench: setup-test
 	$(BIN)/python loadtests/bench_tally.py
+	$(BIN)/python loadtests/bench_audit.py
+	$(BIN)/python loadtests/bench_simulate.py

@@ -175,6 +175,31 @@ def _jsonl(path: str) -> Iterator[dict[str, Any]]:
         _fail(f"{path}: cannot read: {exc.strerror}")
 
 
+@main.command("verify-bundle")
+@click.argument("bundle", type=click.Path(dir_okay=False))
+@click.option("--result-digest", help="The published result_digest as read out or printed (8+ leading characters).")
+@click.option("--ballots-digest", help="The published ballots_digest as read out or printed (8+ leading characters).")
+@click.option(
+    "--audit-head", help="The audit log's head at publication as read out or printed (8+ leading characters)."
+)
+def verify_bundle(bundle: str, result_digest: str | None, ballots_digest: str | None, audit_head: str | None) -> None:
+    """Recount a verification bundle and check its hashes and audit log: PASS, or FAIL and the first discrepancy.
+
+    Needs no server and no database (VERIFY.md in the bundle says what it checks and how to do it by hand).
+    """
+    from voting.exports.bundle import summary_lines, verify_bundle
+
+    check = verify_bundle(bundle, result_digest=result_digest, ballots_digest=ballots_digest, audit_head=audit_head)
+    if check.ok:
+        marks = f" [{check.marks}]" if check.marks else ""
+        click.echo(f"PASS: {bundle}{marks}")
+    else:
+        click.echo(f"FAIL: {bundle}: {check.problem}")
+    for line in summary_lines(check):
+        click.echo(f"  {line}")
+    sys.exit(0 if check.ok else 1)
+
+
 @audit.command("export")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
 def audit_export(output: str | None) -> None:
@@ -201,6 +226,49 @@ def _undecodable_line(path: str) -> str | None:
         line = data.count(b"\n", 0, exc.start) + 1
         return f"line {line}: not UTF-8 text"
     return None
+
+
+@main.command("simulate")
+@click.argument("scenario")
+@click.option("--runs", default=1000, show_default=True, type=click.IntRange(min=1), help="Simulated votes.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(min=0), help="The same seed, the same votes.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the distribution as JSON.")
+@click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write it as CSV (measure,value,votes,share)."
+)
+@click.option(
+    "--chart", "chart_path", type=click.Path(dir_okay=False), help="Also draw selection shares as an SVG chart."
+)
+def simulate_command(
+    scenario: str, runs: int, seed: int, json_path: str | None, csv_path: str | None, chart_path: str | None
+) -> None:
+    """Run a training SCENARIO (a YAML/JSON file or a shipped name, e.g. gongshu-2020) RUNS times with the pure tally.
+
+    Prints how often each project is selected, the rounds, tie-breaks and shortfall rounds, and the margin at the cut-off.
+    """
+    from voting.simulation import Distribution, load, simulate
+    from voting.simulation.report import Progress, csv_text, svg_chart, table
+
+    if chart_path is not None and not chart_path.lower().endswith(".svg"):
+        raise click.BadParameter("the chart is drawn as SVG: name a .svg file", param_hint="--chart")
+    try:
+        loaded = load(scenario)
+    except DomainError as exc:
+        _fail(str(exc))
+    outcomes = simulate(loaded, runs, seed, progress=Progress(sys.stderr, f"simulating {loaded.name}"))
+    dist = Distribution.of(loaded, outcomes, seed)
+    click.echo(table(dist), nl=False)
+    for path, text in (
+        (json_path, json.dumps(dist.to_dict(), ensure_ascii=False, indent=2) + "\n"),
+        (csv_path, csv_text(dist)),
+        (chart_path, svg_chart(dist)),
+    ):
+        if path is not None:
+            try:
+                with open(path, "w", encoding="utf-8", newline="") as out:
+                    out.write(text)
+            except OSError as exc:
+                _fail(f"{path}: cannot write: {exc.strerror}")
 
 
 def _projects(value: str | None) -> list[int] | None:

@@ -327,6 +327,10 @@ class VoteResultSchema(Schema):
     decided = fields.Boolean()
 
 
+class AnnouncementQuerySchema(Schema):
+    lang = Text(load_default="zh", validate=validate.OneOf(["zh", "en"]), metadata={"description": "zh or en"})
+
+
 class AuditQuerySchema(Schema):
     vote_id = fields.Integer(validate=ROW_ID)
 

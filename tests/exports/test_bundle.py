@@ -1,0 +1,706 @@
+"""The verification bundle: downloaded through the API, recounted with no database, and tampered with.
+
+A published vote with a tie-break round is driven through the API once (a
+module-scoped database), its bundle downloaded by staff, and then:
+``voting verify-bundle`` in a fresh folder with no database answers PASS with
+the published result; the commands VERIFY.md gives are run literally and agree;
+each single alteration (a ballot line, an audit line, a dropped or swapped
+line, a file) is named, file and line; and a forgery complete enough to agree
+with itself is caught only by the hashes published outside the bundle.
+
+Swapped ballot lines count the same, but the list is then not the published
+one: with the manifest's SHA-256 left as it was the file's hash fails, and with
+that hash updated ``ballots_digest`` fails.  A bundle is the published bundle
+byte for byte or it is not: order is part of what the hall's hash fixed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.api.support import Api, Sitting, make_user, set_up
+from tests.conftest import _Postgres, _worker
+from voting.domain.audit_chain import canonical_json, entry_hash
+from voting.exports.bundle import ZIP_TIME, first_difference, sha256, verify_bundle
+from voting.web import create_app
+
+VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
+NOWHERE = "sqlite:////nonexistent/no-database-here/voting.sqlite3"
+ROUND_1 = "rounds/round-1-ballots.csv"
+ROUND_2 = "rounds/round-2-ballots.csv"
+
+
+# --- one published vote with a tie-break round, for the whole module --------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    bundle: bytes
+    again: bytes
+    """The same bundle downloaded a second time."""
+    name: str
+    content_type: str
+    vote: dict[str, Any]
+    result: dict[str, Any]
+
+
+def run_tie_break(sitting: Sitting, deputy: Api) -> None:
+    """Ten deputies: 1-8 by all, 9 by eight, 10 and 11 tie at six for the last seat; 11 wins the tie-break 7 to 3."""
+    sitting.check_in(range(1, 11))
+    sitting.issue_codes(range(1, 11))
+    sitting.clerk.put(f"/api/v1/votes/{sitting.vote_id}/scrutineers", {"chief": 1, "members": [2]})
+    first = sitting.open_round()
+    for number in range(1, 11):
+        extra = {9, 10} if number <= 4 else ({9, 11} if number <= 8 else {10, 11})
+        sitting.cast(deputy, number, set(range(1, 9)) | extra)
+    assert sitting.close_and_count(first["id"])["result"]["runoff"]["reason"] == "tie"
+    second = sitting.open_round()
+    for number in range(1, 11):
+        sitting.cast(deputy, number, {11} if number <= 7 else {10})
+    assert sitting.close_and_count(second["id"])["result"]["selected"] == [11]
+
+
+def download(client: FlaskClient, vote_id: int, token: str | None = None, status: int = 200) -> tuple[bytes, str, str]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = client.get(f"/api/v1/votes/{vote_id}/bundle.zip", headers=headers)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    disposition = response.headers.get("Content-Disposition", "")
+    name = re.search(r'filename="([^"]+)"', disposition)
+    return response.data, name.group(1) if name else "", response.content_type
+
+
+@pytest.fixture(scope="module")
+def published(db_kind: str, _template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    tmp = tmp_path_factory.mktemp("bundle-vote")
+    pg: _Postgres | None = None
+    name = f"voting_bundle_{_worker()}"
+    if db_kind == "sqlite":
+        url = f"sqlite:///{tmp / 'voting.sqlite3'}"
+        shutil.copyfile(_template, tmp / "voting.sqlite3")
+    else:
+        pg = _Postgres(os.environ["VOTING_TEST_POSTGRES_URL"])
+        url = pg.create(name, template=_template)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VOTING_INSTANCE_PATH", str(tmp / "instance"))
+        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+        client = app.test_client()
+        token = make_user(app, "clerk-li", "clerk")
+        clerk, deputy = Api(client, token), Api(client)
+        sitting = set_up(clerk, size=10)
+        run_tie_break(sitting, deputy)
+        # The public never gets the bundle (it carries the audit log); staff get an UNOFFICIAL one before publication.
+        download(client, sitting.vote_id, status=401)
+        _, early_name, _ = download(client, sitting.vote_id, token)
+        assert early_name == f"vote{sitting.vote_id}-bundle-UNOFFICIAL.zip"
+        clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")
+        download(client, sitting.vote_id, status=401)
+        data, file_name, content_type = download(client, sitting.vote_id, token)
+        yield Published(
+            data,
+            download(client, sitting.vote_id, token)[0],
+            file_name,
+            content_type,
+            clerk.get(f"/api/v1/votes/{sitting.vote_id}"),
+            deputy.get(f"/api/v1/votes/{sitting.vote_id}/result"),
+        )
+        app.extensions["voting.db"].dispose()
+    if pg is not None:
+        pg.drop(name)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def members(bundle: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def rebuild(bundle: bytes, changes: dict[str, bytes | None]) -> bytes:
+    """The bundle with some files replaced (or dropped, for None), in the same order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members(bundle).items():
+            replaced = changes.get(name, data)
+            if replaced is not None:
+                archive.writestr(name, replaced)
+    return out.getvalue()
+
+
+def manifest_of(bundle: bytes) -> dict[str, Any]:
+    manifest: dict[str, Any] = orjson.loads(members(bundle)["manifest.json"])
+    return manifest
+
+
+def dump(manifest: dict[str, Any]) -> bytes:
+    return orjson.dumps(manifest, option=orjson.OPT_INDENT_2)
+
+
+def lines_of(bundle: bytes, name: str) -> list[str]:
+    return members(bundle)[name].decode("utf-8").splitlines(keepends=True)
+
+
+def with_ballot_lines(bundle: bytes, name: str, lines: list[str], *, update_sha: bool) -> bytes:
+    data = "".join(lines).encode("utf-8")
+    changes: dict[str, bytes | None] = {name: data}
+    if update_sha:
+        manifest = manifest_of(bundle)
+        for round_ in manifest["rounds"]:
+            if round_["ballots_file"] == name:
+                round_["ballots_sha256"] = sha256(data)
+        changes["manifest.json"] = dump(manifest)
+    return rebuild(bundle, changes)
+
+
+def change_approval(lines: list[str], old: int, new: int) -> tuple[list[str], int]:
+    """Change one approval on the first ballot that has ``old``: the new lines and the line changed (1-based)."""
+    for index, line in enumerate(lines[1:], start=1):
+        ballot_id, approvals = line.rstrip("\n").split(",")
+        numbers = approvals.split(" ")
+        if str(old) in numbers:
+            numbers = sorted({*numbers, str(new)} - {str(old)}, key=int)
+            changed = [*lines]
+            changed[index] = f"{ballot_id},{' '.join(numbers)}\n"
+            return changed, index + 1
+    raise AssertionError(f"no ballot approves {old}")
+
+
+def check(tmp_path: Path, bundle: bytes, **expected: str) -> Any:
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(bundle)
+    return verify_bundle(path, **expected)
+
+
+def auditor_env(tmp_path: Path) -> dict[str, str]:
+    """A machine with the package installed and no database: VOTING_DATABASE_URL points nowhere."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOTING_")}
+    env["PATH"] = os.path.dirname(VOTING) + os.pathsep + env.get("PATH", "")
+    env["VOTING_DATABASE_URL"] = NOWHERE
+    env["VOTING_INSTANCE_PATH"] = str(tmp_path / "no-instance")
+    return env
+
+
+# --- the published bundle --------------------------------------------------------------------------
+
+
+def test_the_bundle_holds_what_a_recount_needs(published: Published) -> None:
+    vote_id = published.vote["id"]
+    assert published.name == f"vote{vote_id}-bundle.zip"
+    assert published.content_type == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(published.bundle)) as archive:
+        infos = archive.infolist()
+    names = [i.filename for i in infos]
+    assert names == [
+        "VERIFY.md",
+        "manifest.json",
+        ROUND_1,
+        ROUND_2,
+        "audit.jsonl",
+        f"tally-sheet/vote{vote_id}-tally-sheet.pdf",
+        f"tally-sheet/vote{vote_id}-tally-sheet.xlsx",
+        f"tally-sheet/vote{vote_id}-tally-sheet.csv",
+        f"tally-sheet/vote{vote_id}-announcement-zh.txt",
+        f"tally-sheet/vote{vote_id}-announcement-en.txt",
+    ]
+    assert {i.date_time for i in infos} == {ZIP_TIME}
+    files = members(published.bundle)
+    assert files[f"tally-sheet/vote{vote_id}-tally-sheet.pdf"].startswith(b"%PDF")
+    assert files[f"tally-sheet/vote{vote_id}-tally-sheet.xlsx"].startswith(b"PK")
+    assert files[f"tally-sheet/vote{vote_id}-tally-sheet.csv"].startswith("\ufeff".encode())
+    assert "共10个项目当选" in files[f"tally-sheet/vote{vote_id}-announcement-zh.txt"].decode("utf-8")
+
+    manifest = manifest_of(published.bundle)
+    vote, result = published.vote, published.result
+    assert manifest["vote"]["id"] == vote_id
+    assert manifest["vote"]["training"] is False
+    assert manifest["vote"]["official"] is True
+    assert manifest["rules"] == vote["rules"]
+    assert manifest["projects"] == list(range(1, 13))
+    assert manifest["selected"] == result["selected"] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]
+    one, two = manifest["rounds"]
+    assert (one["kind"], one["seats"], one["projects"]) == ("first", 10, list(range(1, 13)))
+    assert (one["deputy_count"], one["deputies_present"], one["ballots_issued"]) == (10, 10, 10)
+    assert (two["kind"], two["seats"], two["projects"]) == ("tie_break", 1, [10, 11])
+    for stored, api_round in zip(manifest["rounds"], result["rounds"], strict=True):
+        assert stored["result"] == api_round["result"]
+        assert stored["audit_head_at_close"] == api_round["audit_head_at_close"]
+        assert stored["ballots_sha256"] == sha256(files[stored["ballots_file"]])
+    assert files[ROUND_1].decode("utf-8").startswith("ballot_id,approvals\n")
+    assert len(files[ROUND_1].decode("utf-8").splitlines()) == 11
+    pub = manifest["published"]
+    assert pub["result_digest"] == vote["result_digest"]
+    assert pub["ballots_digest"] == vote["ballots_digest"]
+    assert pub["audit_head_at_publication"] == vote["audit_head_at_publication"]
+    assert sha256(canonical_json(pub["record"]).encode("utf-8")) == vote["result_digest"]
+    assert sha256(files[ROUND_1] + files[ROUND_2]) == vote["ballots_digest"]
+    # The log in a published bundle ends with the publication: the head read out in the hall.
+    last = orjson.loads(files["audit.jsonl"].splitlines()[-1])
+    assert last["hash"] == vote["audit_head_at_publication"]
+    assert last["action"] == "vote.published"
+    assert {f["name"] for f in manifest["files"]} == set(names) - {"manifest.json", ROUND_1, ROUND_2, "audit.jsonl"}
+
+
+def test_a_published_bundle_is_the_same_each_time(published: Published) -> None:
+    """Fixed entry order and timestamps; only the workbook, which openpyxl stamps with the time it is written, differs."""
+    first, second = members(published.bundle), members(published.again)
+    assert list(first) == list(second)
+    workbook = next(name for name in first if name.endswith(".xlsx"))
+    assert {name: data for name, data in first.items() if name not in (workbook, "manifest.json")} == {
+        name: data for name, data in second.items() if name not in (workbook, "manifest.json")
+    }
+    manifests = [manifest_of(bundle) for bundle in (published.bundle, published.again)]
+    for manifest in manifests:
+        manifest["files"] = [f for f in manifest["files"] if f["name"] != workbook]
+    assert manifests[0] == manifests[1]
+
+
+def test_a_published_bundle_recounts_with_no_database(published: Published, tmp_path: Path) -> None:
+    folder = tmp_path / "auditor"
+    folder.mkdir()
+    (folder / published.name).write_bytes(published.bundle)
+    env = auditor_env(tmp_path)
+    done = subprocess.run(
+        [VOTING, "verify-bundle", published.name], cwd=folder, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert out.startswith(f"PASS: {published.name}\n")
+    assert "selected (10 of 10 seats, in the order won): 1, 2, 3, 4, 5, 6, 7, 8, 9, 11\n" in out
+    assert "round 1 (first round): 10 ballots of 10 issued (10 valid, 0 invalid), threshold 6;" in out
+    assert "next: tie among 10, 11 for 1" in out
+    assert "round 2 (tie-break round): 10 ballots of 10 issued" in out
+    assert "approvals 10:3, 11:7; selected 11\n" in out
+    assert "ballots recounted: 20 in 2 round(s)" in out
+    vote = published.vote
+    assert f"result_digest             {vote['result_digest']}\n" in out
+    assert f"ballots_digest            {vote['ballots_digest']}\n" in out
+    assert f"audit_head_at_publication {vote['audit_head_at_publication']}\n" in out
+    assert done.stderr == ""
+    assert not (tmp_path / "no-instance").exists()
+    assert sorted(p.name for p in folder.iterdir()) == [published.name]  # it wrote nothing
+
+    # Given the hashes as read out in the hall (or their first characters), it compares them too.
+    given = [
+        "--result-digest",
+        vote["result_digest"][:12],
+        "--ballots-digest",
+        vote["ballots_digest"],
+        "--audit-head",
+        vote["audit_head_at_publication"][:16].upper(),
+    ]
+    again = subprocess.run(
+        [VOTING, "verify-bundle", published.name, *given], cwd=folder, env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stdout
+    wrong = "0123456789ab" if not vote["result_digest"].startswith("0123456789ab") else "ba9876543210"
+    refused = subprocess.run(
+        [VOTING, "verify-bundle", published.name, "--result-digest", wrong],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1
+    assert refused.stdout.startswith(
+        f"FAIL: {published.name}: the bundle's result_digest is {vote['result_digest']}, not the {wrong} given\n"
+    )
+
+
+def test_the_commands_in_verify_md_work_as_written(published: Published, tmp_path: Path) -> None:
+    """Every command VERIFY.md gives, run literally in a shell on a machine with no database."""
+    folder = tmp_path / "auditor"
+    folder.mkdir()
+    (folder / published.name).write_bytes(published.bundle)
+    text = members(published.bundle)["VERIFY.md"].decode("utf-8")
+    assert "## 1. 安装 · Install" in text
+    assert "本文件说明审计人员" in text
+    assert "This file tells an auditor" in text
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL)
+    install, *steps = blocks
+    assert "pip install" in install  # installing is the test environment's own (the package is installed)
+    commands = [line for block in steps for line in block.splitlines() if line.strip()]
+    manifest = manifest_of(published.bundle)
+    vote = published.vote
+    env = auditor_env(tmp_path)
+    cwd = folder
+    ran: list[str] = []
+    for command in commands:
+        if command.startswith("cd "):
+            cwd = cwd / shlex.split(command)[1]
+            assert cwd.is_dir(), command
+            continue
+        done = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+        ran.append(command.split()[0] + " " + command.split()[1])
+        out = done.stdout
+        if command.startswith("voting verify-bundle"):
+            assert out.startswith("PASS")
+        elif command.startswith("voting tally"):
+            recounted = json.loads(out)
+            file = shlex.split(command)[2]
+            stored = next(r for r in manifest["rounds"] if r["ballots_file"] == file)
+            for key in ("ballots", "threshold", "projects", "selected", "runoff", "vacant"):
+                assert recounted[key] == stored["result"][key], (file, key)
+            assert f"`threshold` {stored['result']['threshold']}" in text
+        elif command.startswith("voting audit verify"):
+            assert out.strip().endswith(f"head {vote['audit_head_at_publication']}")
+        elif command.startswith("grep"):
+            assert len(out.splitlines()) == 1
+        elif "sha256sum" in command:
+            assert out.split()[0] == vote["ballots_digest"]
+        elif command.startswith("python3 -c"):
+            assert out.strip() == vote["result_digest"]
+        else:
+            assert command.startswith("python3 -m zipfile -e"), command
+    assert ran.count("voting tally") == 2
+    assert ran.count("grep -n") == 3  # two rounds' close heads and the publication head
+    assert {
+        "voting verify-bundle",
+        "python3 -m",
+        "voting audit",
+        "cat rounds/round-1-ballots.csv",
+        "python3 -c",
+    } <= set(ran)
+    for value in (vote["result_digest"], vote["ballots_digest"], vote["audit_head_at_publication"]):
+        assert f"`{value}`" in text
+    assert "UNOFFICIAL" not in text
+    assert "TRAINING" not in text
+
+
+# --- tampering -------------------------------------------------------------------------------------
+
+
+Tamper = Callable[[bytes], tuple[bytes, str]]
+
+
+def approval_changed(update_sha: bool) -> Tamper:
+    def tamper(bundle: bytes) -> tuple[bytes, str]:
+        lines, _ = change_approval(lines_of(bundle, ROUND_1), 10, 12)
+        if update_sha:
+            expected = f"{ROUND_1} recounts to projects[No. 10].approvals = 5, but manifest.json stores 6 for round 1"
+        else:
+            expected = f"{ROUND_1} has SHA-256 {sha256(''.join(lines).encode())}, but manifest.json records"
+        return with_ballot_lines(bundle, ROUND_1, lines, update_sha=update_sha), expected
+
+    return tamper
+
+
+def unreadable_line(bundle: bytes) -> tuple[bytes, str]:
+    lines = lines_of(bundle, ROUND_1)
+    lines[4] = lines[4].split(",")[0] + ",1 99\n"
+    bundle = with_ballot_lines(bundle, ROUND_1, lines, update_sha=True)
+    return bundle, f"{ROUND_1} line 5: project 99 is not on this round's ballot"
+
+
+def lines_swapped(update_sha: bool) -> Tamper:
+    def tamper(bundle: bytes) -> tuple[bytes, str]:
+        lines = lines_of(bundle, ROUND_1)
+        lines[3], lines[8] = lines[8], lines[3]
+        assert lines[3] != lines[8]
+        if update_sha:
+            manifest = manifest_of(bundle)
+            expected = (
+                f"the ballot lists ({ROUND_1}, {ROUND_2}) hash to "
+                f"{sha256(''.join(lines).encode() + members(bundle)[ROUND_2])}, but the published ballots_digest is"
+                f" {manifest['published']['ballots_digest']}"
+            )
+        else:
+            expected = f"{ROUND_1} has SHA-256 {sha256(''.join(lines).encode())}, but manifest.json records"
+        return with_ballot_lines(bundle, ROUND_1, lines, update_sha=update_sha), expected
+
+    return tamper
+
+
+def audit_line_altered(bundle: bytes) -> tuple[bytes, str]:
+    lines = members(bundle)["audit.jsonl"].splitlines(keepends=True)
+    entry = orjson.loads(lines[4])
+    entry["actor"] = "someone-else"
+    lines[4] = canonical_json(entry).encode("utf-8") + b"\n"
+    return rebuild(bundle, {"audit.jsonl": b"".join(lines)}), "audit.jsonl line 5: entry 5 was altered"
+
+
+def audit_line_dropped(bundle: bytes) -> tuple[bytes, str]:
+    lines = members(bundle)["audit.jsonl"].splitlines(keepends=True)
+    del lines[6]
+    return rebuild(bundle, {"audit.jsonl": b"".join(lines)}), "audit.jsonl line 7: entry 7 has sequence number 8"
+
+
+def audit_cut_short(bundle: bytes) -> tuple[bytes, str]:
+    lines = members(bundle)["audit.jsonl"].splitlines(keepends=True)
+    head = manifest_of(bundle)["published"]["audit_head_at_publication"]
+    vote_id = manifest_of(bundle)["vote"]["id"]
+    expected = f"audit.jsonl does not hold the head hash {head} fixed when vote {vote_id} was published"
+    return rebuild(bundle, {"audit.jsonl": b"".join(lines[:-1])}), expected
+
+
+def sheet_altered(bundle: bytes) -> tuple[bytes, str]:
+    name = next(n for n in members(bundle) if n.endswith(".pdf"))
+    return rebuild(bundle, {name: members(bundle)[name] + b"\n"}), f"{name} has SHA-256 "
+
+
+def manifest_dropped(bundle: bytes) -> tuple[bytes, str]:
+    return rebuild(bundle, {"manifest.json": None}), "bundle.zip holds no manifest.json"
+
+
+TAMPERING: dict[str, Tamper] = {
+    "one approval changed, manifest hash kept": approval_changed(update_sha=False),
+    "one approval changed, manifest hash updated": approval_changed(update_sha=True),
+    "an unreadable ballot line, manifest hash updated": unreadable_line,
+    "two ballot lines swapped, manifest hash kept": lines_swapped(update_sha=False),
+    "two ballot lines swapped, manifest hash updated": lines_swapped(update_sha=True),
+    "an audit line altered": audit_line_altered,
+    "an audit line dropped": audit_line_dropped,
+    "the audit log cut before its publication": audit_cut_short,
+    "the tally sheet PDF altered": sheet_altered,
+    "no manifest": manifest_dropped,
+}
+
+
+@pytest.mark.parametrize("how", list(TAMPERING))
+def test_a_single_alteration_is_named(published: Published, tmp_path: Path, how: str) -> None:
+    bundle, expected = TAMPERING[how](published.bundle)
+    assert bundle != published.bundle
+    result = check(tmp_path, bundle)
+    assert result.ok is False
+    assert result.problem.startswith(expected), result.problem
+
+
+def test_the_command_fails_with_the_first_discrepancy(published: Published, tmp_path: Path) -> None:
+    lines, line = change_approval(lines_of(published.bundle, ROUND_1), 10, 12)
+    (tmp_path / "doctored.zip").write_bytes(with_ballot_lines(published.bundle, ROUND_1, lines, update_sha=False))
+    done = subprocess.run(
+        [VOTING, "verify-bundle", "doctored.zip"],
+        cwd=tmp_path,
+        env=auditor_env(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"FAIL: doctored.zip: {ROUND_1} has SHA-256 ")
+    assert "PASS" not in done.stdout
+    assert line > 1
+
+
+def rehash_from(entries: list[dict[str, Any]], start: int) -> None:
+    for index in range(start, len(entries)):
+        entry = entries[index]
+        entry["prev_hash"] = entries[index - 1]["hash"] if index else "0" * 64
+        entry["hash"] = entry_hash(entry)
+
+
+def test_each_layer_of_a_forgery_is_caught_and_a_whole_one_only_by_the_published_hashes(
+    published: Published, tmp_path: Path
+) -> None:
+    """A forger moves one tie-break ballot from 11 to 10 (11 still wins) and covers the tracks step by step."""
+    real = published.vote
+    files = members(published.bundle)
+    lines, _ = change_approval(lines_of(published.bundle, ROUND_2), 11, 10)
+    forged_list = "".join(lines).encode("utf-8")
+    manifest = manifest_of(published.bundle)
+    round_2 = manifest["rounds"][1]
+    round_2["ballots_sha256"] = sha256(forged_list)
+
+    def attempt() -> Any:
+        return check(tmp_path, rebuild(published.bundle, {ROUND_2: forged_list, "manifest.json": dump(manifest)}))
+
+    assert attempt().problem.startswith(f"{ROUND_2} recounts to projects[No. 10].approvals = 4, but manifest.json")
+    forged_result = json.loads(json.dumps(round_2["result"]))
+    forged_result["projects"][0]["approvals"] = 4
+    forged_result["projects"][1]["approvals"] = 6
+    round_2["result"] = forged_result
+    assert attempt().problem.startswith(
+        "manifest.json: the published record says rounds[No. 2].result.projects[No. 10].approvals = 3,"
+        " but the recount gives 4"
+    )
+    record = manifest["published"]["record"]
+    record["rounds"][1]["result"] = forged_result
+    assert attempt().problem.startswith(f"the ballot lists ({ROUND_1}, {ROUND_2}) hash to ")
+    manifest["published"]["ballots_digest"] = sha256(files[ROUND_1] + forged_list)
+    assert attempt().problem.startswith("manifest.json: the published record hashes to ")
+    manifest["published"]["result_digest"] = sha256(canonical_json(record).encode("utf-8"))
+    assert re.match(
+        r"audit\.jsonl entry \d+ \(round 2 counted\) records projects\[No\. 10\]\.approvals = 3, but "
+        + re.escape(ROUND_2)
+        + " recounts to 4",
+        attempt().problem,
+    ), attempt().problem
+
+    # The forger rewrites the log from the count of round 2 on, with fresh hashes.
+    entries = [orjson.loads(line) for line in files["audit.jsonl"].splitlines()]
+    counted = next(
+        i
+        for i, e in enumerate(entries)
+        if e["action"] == "round.counted" and e["details"]["round"] == 2 and e["vote_id"] == real["id"]
+    )
+    entries[counted]["details"]["result"] = forged_result
+    entries[-1]["details"] = {
+        "result_digest": manifest["published"]["result_digest"],
+        "ballots_digest": manifest["published"]["ballots_digest"],
+    }
+    rehash_from(entries, counted)
+    manifest["published"]["audit_head_at_publication"] = entries[-1]["hash"]
+    forged_log = b"".join(canonical_json(e).encode("utf-8") + b"\n" for e in entries)
+    whole = rebuild(
+        published.bundle, {ROUND_2: forged_list, "manifest.json": dump(manifest), "audit.jsonl": forged_log}
+    )
+    agrees_with_itself = check(tmp_path, whole)
+    assert agrees_with_itself.ok, agrees_with_itself.problem
+    assert [p.approvals for p in agrees_with_itself.rounds[1].result.projects] == [4, 6]
+    # ... but not with what the hall heard.
+    for key, value in (
+        ("result_digest", real["result_digest"]),
+        ("ballots_digest", real["ballots_digest"]),
+        ("audit_head", real["audit_head_at_publication"]),
+    ):
+        caught = check(tmp_path, whole, **{key: value})
+        assert caught.ok is False
+        assert caught.problem.startswith(f"the bundle's {key} is "), caught.problem
+        assert caught.problem.endswith(f"not the {value} given")
+
+
+def test_first_difference_names_the_key() -> None:
+    ours = {"ballots": {"cast": 3}, "projects": [{"number": 1, "approvals": 2}, {"number": 2, "approvals": 1}]}
+    theirs = {"ballots": {"cast": 3}, "projects": [{"number": 1, "approvals": 2}, {"number": 2, "approvals": 0}]}
+    assert first_difference(ours, theirs) == ("projects[No. 2].approvals", 1, 0)
+    assert first_difference(ours, ours) is None
+    assert first_difference({"a": 1}, {"a": 1, "b": 2}) == ("b", None, 2)
+    assert first_difference([1, 2], [1]) == ("(length)", 2, 1)
+    assert first_difference({"a": True}, {"a": 1}) == ("a", True, 1)
+
+
+def test_verifying_imports_no_database_and_no_web_framework() -> None:
+    code = (
+        "import sys, voting.cli, voting.exports.bundle; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', 'flask', 'psycopg', 'weasyprint', 'openpyxl'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_openapi_document_describes_the_zip(client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/votes/{vote_id}/bundle.zip"]["get"]
+    assert "application/zip" in operation["responses"]["200"]["content"]
+
+
+# --- a training vote, before and after publication ---------------------------------------------------
+
+
+def test_a_training_bundle_and_an_unpublished_one_are_marked(
+    app: Flask, client: FlaskClient, clerk: Api, scrutineer: Api, deputy: Api, tmp_path: Path
+) -> None:
+    """A drill in the approve/oppose/abstain style: its bundle says TRAINING, and UNOFFICIAL until published."""
+    vote = {
+        "title_zh": "演练票决",
+        "training": True,
+        "rules": {"seats": 1, "ballot_style": "approve_oppose_abstain"},
+        "candidates": [{"number": n, "title_zh": t} for n, t in ((1, "甲项目"), (2, "乙项目"), (3, "丙项目"))],
+    }
+    sitting = set_up(clerk, size=6, template=False, vote=vote)
+    sitting.check_in(range(1, 7))
+    sitting.issue_codes(range(1, 7))
+    opened = sitting.open_round()
+    nothing = clerk.get(f"/api/v1/votes/{sitting.vote_id}/bundle.zip", status=409)
+    assert nothing["code"] == "no_counted_round"
+    marks = [([1], [2], [3]), ([1], [3], []), ([1], [2], []), ([1], [], [2, 3]), ([1], [2], [3]), ([2], [1], [])]
+    for number, (approvals, opposes, abstains) in enumerate(marks, start=1):
+        body = {
+            "code": sitting.codes[number],
+            "approvals": approvals,
+            "opposes": opposes,
+            "abstains": abstains,
+            "idempotency_key": f"drill-ballot-{number:04d}",
+        }
+        deputy.post("/api/v1/ballots", body, 201)
+    counted = sitting.close_and_count(opened["id"])["result"]
+    assert counted["selected"] == [1]
+    assert {p["number"]: p["opposes"] for p in counted["projects"]} == {1: 1, 2: 3, 3: 1}
+
+    download(client, sitting.vote_id, status=401)  # the public: never (the bundle carries the audit log)
+    token = scrutineer.token
+    bundle, name, _ = download(client, sitting.vote_id, token)  # a scrutineer may export
+    vote_id = sitting.vote_id
+    assert name == f"vote{vote_id}-bundle-TRAINING-UNOFFICIAL.zip"
+    files = members(bundle)
+    assert f"tally-sheet/vote{vote_id}-tally-sheet-TRAINING-UNOFFICIAL.pdf" in files
+    text = files["VERIFY.md"].decode("utf-8")
+    assert text.startswith("# 核验包 · Verification bundle: 演练票决（演练 未公布 · TRAINING UNOFFICIAL）\n")
+    assert "> **演练 · TRAINING**" in text
+    assert "> **未公布 · UNOFFICIAL**" in text
+    assert "`voting tally` 只读取赞成栏" in text  # the manual route's limits under these rules
+    assert f"voting verify-bundle {name}" in text
+    manifest = manifest_of(bundle)
+    assert manifest["published"] is None
+    assert (manifest["vote"]["marks_zh"], manifest["vote"]["marks_en"]) == ("演练 未公布", "TRAINING UNOFFICIAL")
+    rows = list(csv.reader(io.StringIO(files[ROUND_1].decode("utf-8"))))
+    assert rows[0] == ["ballot_id", "approvals", "opposes", "abstains"]
+
+    (tmp_path / name).write_bytes(bundle)
+    done = subprocess.run(
+        [VOTING, "verify-bundle", name], cwd=tmp_path, env=auditor_env(tmp_path), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.startswith(f"PASS: {name} [TRAINING UNOFFICIAL]\n")
+    assert "UNOFFICIAL: the result was not published when the bundle was made" in done.stdout
+    assert "approvals 1:5, 2:1, 3:0; selected 1" in done.stdout
+    # The recount reads the opposes too: moving one oppose is caught, though approvals are untouched.
+    index = next(i for i, row in enumerate(rows) if row[2] == "3")
+    rows[index][2] = "2"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    doctored = with_ballot_lines(bundle, ROUND_1, out.getvalue().splitlines(keepends=True), update_sha=True)
+    refused = check(tmp_path, doctored)
+    assert refused.problem.startswith(f"{ROUND_1} recounts to projects[No. 2].opposes = 4, but manifest.json stores 3")
+    # Fewer deputies in the manifest lower the threshold; the stored result is made to agree; the log does not.
+    fewer = manifest_of(bundle)
+    fewer["rounds"][0]["deputy_count"] = 5
+    fewer["rounds"][0]["result"]["threshold"] = 3
+    refused = check(tmp_path, rebuild(bundle, {"manifest.json": dump(fewer)}))
+    assert re.fullmatch(
+        r"audit\.jsonl entry \d+ \(round 1 opened\) records deputy_count 6, but manifest\.json says 5", refused.problem
+    ), refused.problem
+    # More ballots issued in the manifest (which would hide extra ballots from the void rule): the closing says 6.
+    more = manifest_of(bundle)
+    more["rounds"][0]["ballots_issued"] = 7
+    refused = check(tmp_path, rebuild(bundle, {"manifest.json": dump(more)}))
+    assert re.fullmatch(
+        rf"audit\.jsonl entry \d+ \(round 1 closed\) records 6 ballots issued and 6 returned, but {ROUND_1} holds 6"
+        " with 7 issued",
+        refused.problem,
+    ), refused.problem
+    # A log cut short after its last anchor: the manifest counted its entries.
+    log = files["audit.jsonl"].splitlines(keepends=True)
+    assert orjson.loads(log[-1])["action"] == "vote.decided"
+    cut = check(tmp_path, rebuild(bundle, {"audit.jsonl": b"".join(log[:-1])}))
+    assert cut.problem == f"audit.jsonl holds {len(log) - 1} entries, but manifest.json says {len(log)}"
+    # An unpublished bundle has no published hashes to compare with.
+    assert check(tmp_path, bundle, result_digest="0" * 64).problem.endswith("it is unpublished")
+
+    clerk.post(f"/api/v1/votes/{vote_id}/publish")
+    bundle, name, _ = download(client, vote_id, token)
+    assert name == f"vote{vote_id}-bundle-TRAINING.zip"
+    text = members(bundle)["VERIFY.md"].decode("utf-8")
+    assert "> **演练 · TRAINING**" in text
+    assert "UNOFFICIAL" not in text
+    result = check(tmp_path, bundle)
+    assert result.ok, result.problem
+    assert (result.training, result.official, result.marks) == (True, True, "TRAINING")
+    assert result.result_digest == clerk.get(f"/api/v1/votes/{vote_id}")["result_digest"]

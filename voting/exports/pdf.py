@@ -1,0 +1,63 @@
+"""The tally sheet (计票结果报告单) as a printable PDF: A4, Chinese first, for signing.
+
+An HTML page from a Jinja2 template (``templates/tally_sheet.html`` with its
+stylesheet ``tally_sheet.css``), laid out by WeasyPrint.  The text is set in
+Noto Serif/Sans CJK SC (Debian's fonts-noto-cjk, which ``scripts/setup.sh``
+installs); the page numbers (第 N 页 / 共 M 页) and the running header come from
+CSS ``@page`` rules, and a training vote's 演练 / TRAINING mark is a fixed
+element, which WeasyPrint repeats on every page.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from voting.domain.rules import BallotStyle
+from voting.exports import words
+from voting.exports.sheet import STATUS_EN, STATUS_ZH, TallySheet, rules_in_words_en, rules_in_words_zh
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("voting.exports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(sheet: TallySheet) -> str:
+    """The sheet as the HTML page the PDF is laid out from."""
+    return (
+        environment()
+        .get_template("tally_sheet.html")
+        .render(
+            sheet=sheet,
+            words=words,
+            title_zh=words.title_zh(sheet),
+            title_en=words.title_en(sheet),
+            rules=list(zip(rules_in_words_zh(sheet.rules), rules_in_words_en(sheet.rules), strict=True)),
+            aoa=sheet.rules.ballot_style is BallotStyle.APPROVE_OPPOSE_ABSTAIN,
+            status_zh=STATUS_ZH,
+            status_en=STATUS_EN,
+            zip=zip,
+        )
+    )
+
+
+def render_pdf(sheet: TallySheet) -> bytes:
+    """The sheet as a PDF document."""
+    # WeasyPrint loads Pango and the fonts: only when a PDF is wanted, not when the app starts.
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=render_html(sheet), url_fetcher=_no_fetching).write_pdf()
+    return pdf
+
+
+def _no_fetching(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    """The sheet is self-contained: nothing it shows is fetched, whatever a title might say."""
+    raise ValueError(f"the tally sheet fetches nothing ({url!r})")

@@ -1,0 +1,109 @@
+"""The tally sheet's forms for download: PDF, XLSX, CSV, and the announcement read in the hall.
+
+Before publication only staff may download them (any role: a scrutineer
+exports too), and each is marked 未公布 / UNOFFICIAL in its title and file
+name; after publication they are public, like the result itself.  Every form is
+rendered from the one ``TallySheet`` the stored counts make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from voting.domain.lifecycle import VoteState
+from voting.exports.announcement import announcement_en, announcement_zh
+from voting.exports.csv_sheet import render_csv
+from voting.exports.pdf import render_pdf
+from voting.exports.sheet import TallySheet
+from voting.exports.xlsx import render_xlsx
+from voting.services.errors import Conflict, NotFound
+from voting.services.records import get_vote
+from voting.services.reports import tally_sheet
+from voting.web.api.access import is_staff, reading
+from voting.web.api.schemas import AnnouncementQuerySchema
+
+blp = Blueprint(
+    "exports",
+    __name__,
+    url_prefix="/api/v1/votes",
+    description="Exports (导出): the tally sheet (计票结果报告单) as PDF, XLSX and CSV, and the announcement (宣读稿)",
+)
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+
+
+def _binary(media_type: str, description: str) -> dict[str, Any]:
+    """The OpenAPI description of a download: a file of ``media_type``, named by Content-Disposition."""
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {"200": {"description": description, "content": content}}}
+
+
+def _sheet(vote_id: int) -> TallySheet:
+    """The vote's tally sheet, for this caller: staff before publication, anyone after; 409 before any count."""
+    with reading() as db:
+        vote = get_vote(db, vote_id)
+        if vote.state != VoteState.PUBLISHED and not is_staff():
+            raise NotFound(
+                "not_found", "the tally sheet is published with the result", what="tally sheet", id=str(vote_id)
+            )
+        sheet = tally_sheet(db, vote_id)
+    if not sheet.rounds:
+        raise Conflict("no_counted_round", f"vote {vote_id} has no counted round yet: there is no tally to export")
+    return sheet
+
+
+def _download(body: bytes | str, media_type: str, name: str) -> Response:
+    return Response(body, content_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _form(sheet: TallySheet, render: Callable[[TallySheet], bytes], media_type: str, ext: str) -> Response:
+    return _download(render(sheet), media_type, f"{sheet.file_stem()}.{ext}")
+
+
+@blp.route("/<int:vote_id>/tally-sheet.pdf")
+class TallySheetPdf(MethodView):
+    @blp.doc(**_binary(PDF, "The tally sheet as PDF (A4), an attachment"))
+    @blp.response(200, content_type=PDF)
+    def get(self, vote_id: int) -> Response:
+        """The tally sheet to print and sign (A4): every counted round, the result, the hashes, signature lines."""
+        return _form(_sheet(vote_id), render_pdf, PDF, "pdf")
+
+
+@blp.route("/<int:vote_id>/tally-sheet.xlsx")
+class TallySheetXlsx(MethodView):
+    @blp.doc(**_binary(XLSX, "The tally sheet as an XLSX workbook, an attachment"))
+    @blp.response(200, content_type=XLSX)
+    def get(self, vote_id: int) -> Response:
+        """The tally sheet as a workbook: a summary sheet (汇总) and one sheet per round (第1轮 …)."""
+        return _form(_sheet(vote_id), render_xlsx, XLSX, "xlsx")
+
+
+@blp.route("/<int:vote_id>/tally-sheet.csv")
+class TallySheetCsv(MethodView):
+    @blp.doc(**_binary("text/csv", "The tally sheet as CSV in UTF-8 with a BOM, an attachment"))
+    @blp.response(200, content_type="text/csv")
+    def get(self, vote_id: int) -> Response:
+        """The tally sheet as CSV (UTF-8 with a BOM): one row per round and project, attendance on every row."""
+        return _form(_sheet(vote_id), render_csv, CSV, "csv")
+
+
+@blp.route("/<int:vote_id>/announcement.txt")
+class Announcement(MethodView):
+    @blp.arguments(AnnouncementQuerySchema, location="query")
+    @blp.doc(**_binary("text/plain", "The announcement as UTF-8 text, an attachment"))
+    @blp.response(200, content_type="text/plain")
+    def get(self, query: dict[str, Any], vote_id: int) -> Response:
+        """The announcement read in the hall (宣读稿), in Chinese (``lang=zh``, the default) or English."""
+        sheet = _sheet(vote_id)
+        lang = query["lang"]
+        text = announcement_en(sheet) if lang == "en" else announcement_zh(sheet)
+        name = sheet.file_stem().replace("tally-sheet", f"announcement-{lang}", 1)
+        return _download(text, TEXT, f"{name}.txt")
