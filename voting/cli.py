@@ -187,7 +187,7 @@ def verify_bundle(bundle: str, result_digest: str | None, ballots_digest: str | 
 
     Needs no server and no database (VERIFY.md in the bundle says what it checks and how to do it by hand).
     """
-    from voting.exports.bundle import summary_lines, verify_bundle
+    from voting.exports.bundle_check import summary_lines, verify_bundle
 
     check = verify_bundle(bundle, result_digest=result_digest, ballots_digest=ballots_digest, audit_head=audit_head)
     if check.ok:

@@ -39,7 +39,8 @@ from flask.testing import FlaskClient
 from tests.api.support import Api, Sitting, make_user, set_up
 from tests.conftest import _Postgres, _worker
 from voting.domain.audit_chain import canonical_json, entry_hash
-from voting.exports.bundle import ZIP_TIME, first_difference, sha256, verify_bundle
+from voting.exports.bundle_check import first_difference, verify_bundle
+from voting.exports.bundle_format import ZIP_TIME, sha256
 from voting.web import create_app
 
 VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"

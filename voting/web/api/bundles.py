@@ -15,7 +15,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from voting.domain.lifecycle import VoteState
-from voting.exports.bundle import bundle_file_name, write_bundle
+from voting.exports.bundle import write_bundle
+from voting.exports.bundle_format import bundle_file_name
 from voting.services.records import get_vote
 from voting.web.api.access import reading, staff
 
