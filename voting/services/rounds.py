@@ -16,7 +16,7 @@ from voting.domain import RoundKind, RoundSpec, TallyResult, next_round, tally
 from voting.domain.lifecycle import RoundState, VoteState, check_round_move, check_vote_move
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, require
-from voting.services.casting import PAPER
+from voting.services.casting import ELECTRONIC, PAPER
 from voting.services.errors import Conflict
 from voting.services.locks import lock_round
 from voting.services.meetings import present_count, roster_size
@@ -142,7 +142,7 @@ def turnout(session: Session, round_id: int) -> Turnout:
         .select_from(Participation)
         .where(Participation.round_id == round_id, Participation.channel == PAPER)
     ).one()
-    electronic = counts.get("electronic", 0)
+    electronic = counts.get(ELECTRONIC, 0)
     paper = counts.get(PAPER, 0)
     return Turnout(
         round_number=round_.number,
@@ -157,7 +157,7 @@ def turnout(session: Session, round_id: int) -> Turnout:
     )
 
 
-def not_voted(session: Session, round_id: int, *, by: Actor) -> list[Deputy]:
+def not_voted(session: Session, round_id: int) -> list[Deputy]:
     """Checked-in deputies who have neither voted nor been issued a paper ballot: names only, never choices."""
     round_ = get_round(session, round_id)
     vote = get_vote(session, round_.vote_id)
@@ -180,7 +180,7 @@ def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | Non
     round_ = lock_round(session, round_id, exclusive=True)
     if round_.state != RoundState.OPEN:
         raise Conflict("round_not_open", f"round {round_.number} is {round_.state}")
-    waiting = not_voted(session, round_id, by=by)
+    waiting = not_voted(session, round_id)
     if deputy_numbers is not None:
         wanted = set(deputy_numbers)
         waiting = [d for d in waiting if d.number in wanted]
