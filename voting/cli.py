@@ -271,6 +271,48 @@ def simulate_command(
                 _fail(f"{path}: cannot write: {exc.strerror}")
 
 
+@main.command("rehearse")
+@click.argument("scenario", default="gongshu-2020")
+@click.option(
+    "--url", default="http://127.0.0.1:8000", show_default=True, help="The server; nothing else is contacted."
+)
+@click.option("--user", required=True, help="Staff login (password: VOTING_PASSWORD or a prompt).")
+@click.option("--second-user", help="A second clerk, for double entry of paper ballots (VOTING_SECOND_PASSWORD).")
+@click.option("--deputies", type=click.IntRange(min=2), help="Simulated deputies (default: the scenario's).")
+@click.option("--over", default=180.0, show_default=True, type=click.FloatRange(min=0), help="Seconds per round.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(min=0))
+@click.option("--leave-open", is_flag=True, help="Leave the first round open for the clerks to close and count.")
+@click.option("--max-rounds", type=click.IntRange(min=1), help="Stop after this many rounds.")
+@click.option("--vote", "vote_id", type=int, help="Use this existing TRAINING vote (refused for a live one).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write what happened as JSON.")
+def rehearse_cmd(**options: Any) -> None:
+    """Drive a training vote (演练) on a running server as simulated deputies of SCENARIO, at a pace."""
+    from voting.simulation.commands import rehearse_command
+
+    sys.exit(rehearse_command(**options))
+
+
+@main.command("drill")
+@click.argument("name", required=False)
+@click.option("--list", "listing", is_flag=True, help="List the shipped drills and their promised outcomes.")
+@click.option(
+    "--url", default="http://127.0.0.1:8000", show_default=True, help="The server; nothing else is contacted."
+)
+@click.option("--user", help="Staff login (password: VOTING_PASSWORD or a prompt).")
+@click.option("--second-user", help="A second clerk, for double entry of paper ballots (VOTING_SECOND_PASSWORD).")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(min=0), help="Who is absent, who casts what.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the outcome as JSON.")
+def drill_cmd(name: str | None, listing: bool, user: str | None, **options: Any) -> None:
+    """Run the scenario drill NAME on a training vote and check it ends as promised (exit 1 if not)."""
+    from voting.simulation import commands
+
+    if listing:
+        sys.exit(commands.list_drills())
+    if name is None or user is None:
+        raise click.UsageError("give a drill NAME and --user (or --list)")
+    sys.exit(commands.drill_command(name=name, user=user, **options))
+
+
 def _projects(value: str | None) -> list[int] | None:
     if value is None:
         return None

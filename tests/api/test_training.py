@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from tests.api.support import Api, set_up
+from tests.api.support import Api, roster_csv, set_up
 
 
 def test_a_training_vote_is_marked_resettable_and_apart_from_the_live_one(
     clerk: Api, deputy: Api, scrutineer: Api
 ) -> None:
     live = set_up(clerk, size=10)
-    drill_vote = clerk.post("/api/v1/votes/from-template", {"meeting_id": live.meeting_id, "training": True}, 201)
+    # A drill never shares the live meeting: attendance belongs to the meeting.
+    refused = clerk.post("/api/v1/votes/from-template", {"meeting_id": live.meeting_id, "training": True}, 409)
+    assert refused["code"] == "training_not_with_live"
+    drill_meeting = clerk.post("/api/v1/meetings", {"name_zh": "演练会议", "date": "2020-01-17"}, 201)
+    clerk.upload(f"/api/v1/meetings/{drill_meeting['id']}/roster", "roster.csv", roster_csv(10))
+    drill_vote = clerk.post("/api/v1/votes/from-template", {"meeting_id": drill_meeting["id"], "training": True}, 201)
     assert drill_vote["training"] is True
     assert clerk.get(f"/api/v1/votes/{live.vote_id}")["training"] is False
+    refused = clerk.post("/api/v1/votes/from-template", {"meeting_id": drill_meeting["id"]}, 409)
+    assert refused["code"] == "training_not_with_live"
+    drill_deputies = clerk.get(f"/api/v1/meetings/{drill_meeting['id']}/deputies")
     live.check_in(range(1, 11))
     live.issue_codes(range(1, 11))
+    for d in drill_deputies:
+        clerk.put(f"/api/v1/meetings/{drill_meeting['id']}/deputies/{d['id']}/attendance", {"checked_in": True})
     drill_codes = {
-        n: clerk.post(f"/api/v1/votes/{drill_vote['id']}/codes", {"deputy_id": live.deputies[n - 1]["id"]}, 201)["code"]
+        n: clerk.post(f"/api/v1/votes/{drill_vote['id']}/codes", {"deputy_id": drill_deputies[n - 1]["id"]}, 201)[
+            "code"
+        ]
         for n in range(1, 11)
     }
 

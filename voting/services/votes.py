@@ -73,6 +73,15 @@ def create_vote(
     require(by, WRITERS)
     get(session, Meeting, meeting_id, what="meeting")
     _check_candidates(candidates, rules)
+    other = session.exec(select(Vote).where(Vote.meeting_id == meeting_id, Vote.training != training)).first()
+    if other is not None:
+        # Attendance belongs to the meeting: checking simulated deputies in for a
+        # drill would change a live round's counts.  So drills get meetings of their own.
+        raise Conflict(
+            "training_not_with_live",
+            "a training vote and a live vote cannot share a meeting: create a meeting for the drill",
+            field="training",
+        )
     vote = Vote(meeting_id=meeting_id, title_zh=title_zh, title_en=title_en, training=training, rules=rules.to_dict())
     session.add(vote)
     session.flush()

@@ -1,0 +1,415 @@
+"""Scenario drills (演练脚本): scripted training votes with a promised outcome, run against a server.
+
+A drill is a small YAML file in ``voting/simulation/drills/``: who checks in,
+and for each round exactly which ballots are cast, electronically or on
+paper, plus what happens on the way (spoiled paper ballots, ballots found
+in the box that were never issued, the electronic path failing mid-round).
+It says what the trainer should see, in words (``expected_zh``,
+``expected_en``) and as checks a machine can make (``expect``).  ``voting
+drill NAME`` runs it through the same client as ``voting rehearse``
+(``voting.simulation.rehearsal``) and compares the server's count with the
+promise.  The keys::
+
+    name: tie-at-cutoff
+    title_zh / title_en: the drill's title
+    expected_zh / expected_en: the outcome promised, in words
+    deputies: 20                 # simulated deputies on the roster
+    present: 20                  # how many check in (default: all); the seed picks which
+    vote: {template: gongshu-2020}            # or {candidates: 5, rules: {seats: 3, ...}}
+    rounds:                      # one script per round, in order
+      - electronic: [{count: 8, approvals: "1-10"}, ...]   # ballots cast with voting codes
+        electronic_fails: true   # then every deputy who has not voted gets a paper ballot
+        paper: [{count: 2, approvals: "1-12"}]            # paper ballots (issued, then entered twice)
+        extra_paper: [{count: 1, approvals: "1-10"}]      # found in the box, never issued
+    expect:
+      open_refused: no_quorum    # the first round may not open (error code), or:
+      rounds: [{kind: first, runoff: tie, tied: [10, 11], selected: [...], void: false,
+                ballots: {cast: 20, valid: 20, invalid: 0}, electronic: 20, paper: 0,
+                code_refused: paper_ballot_issued}, ...]
+      selected: [1, 2, ...]      # the vote's selected projects (any order)
+      decided: true
+
+``approvals`` is a list of project numbers or a text such as ``"1-8 10 11"``.
+The seed decides only which deputies are absent and who casts which scripted
+ballot, never the count: a drill's outcome is the same for every seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voting.simulation.rehearsal import (
+    GONGSHU_TEMPLATE,
+    ApiError,
+    Client,
+    RehearsalError,
+    Say,
+    create_sitting,
+    describe,
+)
+
+DRILL_KEYS = (
+    "name",
+    "title_zh",
+    "title_en",
+    "expected_zh",
+    "expected_en",
+    "deputies",
+    "present",
+    "vote",
+    "rounds",
+    "expect",
+)
+ROUND_KEYS = ("electronic", "electronic_fails", "paper", "extra_paper")
+ROUND_EXPECT_KEYS = (
+    "kind",
+    "runoff",
+    "tied",
+    "selected",
+    "void",
+    "ballots",
+    "electronic",
+    "paper",
+    "code_refused",
+)
+EXPECT_KEYS = ("open_refused", "rounds", "selected", "decided", "vacant")
+
+
+class InvalidDrill(RehearsalError):
+    """A drill file that cannot be run; the message names the key at fault."""
+
+
+def parse_projects(value: Any, key: str) -> tuple[int, ...]:
+    """``[1, 2, 3]`` or ``"1-8 10 11"`` (commas allowed too) as project numbers."""
+    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return tuple(value)
+    if not isinstance(value, str):
+        raise InvalidDrill(f"{key}: expected project numbers, not {value!r}")
+    found: list[int] = []
+    for part in value.replace(",", " ").split():
+        low, _, high = part.partition("-")
+        try:
+            found.extend(range(int(low), int(high or low) + 1))
+        except ValueError:
+            raise InvalidDrill(f"{key}: {part!r} is neither a number nor a range like 1-8") from None
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Group:
+    count: int
+    approvals: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RoundScript:
+    electronic: tuple[Group, ...] = ()
+    electronic_fails: bool = False
+    paper: tuple[Group, ...] = ()
+    extra_paper: tuple[Group, ...] = ()
+
+    @property
+    def voters(self) -> int:
+        return sum(g.count for g in self.electronic + self.paper)
+
+
+@dataclass(frozen=True)
+class Drill:
+    name: str
+    title_zh: str
+    title_en: str
+    expected_zh: str
+    expected_en: str
+    deputies: int
+    present: int
+    template: str | None
+    candidates: int
+    rules: dict[str, Any] | None
+    rounds: tuple[RoundScript, ...]
+    expect: dict[str, Any]
+
+    @property
+    def needs_paper(self) -> bool:
+        return any(r.paper or r.extra_paper or r.electronic_fails for r in self.rounds)
+
+
+def _groups(value: Any, key: str) -> tuple[Group, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InvalidDrill(f"{key}: expected a list of {{count, approvals}}, not {value!r}")
+    groups = []
+    for index, item in enumerate(value):
+        where = f"{key}[{index}]"
+        if not isinstance(item, dict) or set(item) - {"count", "approvals"}:
+            raise InvalidDrill(f"{where}: expected {{count: N, approvals: ...}}, not {item!r}")
+        count = item.get("count", 1)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise InvalidDrill(f"{where}.count: expected a whole number of at least 1, not {count!r}")
+        groups.append(Group(count, parse_projects(item.get("approvals", []), f"{where}.approvals")))
+    return tuple(groups)
+
+
+def _known(data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise InvalidDrill(f"{where}: unknown key {sorted(unknown)[0]!r} (expected one of {', '.join(allowed)})")
+
+
+def parse_drill(data: Any, *, name: str) -> Drill:
+    """Check a drill as read from its file."""
+    if not isinstance(data, dict):
+        raise InvalidDrill(f"{name}: a drill is a mapping of keys to values")
+    _known(data, DRILL_KEYS, name)
+    for required in ("title_zh", "expected_zh", "expected_en", "deputies", "expect"):
+        if required not in data:
+            raise InvalidDrill(f"{name}: {required} is required")
+    deputies = data["deputies"]
+    if isinstance(deputies, bool) or not isinstance(deputies, int) or not 2 <= deputies <= 1000:
+        raise InvalidDrill(f"{name}.deputies: expected a whole number from 2 to 1000, not {deputies!r}")
+    present = data.get("present", deputies)
+    if isinstance(present, bool) or not isinstance(present, int) or not 0 <= present <= deputies:
+        raise InvalidDrill(f"{name}.present: expected a whole number from 0 to {deputies}, not {present!r}")
+    vote = data.get("vote", {"template": GONGSHU_TEMPLATE})
+    if not isinstance(vote, dict) or set(vote) - {"template", "candidates", "rules"}:
+        raise InvalidDrill(f"{name}.vote: expected {{template: ...}} or {{candidates: N, rules: {{...}}}}")
+    template = vote.get("template")
+    candidates = int(vote.get("candidates", 12))
+    rounds = []
+    for index, item in enumerate(data.get("rounds") or []):
+        where = f"{name}.rounds[{index}]"
+        if not isinstance(item, dict):
+            raise InvalidDrill(f"{where}: expected a mapping, not {item!r}")
+        _known(item, ROUND_KEYS, where)
+        script = RoundScript(
+            electronic=_groups(item.get("electronic"), f"{where}.electronic"),
+            electronic_fails=bool(item.get("electronic_fails", False)),
+            paper=_groups(item.get("paper"), f"{where}.paper"),
+            extra_paper=_groups(item.get("extra_paper"), f"{where}.extra_paper"),
+        )
+        if script.voters > present:
+            raise InvalidDrill(f"{where}: {script.voters} ballots scripted, but only {present} deputies are present")
+        rounds.append(script)
+    expect = data["expect"]
+    if not isinstance(expect, dict):
+        raise InvalidDrill(f"{name}.expect: expected a mapping")
+    _known(expect, EXPECT_KEYS, f"{name}.expect")
+    for index, item in enumerate(expect.get("rounds", [])):
+        _known(item, ROUND_EXPECT_KEYS, f"{name}.expect.rounds[{index}]")
+    return Drill(
+        name=str(data.get("name", name)),
+        title_zh=str(data["title_zh"]),
+        title_en=str(data.get("title_en", "")),
+        expected_zh="".join(str(data["expected_zh"]).split()),  # folded lines join without spaces
+        expected_en=str(data["expected_en"]).strip(),
+        deputies=deputies,
+        present=present,
+        template=template if template is not None or "rules" in vote else GONGSHU_TEMPLATE,
+        candidates=candidates,
+        rules=vote.get("rules"),
+        rounds=tuple(rounds),
+        expect=expect,
+    )
+
+
+def shipped_drills() -> dict[str, Path]:
+    """The drills shipped in ``voting/simulation/drills/``, by name."""
+    folder = resources.files("voting.simulation") / "drills"
+    return {Path(e.name).stem: Path(str(e)) for e in folder.iterdir() if e.name.endswith(".yaml")}
+
+
+def load_drill(reference: str) -> Drill:
+    """A shipped drill by name, or a drill file."""
+    path = Path(reference)
+    if not path.is_file():
+        drills = shipped_drills()
+        if reference not in drills:
+            raise InvalidDrill(
+                f"{reference!r} is neither a drill file nor a shipped drill ({', '.join(sorted(drills))})"
+            )
+        path = drills[reference]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InvalidDrill(f"{path}: cannot read the drill: {exc}") from None
+    return parse_drill(data, name=path.stem)
+
+
+def all_drills() -> list[Drill]:
+    return [load_drill(str(path)) for _, path in sorted(shipped_drills().items())]
+
+
+# --- running a drill ----------------------------------------------------------------------------
+
+
+@dataclass
+class RoundOutcome:
+    round: dict[str, Any]
+    """The counted round as the server gives it (GET /rounds/{id})."""
+    turnout: dict[str, Any]
+    code_refused: str | None = None
+
+
+@dataclass
+class DrillReport:
+    drill: str
+    seed: int
+    vote_id: int
+    meeting_id: int
+    open_refused: str | None = None
+    rounds: list[RoundOutcome] = field(default_factory=list)
+    result: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "drill": self.drill,
+            "seed": self.seed,
+            "vote_id": self.vote_id,
+            "meeting_id": self.meeting_id,
+            "open_refused": self.open_refused,
+            "rounds": [
+                {
+                    "number": r.round["number"],
+                    "kind": r.round["kind"],
+                    "ballots_issued": r.round["ballots_issued"],
+                    "result": r.round["result"],
+                    "electronic": r.turnout["electronic"],
+                    "paper": r.turnout["paper_entered"],
+                    "code_refused": r.code_refused,
+                }
+                for r in self.rounds
+            ],
+            "selected": self.result["selected"] if self.result else [],
+            "decided": bool(self.result and self.result["decided"]),
+            "vacant": self.result["vacant"] if self.result else 0,
+        }
+
+
+def _ballots(groups: tuple[Group, ...]) -> list[tuple[int, ...]]:
+    return [g.approvals for g in groups for _ in range(g.count)]
+
+
+def run_drill(client: Client, drill: Drill, *, seed: int, second: Client | None, say: Say) -> DrillReport:
+    """Set up a training vote and play the drill's script on it, round by round, as the clerks would."""
+    if drill.needs_paper and second is None:
+        raise RehearsalError(
+            f"drill {drill.name} enters paper ballots, which two clerks enter: give a second clerk (--second-user)"
+        )
+    sitting = create_sitting(
+        client,
+        title=drill.title_zh,
+        deputies=drill.deputies,
+        template=drill.template,
+        candidates=[f"候选项目{n}" for n in range(1, drill.candidates + 1)],
+        rules=drill.rules,
+        say=say,
+        second=second,
+    )
+    report = DrillReport(drill.name, seed, sitting.vote_id, sitting.meeting_id)
+    order = list(range(1, drill.deputies + 1))
+    random.Random(seed).shuffle(order)  # noqa: S311  (which simulated deputy does what: not a secret)
+    present = order[: drill.present]
+    sitting.check_in(sorted(present))
+    sitting.issue_codes(sorted(present))
+    say(f"{drill.present} of {drill.deputies} deputies checked in and given voting codes")
+    for script in drill.rounds:
+        try:
+            round_ = sitting.open_round()
+        except ApiError as exc:
+            report.open_refused = exc.code or str(exc.status)
+            say(f"the round may not open: {exc}")
+            return report
+        round_id = round_["id"]
+        say(f"round {round_['number']} ({round_['kind']}) open: {round_['ballots_issued']} ballots issued")
+        voters = iter(present)
+        electronic = 0
+        for approvals in _ballots(script.electronic):
+            sitting.cast(next(voters), approvals)
+            electronic += 1
+        say(f"  {electronic} electronic ballots cast")
+        code_refused = None
+        paper = _ballots(script.paper)
+        if script.electronic_fails:
+            issued = sitting.issue_paper(round_id)
+            say(f"  the electronic path fails: {issued} paper ballots given to every deputy who has not voted")
+            holder = next(voters)
+            try:
+                sitting.cast(holder, paper[0] if paper else ())
+            except ApiError as exc:
+                code_refused = exc.code
+                say(f"  deputy {holder}'s voting code is refused now ({exc.code}): one deputy, one ballot")
+            else:
+                raise RehearsalError(f"deputy {holder} cast electronically after being given a paper ballot")
+        elif paper:
+            holders = [next(voters) for _ in paper]
+            sitting.issue_paper(round_id, sorted(holders))
+            say(f"  {len(holders)} paper ballots issued")
+        extra = _ballots(script.extra_paper)
+        if paper or extra:
+            entered = sitting.enter_paper(round_id, paper + extra)
+            note = f" ({len(extra)} of them never issued)" if extra else ""
+            say(f"  {entered} paper ballots entered by two clerks and accepted{note}")
+        turnout = sitting.turnout(round_id)
+        counted = sitting.close_and_count(round_id)
+        say(describe(counted))
+        report.rounds.append(RoundOutcome(counted, turnout, code_refused))
+        if counted["result"]["runoff"] is None:
+            break
+    if report.rounds:
+        report.result = sitting.result()
+        result = report.result
+        state = "decided" if result["decided"] else "not decided"
+        say(f"vote {sitting.vote_id} {state}: selected {sorted(result['selected'])}, vacant {result['vacant']}")
+    return report
+
+
+def _tied(result: dict[str, Any]) -> list[int]:
+    return [p["number"] for p in result["projects"] if p["status"] == "tied"]
+
+
+def check(drill: Drill, report: DrillReport) -> list[str]:
+    """Where the server's outcome differs from the drill's promise (empty: as promised)."""
+    expect = drill.expect
+    problems: list[str] = []
+
+    def compare(what: str, expected: Any, actual: Any) -> None:
+        if expected != actual:
+            problems.append(f"{what}: expected {expected!r}, got {actual!r}")
+
+    compare("open refused", expect.get("open_refused"), report.open_refused)
+    expected_rounds = expect.get("rounds", [])
+    compare("rounds held", len(expected_rounds), len(report.rounds))
+    for index, (wanted, outcome) in enumerate(zip(expected_rounds, report.rounds, strict=False), start=1):
+        result = outcome.round["result"]
+        runoff = result["runoff"]
+        actual: dict[str, Any] = {
+            "kind": outcome.round["kind"],
+            "runoff": runoff["reason"] if runoff else None,
+            "tied": _tied(result),
+            "selected": result["selected"],
+            "void": result["void"],
+            "electronic": outcome.turnout["electronic"],
+            "paper": outcome.turnout["paper_entered"],
+            "code_refused": outcome.code_refused,
+        }
+        for key, value in wanted.items():
+            if key == "ballots":
+                compare(f"round {index} ballots", value, {k: result["ballots"][k] for k in value})
+            elif key in ("tied", "selected"):
+                compare(f"round {index} {key}", sorted(parse_projects(value, key)), sorted(actual[key]))
+            else:
+                compare(f"round {index} {key}", value, actual[key])
+    if "selected" in expect:
+        chosen = sorted(report.result["selected"]) if report.result else []
+        compare("selected", sorted(parse_projects(expect["selected"], "selected")), chosen)
+    if "decided" in expect:
+        compare("decided", expect["decided"], bool(report.result and report.result["decided"]))
+    if "vacant" in expect:
+        compare("vacant", expect["vacant"], report.result["vacant"] if report.result else 0)
+    return problems
