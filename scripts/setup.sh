@@ -2,8 +2,9 @@
 # Installs what the project needs on a fresh Debian machine with Python 3.11,
 # into .venv, with the Debian packages the PDF tally sheet needs (WeasyPrint's
 # Pango and a CJK font); with --test also the Debian packages the test suite
-# runs against (PostgreSQL, and poppler's pdftotext and pdftoppm, which read
-# the PDFs back). Safe to run again: it skips what is already there.
+# runs against (PostgreSQL, poppler's pdftotext and pdftoppm, which read
+# the PDFs back, and Debian's chromium, which the browser tests in tests/ui drive
+# through the playwright pip package; never `playwright install`). Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ mode=${1:-run}
 # the sheet is Chinese, in Noto CJK.
 apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 if [ "$mode" = "--test" ]; then
-  apt_packages+=(postgresql poppler-utils)
+  apt_packages+=(postgresql poppler-utils chromium)
 fi
 python=${PYTHON:-python3}
 if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then

@@ -1,13 +1,13 @@
-"""Server-rendered pages: for now the overview a newcomer lands on after ``make run``."""
+"""Server-rendered pages: the overview a newcomer lands on after ``make run``, and the deputy's ballot page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
 from voting.store.models import CandidateProject, Meeting, Vote
-from voting.web import get_db
+from voting.web import STATIC_DIR, get_db
 
 bp = Blueprint("pages", __name__)
 
@@ -24,6 +24,14 @@ def index() -> ResponseReturnValue:
     for candidate in candidates:
         by_vote.setdefault(candidate.vote_id, []).append(candidate)
     return render_template("index.html", meetings=meetings, votes=votes, candidates=by_vote)
+
+
+@bp.get("/ballot")
+def ballot() -> ResponseReturnValue:
+    """The deputy's ballot page (static/ballot.html); ``?code=`` from the QR code on the slip fills in the code."""
+    response = send_from_directory(STATIC_DIR, "ballot.html", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/healthz")

@@ -1,0 +1,61 @@
+// Catalogs of user-visible text: Simplified Chinese by default, English by a switch that persists
+// (localStorage for the page, a `lang` cookie so the server words its messages in the same language).
+
+export const LANGUAGES = ["zh", "en"];
+const DEFAULT = "zh";
+const KEY = "lang";
+
+let current = DEFAULT;
+let messages = {};
+
+function stored() {
+  let chosen = null;
+  try {
+    chosen = window.localStorage.getItem(KEY);
+  } catch {
+    chosen = null;
+  }
+  if (!LANGUAGES.includes(chosen)) {
+    const match = document.cookie.match(/(?:^|;\s*)lang=([a-z]+)/);
+    chosen = match ? match[1] : null;
+  }
+  return LANGUAGES.includes(chosen) ? chosen : DEFAULT;
+}
+
+function remember(language) {
+  try {
+    window.localStorage.setItem(KEY, language);
+  } catch {
+    // Private mode without storage: the cookie still carries the choice.
+  }
+  document.cookie = `lang=${language}; path=/; max-age=31536000; SameSite=Lax`;
+}
+
+export function language() {
+  return current;
+}
+
+export async function load(language = stored()) {
+  const response = await fetch(`/static/i18n/${language}.json`, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`catalog ${language}: ${response.status}`);
+  messages = await response.json();
+  current = language;
+  remember(language);
+  document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+  return current;
+}
+
+export function t(key, params = {}) {
+  const template = messages[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+// Fill every element marked data-i18n (its text) or data-i18n-aria-label (its aria-label).
+export function apply(root = document) {
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  for (const element of root.querySelectorAll("[data-i18n-aria-label]")) {
+    element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
+  }
+}

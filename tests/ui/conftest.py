@@ -1,0 +1,102 @@
+"""Browser tests: Debian's chromium, driven by the playwright pip package, against a real ``voting serve``.
+
+``scripts/setup.sh --test`` installs both; the browser is never downloaded
+(no ``playwright install``): the tests launch /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.api.servers import Http, add_staff, login, serving
+from tests.api.support import Sitting, set_up
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STATIC = Path(__file__).resolve().parents[2] / "static"
+SERVER_CATALOGS = Path(__file__).resolve().parents[2] / "voting" / "web" / "catalogs"
+DEPUTIES = 6
+
+
+def page_text(language: str) -> dict[str, str]:
+    """The page's own catalog (static/i18n)."""
+    data: dict[str, str] = json.loads((STATIC / "i18n" / f"{language}.json").read_text("utf-8"))
+    return data
+
+
+def server_text(language: str) -> dict[str, str]:
+    """The API's catalog, which words its error messages."""
+    data: dict[str, str] = json.loads((SERVER_CATALOGS / f"{language}.json").read_text("utf-8"))
+    return data
+
+
+@dataclass
+class Hall:
+    """A running server with a vote whose first round is open and codes issued to deputies 1-3."""
+
+    url: str
+    sitting: Sitting
+    round: dict[str, Any]
+
+    def code(self, number: int) -> str:
+        return self.sitting.codes[number]
+
+    def turnout(self) -> dict[str, Any]:
+        answer: dict[str, Any] = Http(self.url).get(f"/api/v1/rounds/{self.round['id']}/turnout")
+        return answer
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def hall(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Hall]:
+    add_staff(cli_env, "clerk-ui", "clerk")
+    with serving(cli_env, tmp_path, workers=1) as server:
+        clerk = login(server.url, "clerk-ui")
+        sitting = set_up(clerk, size=DEPUTIES)
+        sitting.check_in(range(1, DEPUTIES + 1))
+        sitting.issue_codes([1, 2, 3])
+        opened = sitting.open_round()
+        yield Hall(server.url, sitting, opened)
+
+
+def watch(tab: Page) -> list[str]:
+    """Script errors and Content-Security-Policy refusals on a page: there must be none."""
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.on(
+        "console",
+        lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return problems
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="zh-CN")
+    tab = context.new_page()
+    problems = watch(tab)
+    yield tab
+    context.close()
+    assert problems == []
