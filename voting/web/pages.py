@@ -1,4 +1,4 @@
-"""Server-rendered pages: the overview a newcomer lands on after ``make run``, and the deputy's ballot page."""
+"""Server-rendered pages: the overview a newcomer lands on after ``make run``, the deputy's ballot page, the hall screen."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def index() -> ResponseReturnValue:
 def ballot() -> ResponseReturnValue:
     """The deputy's ballot page (static/ballot.html); ``?code=`` from the QR code on the slip fills in the code."""
     response = send_from_directory(STATIC_DIR, "ballot.html", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/hall")
+def hall() -> ResponseReturnValue:
+    """The hall screen for the projector (static/hall.html), ``?vote=ID``: turnout live, the result once published."""
+    response = send_from_directory(STATIC_DIR, "hall.html", max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
 

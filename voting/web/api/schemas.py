@@ -327,6 +327,41 @@ class VoteResultSchema(Schema):
     decided = fields.Boolean()
 
 
+class HallRoundSchema(Schema):
+    number = fields.Integer()
+    kind = Text()
+    state = Text()
+    ballots_issued = fields.Integer(
+        allow_none=True, metadata={"description": "While the round is open or closed but not yet counted"}
+    )
+    ballots_returned = fields.Integer(allow_none=True)
+
+
+class HallProjectSchema(Schema):
+    number = fields.Integer()
+    title_zh = Text()
+    title_en = Text()
+    round_number = fields.Integer(metadata={"description": "The round in which the project won its seat"})
+    approvals = fields.Integer(metadata={"description": "Its approvals in that round"})
+
+
+class HallSchema(Schema):
+    """The hall screen (大屏): turnout during a round, the result once published; never a partial tally."""
+
+    vote_id = fields.Integer()
+    title_zh = Text()
+    title_en = Text()
+    training = fields.Boolean()
+    state = Text()
+    round = fields.Nested(HallRoundSchema, allow_none=True)
+    selected = fields.List(
+        fields.Nested(HallProjectSchema),
+        allow_none=True,
+        metadata={"description": "Only once published, in the order seats were won; null before"},
+    )
+    vacant = fields.Integer(allow_none=True)
+
+
 class AnnouncementQuerySchema(Schema):
     lang = Text(load_default="zh", validate=validate.OneOf(["zh", "en"]), metadata={"description": "zh or en"})
 

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from sqlmodel import Session, col, select
 
 from voting.domain import RuleSettings
-from voting.domain.lifecycle import VoteState
+from voting.domain.lifecycle import RoundState, VoteState
 from voting.services import publication, rounds, votes
 from voting.services.errors import NotFound
 from voting.services.records import get_vote
@@ -19,6 +19,7 @@ from voting.web.api.access import is_staff, reading, secret, staff, writer, writ
 from voting.web.api.schemas import (
     CodeInSchema,
     CodeSchema,
+    HallSchema,
     RoundSchema,
     ScrutineersSchema,
     TemplateInSchema,
@@ -166,6 +167,60 @@ class Result(MethodView):
                 "vacant": result.vacant if result else 0,
                 "decided": bool(result and result.decided),
             }
+
+
+@blp.route("/<int:vote_id>/hall")
+class Hall(MethodView):
+    @blp.response(200, HallSchema)
+    def get(self, vote_id: int) -> dict[str, Any]:
+        """The hall screen (public): ballots returned against issued while a round runs; the result once published.
+
+        Never a partial tally: no approvals at all before publication.
+        """
+        with reading() as db:
+            vote = get_vote(db, vote_id)
+            held = rounds.rounds_of(db, vote_id)
+            latest = held[-1] if held else None
+            round_view: dict[str, Any] | None = None
+            if latest is not None:
+                round_view = {"number": latest.number, "kind": latest.kind, "state": latest.state}
+                if latest.state in (RoundState.OPEN, RoundState.CLOSED):
+                    assert latest.id is not None
+                    turnout = rounds.turnout(db, latest.id)
+                    round_view.update(ballots_issued=turnout.ballots_issued, ballots_returned=turnout.ballots_returned)
+            view: dict[str, Any] = {
+                "vote_id": vote.id,
+                "title_zh": vote.title_zh,
+                "title_en": vote.title_en,
+                "training": vote.training,
+                "state": vote.state,
+                "round": round_view,
+                "selected": None,
+                "vacant": None,
+            }
+            if vote.state == VoteState.PUBLISHED:
+                result = publication.vote_result(db, vote)
+                titles = {c.number: c for c in votes.candidates_of(db, vote_id)}
+                won: dict[int, tuple[int, int]] = {}
+                for round_ in held:
+                    if round_.state != RoundState.COUNTED:
+                        continue
+                    counted = rounds.stored_result(round_)
+                    approvals = {p.number: p.approvals for p in counted.projects}
+                    for number in counted.ranked_selected:
+                        won.setdefault(number, (round_.number, approvals[number]))
+                view["selected"] = [
+                    {
+                        "number": number,
+                        "title_zh": titles[number].title_zh,
+                        "title_en": titles[number].title_en,
+                        "round_number": won[number][0],
+                        "approvals": won[number][1],
+                    }
+                    for number in (result.selected if result else ())
+                ]
+                view["vacant"] = result.vacant if result else 0
+            return view
 
 
 @blp.route("/<int:vote_id>/reset")
