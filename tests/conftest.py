@@ -13,6 +13,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -84,18 +85,30 @@ def _template(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     pg.drop(name)
 
 
-@pytest.fixture
-def database_url(db_kind: str, _template: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh, migrated, empty database of this run's kind."""
+@contextmanager
+def fresh_database(db_kind: str, template: str, directory: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database of this run's kind, copied from the template.
+
+    The one way tests make a database: per test (``database_url``) or per module.
+    """
     if db_kind == "sqlite":
-        path = tmp_path / "voting.sqlite3"
-        shutil.copyfile(_template, path)
+        path = directory / "voting.sqlite3"
+        shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
     pg = _Postgres(os.environ["VOTING_TEST_POSTGRES_URL"])
-    name = f"voting_test_{_worker()}_{next(_counter)}"
-    yield pg.create(name, template=_template)
-    pg.drop(name)
+    name = f"voting_test_{_worker()}_{os.getpid()}_{next(_counter)}"
+    try:
+        yield pg.create(name, template=template)
+    finally:
+        pg.drop(name)
+
+
+@pytest.fixture
+def database_url(db_kind: str, _template: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database of this run's kind."""
+    with fresh_database(db_kind, _template, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

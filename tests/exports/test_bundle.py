@@ -37,7 +37,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.api.support import Api, Sitting, make_user, set_up
-from tests.conftest import _Postgres, _worker
+from tests.conftest import fresh_database
 from voting.domain.audit_chain import canonical_json, entry_hash
 from voting.exports.bundle_check import first_difference, verify_bundle
 from voting.exports.bundle_format import ZIP_TIME, sha256
@@ -91,15 +91,7 @@ def download(client: FlaskClient, vote_id: int, token: str | None = None, status
 @pytest.fixture(scope="module")
 def published(db_kind: str, _template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     tmp = tmp_path_factory.mktemp("bundle-vote")
-    pg: _Postgres | None = None
-    name = f"voting_bundle_{_worker()}"
-    if db_kind == "sqlite":
-        url = f"sqlite:///{tmp / 'voting.sqlite3'}"
-        shutil.copyfile(_template, tmp / "voting.sqlite3")
-    else:
-        pg = _Postgres(os.environ["VOTING_TEST_POSTGRES_URL"])
-        url = pg.create(name, template=_template)
-    with pytest.MonkeyPatch.context() as patch:
+    with fresh_database(db_kind, _template, tmp) as url, pytest.MonkeyPatch.context() as patch:
         patch.setenv("VOTING_INSTANCE_PATH", str(tmp / "instance"))
         app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
         client = app.test_client()
@@ -123,8 +115,6 @@ def published(db_kind: str, _template: str, tmp_path_factory: pytest.TempPathFac
             deputy.get(f"/api/v1/votes/{sitting.vote_id}/result"),
         )
         app.extensions["voting.db"].dispose()
-    if pg is not None:
-        pg.drop(name)
 
 
 # --- helpers ---------------------------------------------------------------------------------------

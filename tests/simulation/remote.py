@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,7 @@ from typing import Any
 
 from tests.api.servers import VOTING, Http, Server, add_staff, login, serving
 from tests.api.support import PASSWORD
-from tests.conftest import _Postgres
+from tests.conftest import fresh_database
 
 CLERK, SECOND_CLERK = "trainer-li", "trainer-wang"
 _numbers = itertools.count()
@@ -39,25 +38,9 @@ class Remote:
 
 
 @contextmanager
-def _database(db_kind: str, template: str, directory: Path) -> Iterator[str]:
-    """A migrated database of this run's kind, copied from the session's template."""
-    if db_kind == "sqlite":
-        path = directory / "voting.sqlite3"
-        shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
-        return
-    pg = _Postgres(os.environ["VOTING_TEST_POSTGRES_URL"])
-    name = f"voting_remote_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}_{next(_numbers)}"
-    try:
-        yield pg.create(name, template=template)
-    finally:
-        pg.drop(name)
-
-
-@contextmanager
 def remote_server(db_kind: str, template: str, directory: Path) -> Iterator[Remote]:
     """``voting serve`` on a fresh database with two clerks, for a whole test module."""
-    with _database(db_kind, template, directory) as url:
+    with fresh_database(db_kind, template, directory) as url:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VOTING_")}
         env.update(VOTING_DATABASE_URL=url, VOTING_INSTANCE_PATH=str(directory / "instance"))
         add_staff(env, CLERK, "clerk")
