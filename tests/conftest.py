@@ -86,14 +86,15 @@ def _template(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @contextmanager
-def fresh_database(db_kind: str, template: str, directory: Path) -> Iterator[str]:
-    """The URL of a fresh, migrated, empty database of this run's kind, copied from the template.
+def fresh_database(db_kind: str, template: str | None, directory: Path) -> Iterator[str]:
+    """The URL of a fresh database of this run's kind: a copy of the migrated template, or blank without one.
 
     The one way tests make a database: per test (``database_url``) or per module.
     """
     if db_kind == "sqlite":
         path = directory / "voting.sqlite3"
-        shutil.copyfile(template, path)
+        if template is not None:
+            shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
     pg = _Postgres(os.environ["VOTING_TEST_POSTGRES_URL"])

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -38,10 +37,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy.engine import make_url
 
 from tests.api.servers import VOTING, Http, add_staff, login, serving
 from tests.api.support import set_up
+from tests.conftest import fresh_database
 
 SEED = 20200118
 MAX_EXAMPLES = 25
@@ -61,18 +60,8 @@ class Stage:
 @pytest.fixture(scope="module")
 def blank_database(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty database of this run's kind, for the ``voting`` commands to migrate and fill."""
-    if db_kind == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('fuzz-db') / 'voting.sqlite3'}"
-        return
-    server = make_url(os.environ["VOTING_TEST_POSTGRES_URL"])
-    admin = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    name = f"voting_fuzz_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(db_kind, None, tmp_path_factory.mktemp("fuzz-db")) as url:
+        yield url
 
 
 def run_voting(env: dict[str, str], *args: str) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import secrets
 import shutil
@@ -26,15 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy.engine import make_url
 
 from tests.api.support import Api, Sitting, make_user, set_up
+from tests.conftest import fresh_database
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, RoundSheet, TallySheet
 from voting.services.reports import tally_sheet
 from voting.web import create_app, get_db
@@ -207,20 +205,8 @@ def build(app: Flask) -> Stage:
 @pytest.fixture(scope="module")
 def module_database_url(db_kind: str, _template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database for this module's stage, copied from the session's template."""
-    if db_kind == "sqlite":
-        path = tmp_path_factory.mktemp("forms-db") / "voting.sqlite3"
-        shutil.copyfile(_template, path)
-        yield f"sqlite:///{path}"
-        return
-    server = make_url(os.environ["VOTING_TEST_POSTGRES_URL"])
-    admin = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    name = f"voting_forms_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_template}"')
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(db_kind, _template, tmp_path_factory.mktemp("forms-db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,11 +93,18 @@ def watch(tab: Page) -> list[str]:
     return problems
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="zh-CN")
-    tab = context.new_page()
-    problems = watch(tab)
-    yield tab
+@contextmanager
+def tab(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    """A fresh browser tab of this size that fails the test on any script error or CSP refusal."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    opened = context.new_page()
+    problems = watch(opened)
+    yield opened
     context.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    with tab(browser, 1024, 900) as opened:
+        yield opened

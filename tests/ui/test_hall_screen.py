@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.api.servers import Http, add_staff, login, serving
 from tests.api.support import Sitting, set_up
-from tests.ui.conftest import page_text, watch
+from tests.ui.conftest import page_text, tab
 
 ZH = page_text("zh")
 EN = page_text("en")
@@ -56,12 +56,8 @@ def screen(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Screen]:
 
 @pytest.fixture
 def projector(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    tab = context.new_page()
-    problems = watch(tab)
-    yield tab
-    context.close()
-    assert problems == []
+    with tab(browser, 1920, 1080) as opened:
+        yield opened
 
 
 def keys(value: Any) -> set[str]:
