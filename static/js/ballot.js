@@ -280,7 +280,7 @@ async function switchLanguage() {
 }
 
 async function start() {
-  await load();
+  await load(undefined, ["ballot"]);
   apply();
   const code = new URLSearchParams(window.location.search).get("code");
   if (code) $("code").value = code.trim().toUpperCase();

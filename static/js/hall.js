@@ -134,7 +134,7 @@ async function switchLanguage() {
 }
 
 async function start() {
-  await load();
+  await load(undefined, ["hall"]);
   apply();
   $("lang-switch").addEventListener("click", switchLanguage);
   const vote = new URLSearchParams(window.location.search).get("vote");

@@ -1,4 +1,4 @@
-// Catalogs of user-visible text: Simplified Chinese by default, English by a switch that persists
+// Catalogs of user-visible text, one file per page plus "common": Simplified Chinese by default, English by a switch that persists
 // (localStorage for the page, a `lang` cookie so the server words its messages in the same language).
 
 export const LANGUAGES = ["zh", "en"];
@@ -35,10 +35,17 @@ export function language() {
   return current;
 }
 
-export async function load(language = stored()) {
-  const response = await fetch(`/static/i18n/${language}.json`, { cache: "no-cache" });
-  if (!response.ok) throw new Error(`catalog ${language}: ${response.status}`);
-  messages = await response.json();
+// The catalogs this page uses, besides "common" (static/i18n/<language>/<name>.json); set once by the page.
+let catalogs = [];
+
+export async function load(language = stored(), names = catalogs) {
+  catalogs = names;
+  const files = ["common", ...names].map(async (name) => {
+    const response = await fetch(`/static/i18n/${language}/${name}.json`, { cache: "no-cache" });
+    if (!response.ok) throw new Error(`catalog ${language}/${name}: ${response.status}`);
+    return response.json();
+  });
+  messages = Object.assign({}, ...(await Promise.all(files)));
   current = language;
   remember(language);
   document.documentElement.lang = language === "zh" ? "zh-CN" : "en";

@@ -34,9 +34,11 @@ SERVER_CATALOGS = Path(__file__).resolve().parents[2] / "voting" / "web" / "cata
 DEPUTIES = 6
 
 
-def page_text(language: str) -> dict[str, str]:
-    """The page's own catalog (static/i18n)."""
-    data: dict[str, str] = json.loads((STATIC / "i18n" / f"{language}.json").read_text("utf-8"))
+def page_text(language: str, page: str) -> dict[str, str]:
+    """What a page shows in this language: static/i18n/<language>/common.json and the page's own catalog."""
+    data: dict[str, str] = {}
+    for name in ("common", page):
+        data.update(json.loads((STATIC / "i18n" / language / f"{name}.json").read_text("utf-8")))
     return data
 
 

@@ -10,8 +10,8 @@ from playwright.sync_api import Browser, Page, Request, Route, expect
 from tests.api.servers import Http
 from tests.ui.conftest import Hall, page_text, server_text, watch
 
-ZH = page_text("zh")
-EN = page_text("en")
+ZH = page_text("zh", "ballot")
+EN = page_text("en", "ballot")
 
 
 def open_ballot(page: Page, hall: Hall, number: int = 1) -> None:

@@ -14,8 +14,8 @@ from tests.api.servers import Http, add_staff, login, serving
 from tests.api.support import Sitting, set_up
 from tests.ui.conftest import page_text, tab
 
-ZH = page_text("zh")
-EN = page_text("en")
+ZH = page_text("zh", "hall")
+EN = page_text("en", "hall")
 DEPUTIES = 6
 SCREENSHOT = "/tmp/hall-published.png"
 # Five deputies approve; projects 3-10 get five approvals, 1 and 2 four, 11 and 12 one: with more than

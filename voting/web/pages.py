@@ -1,4 +1,4 @@
-"""Server-rendered pages: the overview a newcomer lands on after ``make run``, the deputy's ballot page, the hall screen."""
+"""The pages: the overview a newcomer lands on after ``make run`` (server-rendered), and the front end's pages in static/."""
 
 from __future__ import annotations
 
@@ -26,20 +26,41 @@ def index() -> ResponseReturnValue:
     return render_template("index.html", meetings=meetings, votes=votes, candidates=by_vote)
 
 
-@bp.get("/ballot")
-def ballot() -> ResponseReturnValue:
-    """The deputy's ballot page (static/ballot.html); ``?code=`` from the QR code on the slip fills in the code."""
-    response = send_from_directory(STATIC_DIR, "ballot.html", max_age=0)
+def static_page(name: str) -> ResponseReturnValue:
+    """One of the front end's pages in static/, never cached, so that a deputy's phone never shows yesterday's page."""
+    response = send_from_directory(STATIC_DIR, name, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/ballot")
+def ballot() -> ResponseReturnValue:
+    """The deputy's ballot page; ``?code=`` from the QR code on the slip fills in the code."""
+    return static_page("ballot.html")
 
 
 @bp.get("/hall")
 def hall() -> ResponseReturnValue:
-    """The hall screen for the projector (static/hall.html), ``?vote=ID``: turnout live, the result once published."""
-    response = send_from_directory(STATIC_DIR, "hall.html", max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """The hall screen for the projector, ``?vote=ID``: turnout live, the result once published."""
+    return static_page("hall.html")
+
+
+@bp.get("/console")
+def console() -> ResponseReturnValue:
+    """The clerks' console after login; scrutineers see the same screens read-only, with the audit log."""
+    return static_page("console.html")
+
+
+@bp.get("/results")
+def results() -> ResponseReturnValue:
+    """The public results page, ``?vote=ID``, once the vote is published."""
+    return static_page("results.html")
+
+
+@bp.get("/receipt")
+def receipt() -> ResponseReturnValue:
+    """Where a deputy checks a receipt against the published ballot list."""
+    return static_page("receipt.html")
 
 
 @bp.get("/healthz")
