@@ -110,3 +110,39 @@ def tab(browser: Browser, width: int, height: int) -> Iterator[Page]:
 def page(browser: Browser) -> Iterator[Page]:
     with tab(browser, 1024, 900) as opened:
         yield opened
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+AXE = STATIC / "vendor" / "axe-core" / "axe.min.js"
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def screenshot(tab: Page, name: str) -> Path:
+    """A full-page picture for a reviewer, in screenshots/ (named in the README), e.g. ``ballot-review-phone-zh``."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def serious_violations(tab: Page) -> list[str]:
+    """What axe-core (vendored) finds serious or critical on the page as it stands now, one line per element.
+
+    Call it on each state of a page worth checking (the code entry, the ballot, the review, the receipt):
+    axe sees only what is rendered.
+    """
+    if not tab.evaluate("() => typeof window.axe !== 'undefined'"):
+        tab.evaluate(AXE.read_text("utf-8") + "\n;undefined")
+    results: dict[str, Any] = tab.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
+    found: list[str] = []
+    for violation in results["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            for node in violation["nodes"]:
+                found.append(f"{violation['id']} ({violation['impact']}): {node['target']} {violation['help']}")
+    return found
+
+
+def no_horizontal_scroll(tab: Page) -> bool:
+    """True when nothing sticks out sideways (the page must read at 360 px without scrolling across)."""
+    return bool(tab.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
