@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_FLAGS ?= -n 2
 
-.PHONY: run test setup setup-test lint typecheck test-sqlite test-postgres bench
+.PHONY: run test setup setup-test lint typecheck test-sqlite test-postgres bench translations
 
 run: setup
 	$(BIN)/voting db upgrade
@@ -40,3 +40,9 @@ bench: setup-test
 	$(BIN)/python loadtests/bench_tally.py
 	$(BIN)/python loadtests/bench_audit.py
 	$(BIN)/python loadtests/bench_simulate.py
+
+# After changing server-rendered text: collect the messages, merge them into each language's .po, compile.
+translations:
+	$(BIN)/pybabel extract -F voting/web/babel.cfg --no-location -o voting/web/translations/messages.pot .
+	$(BIN)/pybabel update -i voting/web/translations/messages.pot -d voting/web/translations
+	$(BIN)/pybabel compile -d voting/web/translations

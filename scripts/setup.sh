@@ -43,3 +43,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".${extras}"
   touch "$stamp"
 fi
+# The server-rendered pages' gettext catalogs (voting/web/translations/*.po) are compiled here, not kept in git.
+.venv/bin/pybabel compile -d voting/web/translations >/dev/null

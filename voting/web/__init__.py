@@ -25,8 +25,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.load(instance, test_config))
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
 
-    from voting.web import api, limits, pages, security
+    from voting.web import api, i18n, limits, pages, security
 
+    i18n.init_app(app)
     limits.init_app(app)
     app.register_blueprint(pages.bp)
     api.init_app(app)

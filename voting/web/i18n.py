@@ -1,9 +1,11 @@
 """Which language to answer in, and the catalogs of user-visible text.
 
 Simplified Chinese first, English on request: a ``lang`` cookie set by the
-pages' switch wins, then ``Accept-Language``, then Chinese.  The catalogs
-(``voting/web/catalogs/*.json``) are the one place for the text; the API
-words its error messages from them by the error's code.
+pages' switch wins, then ``Accept-Language``, then Chinese.  The API words
+its error messages from the JSON catalogs (``voting/web/catalogs/*.json``)
+by the error's code; the server-rendered pages (the home page) use gettext
+through Flask-Babel, with their catalogs in ``voting/web/translations/``
+(English message ids, compiled by ``make translations``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from importlib.resources import files
 from string import Formatter
 from typing import Any
 
-from flask import request
+from flask import Flask, request
+from flask_babel import Babel
+from werkzeug.wrappers import Response
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
@@ -24,6 +28,19 @@ DEFAULT = "zh"
 def catalog(language: str) -> dict[str, str]:
     data: dict[str, str] = json.loads(files("voting.web").joinpath(f"catalogs/{language}.json").read_text("utf-8"))
     return data
+
+
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, default_locale=DEFAULT, locale_selector=language, default_translation_directories="translations")
+
+
+def remember_language(response: Response, chosen: str) -> Response:
+    """The same cookie as the front end's switch (static/js/i18n.js), so every page and the API agree."""
+    response.set_cookie("lang", chosen, max_age=COOKIE_AGE, samesite="Lax")
+    return response
 
 
 def language() -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlmodel import col, select
 
 from voting.store.models import CandidateProject, Meeting, Vote
 from voting.web import STATIC_DIR, get_db
+from voting.web.i18n import LANGUAGES, language, remember_language
 
 bp = Blueprint("pages", __name__)
 
@@ -23,7 +25,23 @@ def index() -> ResponseReturnValue:
     by_vote: dict[int, list[CandidateProject]] = {}
     for candidate in candidates:
         by_vote.setdefault(candidate.vote_id, []).append(candidate)
-    return render_template("index.html", meetings=meetings, votes=votes, candidates=by_vote)
+    states = {
+        "draft": _("Being prepared"),
+        "voting": _("Voting under way"),
+        "decided": _("Decided, not yet published"),
+        "published": _("Published"),
+    }
+    return render_template(
+        "index.html", meetings=meetings, votes=votes, candidates=by_vote, states=states, lang=language()
+    )
+
+
+@bp.get("/lang/<language>")
+def switch_language(language: str) -> ResponseReturnValue:
+    """The home page's language switch without script: the same ``lang`` cookie the front end's switch sets."""
+    if language not in LANGUAGES:
+        abort(404)
+    return remember_language(redirect(url_for("pages.index")), language)
 
 
 def static_page(name: str) -> ResponseReturnValue:
