@@ -42,6 +42,7 @@ function renderLive(data) {
   const progress = $("progress");
   progress.setAttribute("aria-valuemax", String(issued));
   progress.setAttribute("aria-valuenow", String(returned));
+  progress.setAttribute("aria-valuetext", t("hall.turnout_label", { returned, issued }));
   const share = issued > 0 ? Math.min(1, returned / issued) : 0;
   // Through the CSSOM, which the CSP allows (it refuses style attributes in the markup).
   $("progress-fill").style.setProperty("width", `${(share * 100).toFixed(1)}%`);

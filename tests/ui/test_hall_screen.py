@@ -12,12 +12,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.api.servers import Http, add_staff, login, serving
 from tests.api.support import Sitting, set_up
-from tests.ui.conftest import page_text, tab
+from tests.ui.conftest import PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
 
 ZH = page_text("zh", "hall")
 EN = page_text("en", "hall")
 DEPUTIES = 6
-SCREENSHOT = "/tmp/hall-published.png"
 # Five deputies approve; projects 3-10 get five approvals, 1 and 2 four, 11 and 12 one: with more than
 # half of the six deputies needed, 3-10 win first (most approved), then 1 and 2.
 BALLOTS = {
@@ -98,6 +97,9 @@ def test_turnout_updates_live_and_the_published_result_follows(projector: Page, 
     expect(page.locator("#round")).to_have_text(ZH["hall.round"].format(round=1))
     expect(page.locator("#round-state")).to_have_text(ZH["hall.round_state.open"])
     expect(page.locator("#training")).to_be_hidden()
+    assert page.get_attribute("#progress", "aria-label") == ZH["hall.progress"]
+    assert serious_violations(page) == []
+    screenshot(page, "hall-voting-zh")
     expect(page.locator("#vote-title")).not_to_be_empty()
     assert page.locator("#progress").get_attribute("aria-valuenow") == "0"
     # Read from the back of the hall: the figures are at least 120 px high on a 1080p projector.
@@ -163,14 +165,21 @@ def test_turnout_updates_live_and_the_published_result_follows(projector: Page, 
     bottoms = page.eval_on_selector_all("#selected li", "items => items.map(e => e.getBoundingClientRect().bottom)")
     assert max(bottoms) <= 1080, bottoms
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 1920
-    page.screenshot(path=SCREENSHOT)
-    assert Path(SCREENSHOT).stat().st_size > 10_000
+    assert serious_violations(page) == []
+    assert screenshot(page, "hall-published-zh").stat().st_size > 10_000
 
     # The language switch re-words the result in place.
     page.click("#lang-switch")
     expect(page.locator("#selected-count")).to_have_text(EN["hall.selected_count"].format(count=10))
     english = [p["title_en"] or p["title_zh"] for p in answer["selected"]]
     assert page.locator("#selected li .title").all_inner_texts() == english
+    assert serious_violations(page) == []
+    screenshot(page, "hall-published-en")
+
+    # Someone following on a phone reads the same result without scrolling sideways.
+    page.set_viewport_size(PHONE)
+    assert no_horizontal_scroll(page)
+    screenshot(page, "hall-published-phone-en")
 
 
 def test_a_training_vote_says_so_and_a_missing_vote_is_reported(projector: Page, screen: Screen) -> None:
