@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.api.servers import Http, add_staff, login, serving
 from tests.api.support import Sitting, set_up
@@ -114,8 +114,8 @@ def page(browser: Browser) -> Iterator[Page]:
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 AXE = STATIC / "vendor" / "axe-core" / "axe.min.js"
-PHONE = {"width": 360, "height": 780}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 360, "height": 780}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 
 
 def screenshot(tab: Page, name: str) -> Path:
