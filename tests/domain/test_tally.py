@@ -155,9 +155,9 @@ def test_void_round_ignores_leave_vacant_policies() -> None:
 
 @pytest.mark.parametrize("issued", [6, 7])
 def test_as_many_or_fewer_returned_than_issued_stands(issued: int) -> None:
-    # 6 returned of 6 or 7 issued: the round stands; 5 deputies -> threshold 3, 1:4 2:4 selected.
+    # 6 returned of 6 or 7 issued: the round stands; 7 deputies -> threshold 4, 1:4 2:4 selected.
     cast = ballots((4, {1, 2}), (2, {3}))
-    result = count(rules(2), range(1, 5), cast, deputies=5, present=issued, issued=issued)
+    result = count(rules(2), range(1, 5), cast, deputies=7, present=issued, issued=issued)
     assert result.void is False
     assert result.selected == (1, 2)
     assert result.runoff is None
@@ -537,6 +537,9 @@ def test_bad_round_specs() -> None:
     with pytest.raises(InvalidRound) as info:
         RoundSpec(projects=(1, 2), seats=1, deputy_count=0, deputies_present=0, ballots_issued=0)
     assert info.value.code == "invalid_deputy_count"
+    with pytest.raises(InvalidRound) as info:
+        RoundSpec(projects=(1, 2), seats=1, deputy_count=5, deputies_present=6, ballots_issued=5)
+    assert (info.value.code, info.value.field) == ("present_exceeds_deputies", "deputies_present")
 
 
 def test_round_spec_sorts_its_projects() -> None:

@@ -65,6 +65,12 @@ class RoundSpec:
                 raise InvalidRound("negative_count", f"{name} cannot be negative", field=name)
         if self.deputy_count < 1:
             raise InvalidRound("invalid_deputy_count", "deputy_count must be at least 1", field="deputy_count")
+        if self.deputies_present > self.deputy_count:
+            raise InvalidRound(
+                "present_exceeds_deputies",
+                f"{self.deputies_present} deputies present is more than the {self.deputy_count} on the roster",
+                field="deputies_present",
+            )
 
 
 @dataclass(frozen=True)
