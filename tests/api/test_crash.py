@@ -175,7 +175,8 @@ def test_a_killed_server_loses_no_ballot_and_counts_none_twice(
         # Every deputy holds a receipt; a ballot committed before the crash came back as the same receipt, replayed.
         assert sorted(clients.answers) == list(everyone)
         for number, receipt in clients.lost.items():
-            assert clients.answers[number] == (200, {"receipt": receipt, "round_number": 1, "replayed": True})
+            replayed = {"receipt": receipt, "round_number": 1, "replayed": True, "training": False}
+            assert clients.answers[number] == (200, replayed)
         for status, answer in clients.answers.values():
             assert answer["replayed"] is (status == 200)
         receipts = {number: parse_receipt(answer["receipt"]) for number, (_, answer) in clients.answers.items()}

@@ -387,6 +387,7 @@ CHANGES: list[tuple[str, str, Any]] = [
     ("POST", "/api/v1/meetings", {"name_zh": "另一次会议", "date": "2020-01-19"}),
     ("POST", "/api/v1/meetings/<int:meeting_id>/roster", "roster"),
     ("PUT", "/api/v1/meetings/<int:meeting_id>/deputies/<int:deputy_id>/attendance", {"checked_in": False}),
+    ("PUT", "/api/v1/meetings/<int:meeting_id>/attendance", {"deputy_ids": ["<deputy_id>"], "checked_in": False}),
     (
         "POST",
         "/api/v1/votes",
@@ -401,6 +402,7 @@ CHANGES: list[tuple[str, str, Any]] = [
     ("PATCH", "/api/v1/votes/<int:vote_id>", {"rules": {"seats": 3}}),
     ("PUT", "/api/v1/votes/<int:vote_id>/scrutineers", {"chief": 1, "members": [2]}),
     ("POST", "/api/v1/votes/<int:vote_id>/codes", {"deputy_id": "<deputy_id>"}),
+    ("POST", "/api/v1/votes/<int:vote_id>/codes/batch", {"deputy_ids": ["<deputy_id>"]}),
     ("DELETE", "/api/v1/votes/<int:vote_id>/codes/<int:deputy_id>", None),
     ("POST", "/api/v1/votes/<int:vote_id>/rounds", None),
     ("POST", "/api/v1/votes/<int:vote_id>/publish", None),
@@ -414,6 +416,7 @@ CHANGES: list[tuple[str, str, Any]] = [
         {"ballots": [{"approvals": [1]}]},
     ),
     ("POST", "/api/v1/rounds/<int:round_id>/paper-batches/<string(maxlength=40):batch>/accept", None),
+    ("POST", "/api/v1/drills/<string(maxlength=60):name>/run", {"seed": 3}),
 ]
 """Every change to the staff side of the API, with a body that passes validation."""
 
@@ -437,6 +440,7 @@ READS = [
     "/api/v1/audit",
     "/api/v1/audit/verify",
     "/api/v1/audit/export",
+    "/api/v1/drills",
 ]
 """Staff-only reads."""
 UNPUBLISHED = ["/api/v1/votes/<int:vote_id>/result"]
@@ -466,6 +470,7 @@ class Stage:
             "deputy_id": self.sitting.deputies[0]["id"],
             "batch": "A",
             "entry": 1,
+            "name": "gongshu-baseline",
         }
 
     def url(self, rule: str) -> str:
@@ -618,3 +623,14 @@ def test_text_that_is_not_valid_unicode_is_refused_not_a_500(clerk: Api) -> None
     )
     assert response.status_code == 422
     assert response.get_json()["field"] == "name_zh"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/x-www-form-urlencoded", "code=ABCDE-FGHJK"), ("text/plain", '{"code": "ABCDE-FGHJK"}')],
+)
+def test_a_body_that_is_not_json_is_refused_as_such(client: FlaskClient, content_type: str, body: str) -> None:
+    answer = client.post("/api/v1/ballots", data=body, content_type=content_type, headers={"Accept-Language": "en"})
+    assert answer.status_code == 415
+    assert answer.get_json()["code"] == "unsupported_media_type"
+    assert answer.get_json()["message"] == "Please send JSON."

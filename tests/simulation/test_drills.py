@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.simulation.drill_checks import assert_drill_outcome
 from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, run_client, run_json
-from voting.simulation.drill import all_drills, load_drill, parse_projects, shipped_drills
+from voting.simulation.drill import all_drills, load_drill, shipped_drills
 
 ITEM_5 = {
     "gongshu-baseline",
@@ -53,11 +54,6 @@ def test_the_library_holds_the_eight_drills_and_lists_them_chinese_first(remote:
         assert zh < en
 
 
-def _api_rounds(remote: Remote, vote_id: int) -> list[dict[str, Any]]:
-    rounds: list[dict[str, Any]] = remote.clerk.get(f"/api/v1/votes/{vote_id}/rounds")
-    return rounds
-
-
 @pytest.mark.parametrize("name", sorted(ITEM_5))
 def test_every_drill_produces_the_outcome_it_promises(remote: Remote, name: str) -> None:
     drill = load_drill(name)
@@ -68,39 +64,7 @@ def test_every_drill_produces_the_outcome_it_promises(remote: Remote, name: str)
     assert drill.expected_en in report["stdout"]
 
     # Independently of the command's own check: what the server says of the vote.
-    vote_id = report["vote_id"]
-    vote = remote.clerk.get(f"/api/v1/votes/{vote_id}")
-    assert vote["training"] is True
-    rounds = _api_rounds(remote, vote_id)
-    expected = drill.expect.get("rounds", [])
-    assert [r["kind"] for r in rounds] == [e["kind"] for e in expected]
-    for got, want in zip(rounds, expected, strict=True):
-        assert got["state"] == "counted"
-        result = got["result"]
-        if "runoff" in want:
-            assert (result["runoff"] or {}).get("reason") == want["runoff"]
-        if "selected" in want:
-            assert result["selected"] == sorted(parse_projects(want["selected"], "selected"))
-        if "tied" in want:
-            tied = [p["number"] for p in result["projects"] if p["status"] == "tied"]
-            assert tied == sorted(want["tied"])
-        for key, value in want.get("ballots", {}).items():
-            assert result["ballots"][key] == value
-        if "void" in want:
-            assert result["void"] is want["void"]
-        turnout = remote.clerk.get(f"/api/v1/rounds/{got['id']}/turnout")
-        if "electronic" in want:
-            assert turnout["electronic"] == want["electronic"]
-        if "paper" in want:
-            assert turnout["paper_entered"] == want["paper"]
-    outcome = remote.clerk.get(f"/api/v1/votes/{vote_id}/result")
-    assert outcome["official"] is False
-    assert outcome["decided"] is drill.expect.get("decided", False)
-    if "selected" in drill.expect:
-        assert sorted(outcome["selected"]) == sorted(parse_projects(drill.expect["selected"], "selected"))
-    if drill.expect.get("open_refused"):
-        assert rounds == []
-        assert vote["state"] == "draft"
+    assert_drill_outcome(remote.clerk, drill, report["vote_id"])
 
 
 def test_a_drill_that_does_not_go_as_promised_fails(remote: Remote, tmp_path: Path) -> None:
@@ -145,3 +109,27 @@ def test_the_same_seed_replays_a_drill_exactly(remote: Remote) -> None:
     assert present[0] == present[1]
     assert present[0] != present[2]
     assert {report["open_refused"] for report in absent} == {"no_quorum"}
+
+
+def test_the_console_and_the_command_play_a_drill_alike(remote: Remote) -> None:
+    """One runner, two transports: ``voting drill`` over HTTP, and the server itself for the console's button."""
+    by_command = run_json(remote, *drill_args("electronic-fails", "--seed", "11"))
+    by_console = remote.clerk.post("/api/v1/drills/electronic-fails/run", {"seed": 11}, 201)
+    assert by_console["passed"] is True
+    assert by_console["problems"] == by_command["problems"] == []
+    assert_drill_outcome(remote.clerk, load_drill("electronic-fails"), by_console["vote_id"])
+
+    def played(vote_id: int, meeting_id: int) -> tuple[Any, ...]:
+        rounds = remote.clerk.get(f"/api/v1/votes/{vote_id}/rounds")
+        turnout = [remote.clerk.get(f"/api/v1/rounds/{r['id']}/turnout") for r in rounds]
+        counts = [(t["electronic"], t["paper_issued"], t["paper_entered"], t["ballots_issued"]) for t in turnout]
+        return ([(r["kind"], r["result"]) for r in rounds], counts, _present(remote, meeting_id))
+
+    assert played(by_command["vote_id"], by_command["meeting_id"]) == played(
+        by_console["vote_id"], by_console["meeting_id"]
+    )
+    steps = [e["action"] for e in remote.clerk.get(f"/api/v1/audit?vote_id={by_command['vote_id']}")]
+    assert [e["action"] for e in remote.clerk.get(f"/api/v1/audit?vote_id={by_console['vote_id']}")] == [
+        *steps,
+        "drill.run",
+    ]

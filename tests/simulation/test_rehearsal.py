@@ -200,6 +200,7 @@ def test_training_never_reaches_a_live_votes_tallies_exports_or_counts(remote: R
         "electronic": 10,
         "paper_issued": 2,
         "paper_entered": 2,
+        "training": False,
     }
     result = counted["result"]
     assert result["ballots"] == {"cast": 12, "valid": 12, "invalid": 0}

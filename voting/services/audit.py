@@ -22,11 +22,17 @@ def record(
     The caller holds the write lock (``Database.write``); the sequence number's
     primary key turns any race that slips past it into a failed commit, never a fork.
     An entry about a training vote says so (``"training": true`` in its details),
-    so that no reader of the log can take a drill for a decision.
+    so that no reader of the log can take a drill for a decision; so does one about
+    a meeting that holds a training vote (its roster, its check-ins), since a
+    meeting never holds a training vote and a live one together.
     """
     if vote_id is not None:
         vote = session.get(Vote, vote_id)
         if vote is not None and vote.training:
+            details = {**details, "training": True}
+    elif isinstance(details.get("meeting_id"), int):
+        held = select(Vote.id).where(Vote.meeting_id == details["meeting_id"], col(Vote.training))
+        if session.exec(held.limit(1)).first() is not None:
             details = {**details, "training": True}
     last = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
     fields: dict[str, Any] = {

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 from voting.domain.lifecycle import RoundState
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, require
-from voting.services.errors import Conflict
+from voting.services.errors import Conflict, InvalidInput
 from voting.services.locks import lock_round
 from voting.services.records import get
 from voting.store.models import Deputy, Meeting, Participation, Round, Vote
@@ -96,3 +96,23 @@ def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Ac
         details={"meeting_id": deputy.meeting_id, "deputy": deputy.number},
     )
     return deputy
+
+
+def set_attendance(session: Session, meeting_id: int, deputy_ids: list[int], checked_in: bool, *, by: Actor) -> int:
+    """Check many deputies of a meeting in (or out) in one transaction; those already so are left alone.
+
+    Each change is ``set_checked_in``'s, with its own audit entry; returns how many changed.
+    """
+    require(by, WRITERS)
+    get(session, Meeting, meeting_id, what="meeting")
+    wanted = set(deputy_ids)
+    rows = session.exec(
+        select(Deputy).where(Deputy.meeting_id == meeting_id, col(Deputy.id).in_(wanted)).order_by(col(Deputy.number))
+    ).all()
+    if len(rows) != len(wanted):
+        raise InvalidInput("deputy_not_in_meeting", "a deputy is not on this meeting's roster", field="deputy_ids")
+    changed = [d for d in rows if d.checked_in != checked_in]
+    for deputy in changed:
+        assert deputy.id is not None
+        set_checked_in(session, deputy.id, checked_in, by=by)
+    return len(changed)

@@ -8,7 +8,10 @@ It says what the trainer should see, in words (``expected_zh``,
 ``expected_en``) and as checks a machine can make (``expect``).  ``voting
 drill NAME`` runs it through the same client as ``voting rehearse``
 (``voting.simulation.rehearsal``) and compares the server's count with the
-promise.  The keys::
+promise; the clerk console's ``POST /api/v1/drills/{name}/run``
+(``voting.web.api.drills``) runs the very same ``run_drill`` and ``check``,
+only with the requests sent through the application in-process
+(``InProcessClient``) instead of over HTTP.  The keys::
 
     name: tie-at-cutoff
     title_zh / title_en: the drill's title
@@ -47,9 +50,9 @@ import yaml
 from voting.simulation.rehearsal import (
     GONGSHU_TEMPLATE,
     ApiError,
-    Client,
     RehearsalError,
     Say,
+    Transport,
     create_sitting,
     describe,
 )
@@ -241,8 +244,26 @@ def load_drill(reference: str) -> Drill:
     return parse_drill(data, name=path.stem)
 
 
+LIBRARY_ORDER = (
+    "gongshu-baseline",
+    "tie-at-cutoff",
+    "tie-break-ties-again",
+    "shortfall",
+    "invalid-paper",
+    "failed-quorum",
+    "more-returned-than-issued",
+    "electronic-fails",
+)
+"""The order a trainer meets the drills in (the issue's): the baseline first, then what goes wrong."""
+
+
+def _place(name: str) -> tuple[int, str]:
+    return (LIBRARY_ORDER.index(name) if name in LIBRARY_ORDER else len(LIBRARY_ORDER), name)
+
+
 def all_drills() -> list[Drill]:
-    return [load_drill(str(path)) for _, path in sorted(shipped_drills().items())]
+    """The shipped drills in the library's order (any not named there after them, by name)."""
+    return [load_drill(str(path)) for name, path in sorted(shipped_drills().items(), key=lambda i: _place(i[0]))]
 
 
 # --- running a drill ----------------------------------------------------------------------------
@@ -295,7 +316,7 @@ def _ballots(groups: tuple[Group, ...]) -> list[tuple[int, ...]]:
     return [g.approvals for g in groups for _ in range(g.count)]
 
 
-def run_drill(client: Client, drill: Drill, *, seed: int, second: Client | None, say: Say) -> DrillReport:
+def run_drill(client: Transport, drill: Drill, *, seed: int, second: Transport | None, say: Say) -> DrillReport:
     """Set up a training vote and play the drill's script on it, round by round, as the clerks would."""
     if drill.needs_paper and second is None:
         raise RehearsalError(

@@ -6,7 +6,12 @@ and speaks only to the URL it is given, and a ``Sitting``, the training vote it
 set up (a meeting of simulated deputies, their check-in and voting codes, the
 rounds).  Every request is bounded by a timeout; a cast that meets a broken
 connection is sent again with the same idempotency key, so that it is never
-counted twice (DESIGN section 4).
+counted twice (DESIGN section 4).  A ``Sitting`` speaks to a ``Transport``:
+``Client`` over HTTP, or ``InProcessClient`` through the Flask application
+itself, for a drill the server runs when a trainer asks from the console; the
+same requests either way.  The hall is checked in, and given its voting
+codes, in one request each (as a clerk prints a sheet of slips); every
+ballot is cast on its own, through the deputies' cast path.
 
 Nothing here creates, or touches, anything but a training vote: a vote
 created here is asked for with ``training: true`` and checked to be one, and
@@ -20,6 +25,7 @@ an existing vote is used only after the server says it is a training vote
 
 from __future__ import annotations
 
+import io
 import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import requests
+from flask import Flask
 
 from voting.simulation.models import round_ballots, spoil
 from voting.simulation.run import _Block
@@ -65,9 +72,44 @@ class ApiError(RehearsalError):
         super().__init__(f"{method} {path}: {status} {self.code} {message}".strip())
 
 
+class Transport:
+    """How a drill or a rehearsal reaches the API: one staff member's requests, by path under the server.
+
+    Two implementations, one runner: ``Client`` speaks HTTP to a running
+    server (``voting drill``, ``voting rehearse``); ``InProcessClient`` sends
+    the same requests through the Flask application itself, for a drill that a
+    trainer starts from the console (``POST /api/v1/drills/{name}/run``).  Both
+    answer alike: the JSON (or text) of a success, ``ApiError`` for an error.
+    """
+
+    def request(self, method: str, path: str, body: Any = None, *, files: Any = None, retry: bool = False) -> Any:
+        raise NotImplementedError
+
+    def get(self, path: str) -> Any:
+        return self.request("GET", path, retry=True)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.request("POST", path, body)
+
+    def put(self, path: str, body: Any = None) -> Any:
+        return self.request("PUT", path, body, retry=True)
+
+
+def _answer(method: str, path: str, status: int, content_type: str, as_json: Callable[[], Any], text: str) -> Any:
+    if status >= 400:
+        try:
+            answer = as_json()
+        except ValueError:
+            answer = text
+        raise ApiError(method, path, status, answer)
+    if content_type.startswith("application/json"):
+        return as_json()
+    return text
+
+
 @dataclass
-class Client:
-    """A staff member's requests to one server, with a bearer token."""
+class Client(Transport):
+    """A staff member's requests to one server over HTTP, with a bearer token."""
 
     url: str
     token: str | None = None
@@ -95,24 +137,41 @@ class Client:
                 if attempt == attempts:
                     raise RehearsalError(f"{method} {path}: no answer from {self.url}: {exc}") from None
                 time.sleep(0.2 * 2**attempt)
-        if response.status_code >= 400:
-            try:
-                answer = response.json()
-            except ValueError:
-                answer = response.text
-            raise ApiError(method, path, response.status_code, answer)
-        if response.headers.get("Content-Type", "").startswith("application/json"):
-            return response.json()
-        return response.text
+        content_type = response.headers.get("Content-Type", "")
+        return _answer(method, path, response.status_code, content_type, response.json, response.text)
 
-    def get(self, path: str) -> Any:
-        return self.request("GET", path, retry=True)
 
-    def post(self, path: str, body: Any = None) -> Any:
-        return self.request("POST", path, body)
+@dataclass
+class InProcessClient(Transport):
+    """A staff member's requests sent through a Flask application in this process (its test client).
 
-    def put(self, path: str, body: Any = None) -> Any:
-        return self.request("PUT", path, body, retry=True)
+    Each request is a whole request of its own, with its own transaction, as
+    over HTTP: the same routes, schemas, checks and audit entries.  Used inside
+    a request to the same application, the caller must hold no transaction
+    while it runs (SQLite's writer lock is per connection).
+    """
+
+    app: Flask
+    token: str
+    language: str = "en"
+
+    def request(self, method: str, path: str, body: Any = None, *, files: Any = None, retry: bool = False) -> Any:
+        headers = {"Accept-Language": self.language, "Authorization": f"Bearer {self.token}"}
+        client = self.app.test_client()
+        if files is not None:
+            data = {key: (io.BytesIO(content), name) for key, (name, content, *_) in files.items()}
+            response = client.open(path, method=method, data=data, headers=headers, content_type="multipart/form-data")
+        else:
+            response = client.open(path, method=method, json=body, headers=headers)
+        text = response.get_data(as_text=True)
+        content_type = response.content_type or ""
+
+        def as_json() -> Any:
+            if not response.is_json:
+                raise ValueError("not JSON")
+            return response.get_json()
+
+        return _answer(method, path, response.status_code, content_type, as_json, text)
 
 
 def login(url: str, name: str, password: str) -> Client:
@@ -134,13 +193,13 @@ def roster_csv(size: int) -> bytes:
 class Sitting:
     """A training vote on the server and its simulated deputies, as a clerk (and a second clerk) runs it."""
 
-    client: Client
+    client: Transport
     meeting_id: int
     vote_id: int
     deputies: dict[int, int]
     """Deputy number -> deputy id."""
     say: Say = _quiet
-    second: Client | None = None
+    second: Transport | None = None
     """A second clerk, for the second entry of paper ballots (double entry)."""
     present: set[int] = field(default_factory=set)
     """The deputies checked in."""
@@ -155,40 +214,37 @@ class Sitting:
         answer: dict[str, Any] = self.client.get(self.vote_path)
         return answer
 
-    def _attend(self, number: int, checked_in: bool) -> None:
-        path = f"/api/v1/meetings/{self.meeting_id}/deputies/{self.deputies[number]}/attendance"
-        try:
-            self.client.put(path, {"checked_in": checked_in})
-        except ApiError as exc:
-            if exc.code != "attendance_unchanged":  # a retried PUT that had already been done
-                raise
+    def _attend(self, numbers: Sequence[int], checked_in: bool) -> None:
+        """One request for them all (a retry of it changes nothing more: those already so are left alone)."""
+        if numbers:
+            body = {"deputy_ids": [self.deputies[n] for n in numbers], "checked_in": checked_in}
+            self.client.put(f"/api/v1/meetings/{self.meeting_id}/attendance", body)
         if checked_in:
-            self.present.add(number)
+            self.present.update(numbers)
         else:
-            self.present.discard(number)
+            self.present.difference_update(numbers)
 
     def check_in(self, numbers: Iterable[int]) -> int:
         """Check these deputies in (those already in stay in)."""
         wanted = [n for n in numbers if n not in self.present]
-        for number in wanted:
-            self._attend(number, True)
+        self._attend(wanted, True)
         return len(wanted)
 
     def attendance(self, numbers: Iterable[int]) -> int:
         """Exactly these deputies checked in: the others are checked out."""
         wanted = set(numbers)
-        for number in sorted(self.present - wanted):
-            self._attend(number, False)
+        self._attend(sorted(self.present - wanted), False)
         self.check_in(sorted(wanted))
         return len(wanted)
 
     def issue_codes(self, numbers: Iterable[int]) -> int:
-        count = 0
-        for number in numbers:
-            answer = self.client.post(f"{self.vote_path}/codes", {"deputy_id": self.deputies[number]})
-            self.codes[number] = answer["code"]
-            count += 1
-        return count
+        """Voting codes for these deputies, in one request (as a clerk prints a sheet of slips)."""
+        wanted = list(numbers)
+        if wanted:
+            body = {"deputy_ids": [self.deputies[n] for n in wanted]}
+            for number, answer in zip(wanted, self.client.post(f"{self.vote_path}/codes/batch", body), strict=True):
+                self.codes[number] = answer["code"]
+        return len(wanted)
 
     def open_round(self) -> dict[str, Any]:
         answer: dict[str, Any] = self.client.post(f"{self.vote_path}/rounds")
@@ -244,7 +300,7 @@ def _training(vote: dict[str, Any]) -> None:
 
 
 def create_sitting(
-    client: Client,
+    client: Transport,
     *,
     title: str,
     deputies: int,
@@ -252,7 +308,7 @@ def create_sitting(
     candidates: Sequence[str] = (),
     rules: dict[str, Any] | None = None,
     say: Say = _quiet,
-    second: Client | None = None,
+    second: Transport | None = None,
 ) -> Sitting:
     """A meeting of ``deputies`` simulated deputies and a training vote on it: from the template, or as given."""
     meeting = client.post(
@@ -260,9 +316,8 @@ def create_sitting(
         {"name_zh": f"演练：{title}", "name_en": f"Training: {title}", "date": time.strftime("%Y-%m-%d")},
     )
     mid = meeting["id"]
-    imported = client.request(
-        "POST", f"/api/v1/meetings/{mid}/roster", files={"file": ("roster.csv", roster_csv(deputies), "text/csv")}
-    )["imported"]
+    # The training vote first, so that the meeting holds one before anything else is recorded about it:
+    # the audit log marks the roster's import and the check-ins as training too.
     if template is not None:
         vote = client.post("/api/v1/votes/from-template", {"meeting_id": mid, "template": template, "training": True})
     else:
@@ -276,6 +331,9 @@ def create_sitting(
         }
         vote = client.post("/api/v1/votes", body)
     _training(vote)
+    imported = client.request(
+        "POST", f"/api/v1/meetings/{mid}/roster", files={"file": ("roster.csv", roster_csv(deputies), "text/csv")}
+    )["imported"]
     roster = client.get(f"/api/v1/meetings/{mid}/deputies")
     say(
         f"meeting {mid}: {imported} simulated deputies; training vote {vote['id']} ({len(vote['candidates'])} projects)"
@@ -283,7 +341,7 @@ def create_sitting(
     return Sitting(client, mid, vote["id"], {d["number"]: d["id"] for d in roster}, say=say, second=second)
 
 
-def attach_sitting(client: Client, vote_id: int, *, say: Say = _quiet, second: Client | None = None) -> Sitting:
+def attach_sitting(client: Transport, vote_id: int, *, say: Say = _quiet, second: Transport | None = None) -> Sitting:
     """An existing training vote (made by a clerk in the console); a live vote is refused before anything is done."""
     vote = client.get(f"/api/v1/votes/{vote_id}")
     _training(vote)
@@ -382,7 +440,7 @@ def _paced(items: Sequence[tuple[int, Any]], seconds: float, act: Callable[[int,
 
 
 def rehearse(
-    client: Client,
+    client: Transport,
     scenario: Scenario,
     *,
     seed: int,
@@ -390,7 +448,7 @@ def rehearse(
     leave_open: bool = False,
     max_rounds: int | None = None,
     vote_id: int | None = None,
-    second: Client | None = None,
+    second: Transport | None = None,
     say: Say = _quiet,
 ) -> Rehearsal:
     """Run a training vote with the scenario's simulated deputies, each round's ballots cast over ``over`` seconds.

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter, Map
 
 from voting import __version__
-from voting.web.api import audit, ballots, bundles, errors, exports, meetings, rounds, staff, votes
+from voting.web.api import audit, ballots, bundles, drills, errors, exports, meetings, rounds, staff, votes
 from voting.web.api.schemas import ID_MAX, ErrorSchema
 
 OPENAPI_SETTINGS: dict[str, Any] = {
@@ -43,8 +43,21 @@ class RowId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+BODY_TYPES = ("application/json", "multipart/form-data")
+"""JSON everywhere; multipart only for the roster file, whose schema then asks for its ``file`` field."""
+
+
+def require_json() -> None:
+    """A body in another format would otherwise be read as no body at all and answered with "field missing"."""
+    if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+        has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+        if has_body and request.mimetype not in BODY_TYPES:
+            abort(415)
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId
+    app.before_request(require_json)
     for key, value in OPENAPI_SETTINGS.items():
         app.config.setdefault(key, value)
     api = VotingApi(
@@ -58,5 +71,5 @@ def init_app(app: Flask) -> None:
             }
         },
     )
-    for module in (staff, meetings, votes, rounds, ballots, audit, exports, bundles):
+    for module in (staff, meetings, votes, rounds, ballots, audit, exports, bundles, drills):
         api.register_blueprint(module.blp)

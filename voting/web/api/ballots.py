@@ -6,18 +6,19 @@ only the cast service sees both (docs/secrecy.md).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlmodel import select
+from sqlmodel import col, select
 
 from voting.domain.lifecycle import RoundState
 from voting.services import casting, publication, votes
 from voting.services.errors import Conflict
 from voting.services.records import get_vote, rules_of
-from voting.store.models import Round
+from voting.store.models import Round, Vote, VotingCode
 from voting.web import get_db
 from voting.web.api.access import reading, secret
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
@@ -69,9 +70,12 @@ class Ballots(MethodView):
             marks=marks,
             idempotency_key=data["idempotency_key"],
         )
-        return {"receipt": receipt.receipt, "round_number": receipt.round_number, "replayed": receipt.replayed}, (
-            200 if receipt.replayed else 201
-        )
+        with reading() as db:
+            # A code names one vote, which is a training vote (演练) or not for good.
+            by_code = select(Vote.training).join(VotingCode, col(VotingCode.vote_id) == col(Vote.id))
+            training = db.exec(by_code.where(VotingCode.code_hash == votes.code_hash(secret(), data["code"]))).first()
+        answer = {"receipt": receipt.receipt, "round_number": receipt.round_number, "replayed": receipt.replayed}
+        return {**answer, "training": bool(training)}, (200 if receipt.replayed else 201)
 
 
 @blp.route("/receipts/<string(maxlength=40):receipt>")
@@ -80,4 +84,5 @@ class Receipt(MethodView):
     def get(self, receipt: str) -> Any:
         """Once the result is published: the ballot with this receipt, as counted."""
         with reading() as db:
-            return publication.check_receipt(db, receipt)
+            checked = publication.check_receipt(db, receipt)
+            return {**dataclasses.asdict(checked), "training": get_vote(db, checked.vote_id).training}

@@ -14,6 +14,8 @@ from voting.services.records import get
 from voting.store.models import Deputy, Meeting
 from voting.web.api.access import reading, staff, writer, writing
 from voting.web.api.schemas import (
+    AttendanceManyInSchema,
+    AttendanceManySchema,
     AttendanceSchema,
     DeputyQuerySchema,
     DeputySchema,
@@ -107,3 +109,15 @@ class Attendance(MethodView):
                     "deputy_not_in_meeting", "the deputy is not on this meeting's roster", field="deputy_id"
                 )
             return meetings.set_checked_in(db, deputy_id, data["checked_in"], by=actor)
+
+
+@blp.route("/<int:meeting_id>/attendance")
+class AttendanceMany(MethodView):
+    @blp.arguments(AttendanceManyInSchema)
+    @blp.response(200, AttendanceManySchema)
+    def put(self, data: dict[str, Any], meeting_id: int) -> dict[str, int]:
+        """Check many deputies in (or out) at once, by id; those already so are left as they are."""
+        actor = writer()
+        with writing() as db:
+            changed = meetings.set_attendance(db, meeting_id, data["deputy_ids"], data["checked_in"], by=actor)
+            return {"changed": changed, "present": meetings.present_count(db, meeting_id)}

@@ -13,7 +13,7 @@ from voting.domain.lifecycle import VoteState
 from voting.services import paper, publication, rounds
 from voting.services.errors import NotFound
 from voting.services.records import get_round, get_vote
-from voting.store.models import Deputy, Round
+from voting.store.models import Deputy, Round, Vote
 from voting.web import get_db
 from voting.web.api.access import is_staff, reading, staff, writer, writing
 from voting.web.api.schemas import (
@@ -31,13 +31,23 @@ from voting.web.api.schemas import (
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Rounds (轮次): the vote as it happens")
 
 
+def round_view(round_: Round, vote: Vote) -> dict[str, Any]:
+    """A round as the API shows it: marked ``training`` as its vote is (the pages' 演练 banner)."""
+    return {**round_.model_dump(), "training": vote.training}
+
+
+def _round(db: Any, round_id: int) -> dict[str, Any]:
+    round_ = get_round(db, round_id)
+    return round_view(round_, get_vote(db, round_.vote_id))
+
+
 @blp.route("/<int:round_id>")
 class OneRound(MethodView):
     @blp.response(200, RoundSchema)
-    def get(self, round_id: int) -> Round:
+    def get(self, round_id: int) -> dict[str, Any]:
         staff()
         with reading() as db:
-            return get_round(db, round_id)
+            return _round(db, round_id)
 
 
 @blp.route("/<int:round_id>/turnout")
@@ -46,7 +56,8 @@ class Turnout(MethodView):
     def get(self, round_id: int) -> dict[str, Any]:
         """Ballots issued and returned, for the hall screen: public, and never a partial tally."""
         with reading() as db:
-            return dataclasses.asdict(rounds.turnout(db, round_id))
+            turnout = dataclasses.asdict(rounds.turnout(db, round_id))
+            return {**turnout, "training": get_vote(db, get_round(db, round_id).vote_id).training}
 
 
 @blp.route("/<int:round_id>/not-voted")
@@ -74,21 +85,23 @@ class IssuePaper(MethodView):
 class Close(MethodView):
     @blp.arguments(ConfirmSchema)
     @blp.response(200, RoundSchema)
-    def post(self, data: dict[str, Any], round_id: int) -> Round:
+    def post(self, data: dict[str, Any], round_id: int) -> dict[str, Any]:
         """Close the round (after confirmation): a ballot in flight is counted before it or refused after it."""
         actor = writer()
-        return rounds.close_round(get_db(current_app), round_id, by=actor)
+        closed = rounds.close_round(get_db(current_app), round_id, by=actor)
+        with reading() as db:
+            return round_view(closed, get_vote(db, closed.vote_id))
 
 
 @blp.route("/<int:round_id>/count")
 class Count(MethodView):
     @blp.response(200, RoundSchema)
-    def post(self, round_id: int) -> Round:
+    def post(self, round_id: int) -> dict[str, Any]:
         """Count a closed round; its result says which round, if any, comes next."""
         actor = writer()
         rounds.count_round(get_db(current_app), round_id, by=actor)
         with reading() as db:
-            return get_round(db, round_id)
+            return _round(db, round_id)
 
 
 def _batch(db: Any, round_id: int, batch: str) -> dict[str, Any]:

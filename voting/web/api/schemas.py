@@ -91,6 +91,18 @@ class AttendanceSchema(Schema):
     checked_in = fields.Boolean(required=True)
 
 
+IDS = validate.Length(min=1, max=10_000)
+
+
+class AttendanceManyInSchema(AttendanceSchema):
+    deputy_ids = fields.List(fields.Integer(validate=ROW_ID), required=True, validate=IDS)
+
+
+class AttendanceManySchema(Schema):
+    changed = fields.Integer(metadata={"description": "Deputies whose attendance changed (the others already were so)"})
+    present = fields.Integer(metadata={"description": "Deputies of the meeting checked in now"})
+
+
 class RosterFileSchema(Schema):
     file = Upload(required=True, metadata={"description": "CSV (UTF-8) or XLSX: number, name[, delegation]"})
 
@@ -178,6 +190,10 @@ class CodeSchema(Schema):
     code = Text(metadata={"description": "Shown once, to print on the deputy's slip"})
 
 
+class CodesInSchema(Schema):
+    deputy_ids = fields.List(fields.Integer(validate=ROW_ID), required=True, validate=IDS)
+
+
 # --- rounds ----------------------------------------------------------------
 
 
@@ -196,6 +212,7 @@ class RoundSchema(Schema):
     closed_at = fields.DateTime(allow_none=True)
     audit_head_at_close = Text(allow_none=True)
     result = fields.Dict(allow_none=True)
+    training = fields.Boolean(metadata={"description": "The round of a training vote (演练)"})
 
 
 class ConfirmSchema(Schema):
@@ -217,6 +234,7 @@ class TurnoutSchema(Schema):
     electronic = fields.Integer()
     paper_issued = fields.Integer()
     paper_entered = fields.Integer()
+    training = fields.Boolean(metadata={"description": "The round of a training vote (演练)"})
 
 
 class PaperIssueSchema(Schema):
@@ -303,6 +321,7 @@ class ReceiptSchema(Schema):
     receipt = Text()
     round_number = fields.Integer()
     replayed = fields.Boolean()
+    training = fields.Boolean(metadata={"description": "A ballot in a training vote (演练): counts for nothing"})
 
 
 class ReceiptCheckSchema(Schema):
@@ -313,18 +332,28 @@ class ReceiptCheckSchema(Schema):
     opposes = fields.List(fields.Integer())
     abstains = fields.List(fields.Integer())
     valid = fields.Boolean()
+    training = fields.Boolean()
 
 
 # --- results and audit -----------------------------------------------------
 
 
+class ResultMeetingSchema(Schema):
+    name_zh = Text()
+    name_en = Text()
+    plenary_zh = Text()
+    date = fields.Date()
+
+
 class VoteResultSchema(Schema):
     vote = fields.Nested(VoteSchema)
+    meeting = fields.Nested(ResultMeetingSchema, metadata={"description": "The meeting the vote was held at"})
     official = fields.Boolean(metadata={"description": "True only once published"})
     rounds = fields.List(fields.Nested(RoundSchema))
     selected = fields.List(fields.Integer(), metadata={"description": "In the order seats were won"})
     vacant = fields.Integer()
     decided = fields.Boolean()
+    training = fields.Boolean(metadata={"description": "The result of a training vote (演练): never a decision"})
 
 
 class HallRoundSchema(Schema):

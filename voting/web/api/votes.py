@@ -14,11 +14,13 @@ from voting.services import publication, rounds, votes
 from voting.services.errors import NotFound
 from voting.services.records import get_vote
 from voting.services.votes import CandidateInput
-from voting.store.models import Vote
+from voting.store.models import Meeting, Vote
 from voting.web.api.access import is_staff, reading, secret, staff, writer, writing
+from voting.web.api.rounds import round_view
 from voting.web.api.schemas import (
     CodeInSchema,
     CodeSchema,
+    CodesInSchema,
     HallSchema,
     RoundSchema,
     ScrutineersSchema,
@@ -122,6 +124,19 @@ class Codes(MethodView):
         return {"deputy_id": data["deputy_id"], "code": code}
 
 
+@blp.route("/<int:vote_id>/codes/batch")
+class ManyCodes(MethodView):
+    @blp.arguments(CodesInSchema)
+    @blp.response(201, CodeSchema(many=True))
+    def post(self, data: dict[str, Any], vote_id: int) -> list[dict[str, Any]]:
+        """Issue voting codes to many checked-in deputies at once (a sheet of slips); all or none."""
+        actor = writer()
+        ids = list(dict.fromkeys(data["deputy_ids"]))
+        with writing() as db:
+            codes = votes.issue_codes(db, vote_id, ids, secret=secret(), by=actor)
+        return [{"deputy_id": deputy_id, "code": code} for deputy_id, code in zip(ids, codes, strict=True)]
+
+
 @blp.route("/<int:vote_id>/codes/<int:deputy_id>")
 class OneCode(MethodView):
     @blp.response(204)
@@ -138,15 +153,15 @@ class Rounds(MethodView):
     def get(self, vote_id: int) -> list[Any]:
         staff()
         with reading() as db:
-            get_vote(db, vote_id)
-            return rounds.rounds_of(db, vote_id)
+            vote = get_vote(db, vote_id)
+            return [round_view(r, vote) for r in rounds.rounds_of(db, vote_id)]
 
     @blp.response(201, RoundSchema)
     def post(self, vote_id: int) -> Any:
         """Open the next round: the first, or the tie-break, shortfall or repeat round the last count called for."""
         actor = writer()
         with writing() as db:
-            return rounds.open_round(db, vote_id, by=actor)
+            return round_view(rounds.open_round(db, vote_id, by=actor), get_vote(db, vote_id))
 
 
 @blp.route("/<int:vote_id>/result")
@@ -159,13 +174,16 @@ class Result(MethodView):
             if vote.state != VoteState.PUBLISHED and not is_staff():
                 raise NotFound("not_found", f"no published result for vote {vote_id}", what="result", id=str(vote_id))
             result = publication.vote_result(db, vote)
+            meeting = db.get(Meeting, vote.meeting_id)
             return {
                 "vote": vote_view(db, vote),
+                "meeting": meeting.model_dump() if meeting else None,
                 "official": vote.state == VoteState.PUBLISHED,
-                "rounds": rounds.rounds_of(db, vote_id),
+                "rounds": [round_view(r, vote) for r in rounds.rounds_of(db, vote_id)],
                 "selected": list(result.selected) if result else [],
                 "vacant": result.vacant if result else 0,
                 "decided": bool(result and result.decided),
+                "training": vote.training,
             }
 
 
