@@ -1,0 +1,188 @@
+// The clerks' console: log in, then the screens in the order of a sitting (meetings and votes,
+// roster and check-in, voting-code slips, rounds, paper ballots, exports), the audit log and the drills.
+// A scrutineer logs into the same console and sees every screen read-only (no write control at all).
+
+import { apply, language, load, t } from "../i18n.js";
+import { ApiError, get, post, setCsrf, whenLoggedOut } from "./api.js";
+import * as audit from "./audit.js";
+import * as checkin from "./checkin.js";
+import * as drills from "./drills.js";
+import * as exportsScreen from "./exports.js";
+import * as meetings from "./meetings.js";
+import * as paper from "./paper.js";
+import * as round from "./round.js";
+import * as slips from "./slips.js";
+import { $, el, hooks, remembered, showError, state, titleOf, trainingMark } from "./ui.js";
+
+const SCREENS = {
+  meetings,
+  checkin,
+  slips,
+  round,
+  paper,
+  exports: exportsScreen,
+  audit,
+  drills,
+};
+
+function showLogin() {
+  state.user = null;
+  $("login").hidden = false;
+  $("app").hidden = true;
+  $("nav").hidden = true;
+  $("logout").hidden = true;
+  $("who").hidden = true;
+  document.body.dataset.role = "";
+  document.body.dataset.ready = "true";
+}
+
+function drawContext() {
+  const parts = [];
+  if (state.meeting) parts.push(el("span", { className: "ctx-item", text: t("context.meeting", { name: titleOf(state.meeting, "name") }) }));
+  if (state.vote) {
+    parts.push(el("span", { className: "ctx-item", text: t("context.vote", { title: titleOf(state.vote) }) }));
+    parts.push(el("span", { className: "ctx-item", text: t(`vote.state.${state.vote.state}`) }));
+    parts.push(trainingMark(state.vote));
+  }
+  if (!parts.length) parts.push(el("span", { className: "hint", text: t("context.none") }));
+  $("context").replaceChildren(...parts.filter(Boolean));
+  $("who").textContent = state.user ? t("console.who", { name: state.user.name, role: t(`role.${state.user.role}`) }) : "";
+}
+
+async function go(screen) {
+  if (!(screen in SCREENS)) screen = "meetings";
+  if (state.screen !== screen && SCREENS[state.screen] && SCREENS[state.screen].leave) SCREENS[state.screen].leave();
+  state.screen = screen;
+  const flash = state.flash;
+  state.flash = null;
+  $("flash").textContent = flash || "";
+  $("flash").hidden = !flash;
+  for (const button of document.querySelectorAll("#nav [data-screen]")) {
+    if (button.dataset.screen === screen) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+  for (const name of Object.keys(SCREENS)) $(`screen-${name}`).hidden = name !== screen;
+  document.body.dataset.screen = screen;
+  drawContext();
+  const body = $(`${screen}-body`);
+  body.setAttribute("aria-busy", "true");
+  try {
+    await SCREENS[screen].render(body);
+  } catch (error) {
+    const box = el("p", { className: "error", role: "alert" });
+    showError(box, error instanceof ApiError ? error : new ApiError(0, null));
+    body.replaceChildren(box);
+  }
+  body.removeAttribute("aria-busy");
+  drawContext();
+  document.body.dataset.rendered = String(Number(document.body.dataset.rendered || "0") + 1);
+}
+
+async function restoreSelection() {
+  const saved = remembered();
+  try {
+    if (saved.vote) {
+      state.vote = await get(`/votes/${saved.vote}`);
+      state.meeting = await get(`/meetings/${state.vote.meeting_id}`);
+    } else if (saved.meeting) {
+      state.meeting = await get(`/meetings/${saved.meeting}`);
+    }
+  } catch {
+    state.vote = null;
+    state.meeting = null;
+  }
+}
+
+async function enter(user) {
+  state.user = user;
+  document.body.dataset.role = user.role;
+  $("login").hidden = true;
+  $("app").hidden = false;
+  $("nav").hidden = false;
+  $("logout").hidden = false;
+  $("who").hidden = false;
+  $("readonly").hidden = user.role !== "scrutineer";
+  await restoreSelection();
+  const wanted = window.location.hash.replace(/^#/, "");
+  await go(wanted in SCREENS ? wanted : "meetings");
+  document.body.dataset.ready = "true";
+}
+
+async function login(event) {
+  event.preventDefault();
+  const button = $("login-submit");
+  showError("login-error", null);
+  const name = $("login-name").value.trim();
+  const password = $("login-password").value;
+  if (!name || !password) {
+    showError("login-error", { message: t("login.missing") });
+    (name ? $("login-password") : $("login-name")).focus();
+    return;
+  }
+  button.disabled = true;
+  try {
+    const answer = await post("/auth/login", { name, password });
+    setCsrf(answer.csrf_token);
+    $("login-password").value = "";
+    await enter({ name: answer.name, role: answer.role });
+    $("main").focus();
+  } catch (error) {
+    showError("login-error", error);
+    $("login-password").focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function logout() {
+  try {
+    await post("/auth/logout", {});
+  } catch {
+    // Already logged out on the server: the page forgets the session all the same.
+  }
+  setCsrf("");
+  try {
+    window.sessionStorage.clear();
+  } catch {
+    // Nothing stored.
+  }
+  // A fresh page: nothing of this session (codes, entries) stays in memory.
+  window.location.assign("/console");
+}
+
+async function switchLanguage() {
+  await load(language() === "zh" ? "en" : "zh");
+  apply();
+  if (state.user) await go(state.screen);
+  $("lang-switch").focus();
+}
+
+async function start() {
+  await load(undefined, ["console"]);
+  apply();
+  $("lang-switch").addEventListener("click", switchLanguage);
+  $("logout").addEventListener("click", logout);
+  $("login-form").addEventListener("submit", login);
+  // Enabled only now: before the script runs, a submit would be the browser's own (a GET with the password).
+  $("login-submit").disabled = false;
+  for (const button of document.querySelectorAll("#nav [data-screen]")) {
+    button.addEventListener("click", () => {
+      window.history.replaceState(null, "", `#${button.dataset.screen}`);
+      go(button.dataset.screen).then(() => $(`${button.dataset.screen}-heading`).focus());
+    });
+  }
+  hooks.go = go;
+  hooks.context = drawContext;
+  whenLoggedOut(() => {
+    if (state.user) showLogin();
+  });
+  try {
+    const me = await get("/auth/me");
+    if (me.csrf_token) setCsrf(me.csrf_token);
+    await enter({ name: me.name, role: me.role });
+  } catch {
+    showLogin();
+  }
+}
+
+start();

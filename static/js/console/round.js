@@ -1,0 +1,267 @@
+// Rounds (轮次): open the next round, live turnout (polled every 2 s, never a tally), who has not
+// voted, switch the remaining deputies to paper, close (confirmed, showing who has not voted), count,
+// the round's result and what comes next (tie-break, shortfall or repeat round), publish (confirmed).
+
+import { t } from "../i18n.js";
+import { get, post } from "./api.js";
+import { $, act, confirmDialog, el, hooks, needs, remember, showError, state, table, titleOf, writeButton } from "./ui.js";
+
+const POLL_MS = 2000;
+let timer = null;
+let container = null;
+
+export function leave() {
+  if (timer !== null) window.clearTimeout(timer);
+  timer = null;
+}
+
+function candidateTitle(number) {
+  const found = (state.vote.candidates || []).find((c) => c.number === number);
+  return found ? titleOf(found) : "";
+}
+
+function turnoutFigures(turnout) {
+  const item = (key, id, value) => el("div", { className: "figure" }, el("dt", { text: t(key) }), el("dd", { id, text: value }));
+  return el(
+    "dl",
+    { className: "figures", id: "turnout" },
+    item("turnout.returned", "turnout-returned", turnout.ballots_returned),
+    item("turnout.issued", "turnout-issued", turnout.ballots_issued),
+    item("turnout.electronic", "turnout-electronic", turnout.electronic),
+    item("turnout.paper_issued", "turnout-paper-issued", turnout.paper_issued),
+    item("turnout.paper_entered", "turnout-paper-entered", turnout.paper_entered),
+    item("turnout.present", "turnout-present", t("turnout.of", { present: turnout.deputies_present, roster: turnout.deputy_count })),
+  );
+}
+
+function notVotedList(deputies) {
+  if (!deputies.length) return el("p", { className: "hint", id: "not-voted-none", text: t("round.all_voted") });
+  return el(
+    "ul",
+    { className: "names", id: "not-voted-names" },
+    deputies.map((d) => el("li", { dataset: { number: String(d.number) }, text: t("round.deputy", { number: d.number, name: d.name }) })),
+  );
+}
+
+function statusLine(text) {
+  return el("p", { role: "status", className: "status", text });
+}
+
+async function refreshLive(round) {
+  timer = null;
+  if (state.screen !== "round" || !container || !container.isConnected) return;
+  try {
+    const [turnout, waiting] = await Promise.all([get(`/rounds/${round.id}/turnout`), get(`/rounds/${round.id}/not-voted`)]);
+    if (turnout.state !== round.state) {
+      await render(container);
+      return;
+    }
+    const figures = $("turnout");
+    if (figures) figures.replaceWith(turnoutFigures(turnout));
+    const names = $("not-voted-box");
+    if (names) {
+      names.replaceChildren(el("h4", { text: t("round.not_voted", { count: waiting.length }) }), notVotedList(waiting));
+    }
+    showError("live-error", null);
+  } catch (error) {
+    showError("live-error", error);
+  }
+  document.body.dataset.polls = String(Number(document.body.dataset.polls || "0") + 1);
+  if (state.screen === "round" && round.state === "open") timer = window.setTimeout(() => refreshLive(round), POLL_MS);
+}
+
+function openNextButton(error, label) {
+  return writeButton(
+    label,
+    async (event) => {
+      const opened = await act(event.currentTarget, error, () => post(`/votes/${state.vote.id}/rounds`));
+      if (opened) await render(container);
+    },
+    { id: "round-open" },
+  );
+}
+
+function resultView(round) {
+  const result = round.result;
+  const aoa = result.ballot_style === "approve_oppose_abstain";
+  const headers = ["result.number", "result.project", "result.approvals"];
+  if (aoa) headers.push("result.opposes", "result.abstains");
+  headers.push("result.status");
+  const rows = result.projects.map((p) =>
+    el(
+      "tr",
+      { className: `status-${p.status}`, dataset: { number: String(p.number) } },
+      el("td", { text: p.number }),
+      el("td", { text: candidateTitle(p.number) }),
+      el("td", { className: "num", text: p.approvals }),
+      aoa ? el("td", { className: "num", text: p.opposes }) : null,
+      aoa ? el("td", { className: "num", text: p.abstains }) : null,
+      el("td", { text: t(`result.status.${p.status}`) }),
+    ),
+  );
+  return el(
+    "div",
+    { id: "round-result" },
+    el("h3", { text: t("result.heading", { round: round.number }) }),
+    result.void ? el("p", { className: "warning", text: t("result.void") }) : null,
+    el(
+      "p",
+      { className: "meta", id: "result-ballots" },
+      t("result.ballots", { cast: result.ballots.cast, valid: result.ballots.valid, invalid: result.ballots.invalid, threshold: result.threshold }),
+    ),
+    table("result.table", headers, rows, { id: "result-table" }),
+    el(
+      "p",
+      { id: "result-selected" },
+      result.selected.length ? t("result.selected", { projects: result.selected.join(t("console.list_sep")) }) : t("result.none_selected"),
+    ),
+  );
+}
+
+function nextStep(round, error) {
+  const runoff = round.result && round.result.runoff;
+  if (runoff) {
+    return el(
+      "div",
+      { className: "card next", id: "next-round" },
+      el("h3", { text: t("next.heading") }),
+      el("p", { id: "next-text", text: t(`next.${runoff.reason}`, { projects: runoff.projects.join(t("console.list_sep")), seats: runoff.seats }) }),
+      openNextButton(error, "next.open"),
+    );
+  }
+  if (state.vote.state === "published") {
+    return el(
+      "div",
+      { className: "card next", id: "published" },
+      el("p", { className: "done", text: t("publish.done") }),
+      el("a", { href: `/results?vote=${state.vote.id}`, target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
+    );
+  }
+  const publish = writeButton(
+    "publish.button",
+    async (event) => {
+      const button = event.currentTarget;
+      const sure = await confirmDialog("publish.confirm_title", el("p", { text: t("publish.confirm_text") }), "publish.confirm");
+      if (!sure) return;
+      const done = await act(button, error, () => post(`/votes/${state.vote.id}/publish`));
+      if (done) await render(container);
+    },
+    { id: "publish", className: "danger" },
+  );
+  return el(
+    "div",
+    { className: "card next", id: "decided" },
+    el("p", { text: t("next.decided") }),
+    publish,
+  );
+}
+
+async function closeRound(round, button, error) {
+  const waiting = await act(null, error, () => get(`/rounds/${round.id}/not-voted`));
+  if (waiting === null) return;
+  const body = el(
+    "div",
+    { id: "close-who" },
+    el("p", { text: waiting.length ? t("close.waiting", { count: waiting.length }) : t("round.all_voted") }),
+    waiting.length ? notVotedList(waiting) : null,
+    el("p", { className: "warning", text: t("close.final") }),
+  );
+  const sure = await confirmDialog("close.title", body, "close.confirm");
+  if (!sure) return;
+  const closed = await act(button, error, () => post(`/rounds/${round.id}/close`, { confirm: true }));
+  if (closed) await render(container);
+}
+
+async function switchToPaper(round, button, error, note) {
+  const waiting = await act(null, error, () => get(`/rounds/${round.id}/not-voted`));
+  if (waiting === null) return;
+  const body = el("div", {}, el("p", { text: t("paper_switch.text", { count: waiting.length }) }), notVotedList(waiting));
+  const sure = await confirmDialog("paper_switch.title", body, "paper_switch.confirm");
+  if (!sure) return;
+  const answer = await act(button, error, () => post(`/rounds/${round.id}/paper`, {}));
+  if (answer) note.textContent = t("paper_switch.done", { count: answer.issued });
+}
+
+function roundsTable(rounds) {
+  return table(
+    "rounds.table",
+    ["rounds.number", "rounds.kind", "rounds.state", "rounds.projects"],
+    rounds.map((r) =>
+      el(
+        "tr",
+        { dataset: { round: String(r.number) } },
+        el("td", { text: r.number }),
+        el("td", { text: t(`round.kind.${r.kind}`) }),
+        el("td", { text: t(`round.state.${r.state}`) }),
+        el("td", { text: t("rounds.seats", { seats: r.seats, projects: r.projects.join(t("console.list_sep")) }) }),
+      ),
+    ),
+    { id: "rounds" },
+  );
+}
+
+export async function render(target) {
+  container = target;
+  leave();
+  if (!state.vote) return needs("vote", target);
+  const [vote, rounds] = await Promise.all([get(`/votes/${state.vote.id}`), get(`/votes/${state.vote.id}/rounds`)]);
+  state.vote = vote;
+  remember();
+  const round = rounds.length ? rounds[rounds.length - 1] : null;
+  state.round = round;
+  const error = el("p", { className: "error", role: "alert", id: "round-error", hidden: true });
+  const parts = [
+    el(
+      "p",
+      { className: "meta", id: "vote-rules" },
+      t("round.rules", { seats: vote.rules.seats, candidates: vote.candidates.length, style: t(`style.${vote.rules.ballot_style}`) }),
+    ),
+  ];
+  if (rounds.length) parts.push(roundsTable(rounds));
+  if (!round) {
+    parts.push(el("p", { className: "hint", text: t("round.none") }));
+    parts.push(openNextButton(error, "round.open_first"));
+  } else {
+    parts.push(
+      el("h3", { id: "current-round", text: t("round.current", { round: round.number, kind: t(`round.kind.${round.kind}`), state: t(`round.state.${round.state}`) }) }),
+    );
+    if (round.state === "open" || round.state === "closed") {
+      const turnout = await get(`/rounds/${round.id}/turnout`);
+      parts.push(el("p", { className: "hint", text: t("round.no_tally") }), turnoutFigures(turnout));
+      parts.push(el("p", { className: "error", role: "alert", id: "live-error", hidden: true }));
+    }
+    if (round.state === "open") {
+      const waiting = await get(`/rounds/${round.id}/not-voted`);
+      parts.push(
+        el("div", { id: "not-voted-box", className: "card", "aria-live": "polite" }, el("h4", { text: t("round.not_voted", { count: waiting.length }) }), notVotedList(waiting)),
+      );
+      const note = statusLine("");
+      const paperButton = writeButton("paper_switch.button", (event) => switchToPaper(round, event.currentTarget, error, note), {
+        id: "round-paper",
+        className: "secondary",
+      });
+      const closeButton = writeButton("close.button", (event) => closeRound(round, event.currentTarget, error), {
+        id: "round-close",
+        className: "danger",
+      });
+      parts.push(el("div", { className: "actions" }, paperButton, closeButton), note);
+      timer = window.setTimeout(() => refreshLive(round), POLL_MS);
+    } else if (round.state === "closed") {
+      parts.push(el("p", { className: "hint", text: t("round.closed_hint") }));
+      const countButton = writeButton(
+        "count.button",
+        async (event) => {
+          const counted = await act(event.currentTarget, error, () => post(`/rounds/${round.id}/count`));
+          if (counted) await render(container);
+        },
+        { id: "round-count" },
+      );
+      parts.push(el("div", { className: "actions" }, countButton));
+    } else if (round.state === "counted" && round.result) {
+      parts.push(resultView(round), nextStep(round, error));
+    }
+  }
+  parts.push(error);
+  target.replaceChildren(...parts.filter(Boolean));
+  hooks.context();
+}

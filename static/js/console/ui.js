@@ -1,0 +1,151 @@
+// Small helpers shared by the console's screens: elements, errors next to what caused them,
+// the selection (meeting, vote, round), the role and the confirmation dialog.
+
+import { language, t } from "../i18n.js";
+
+export const $ = (id) => document.getElementById(id);
+
+export const state = {
+  user: null,
+  meeting: null,
+  vote: null,
+  round: null,
+  screen: "meetings",
+  codes: new Map(),
+  flash: null,
+};
+
+// Scrutineers read everything and may export, but change nothing: no write control is rendered for them.
+export function canWrite() {
+  return Boolean(state.user) && state.user.role !== "scrutineer";
+}
+
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") element.textContent = String(value);
+    else if (name === "className") element.className = value;
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+// A button that changes something: only for clerks and admins (null for a scrutineer).
+export function writeButton(key, onclick, attributes = {}) {
+  if (!canWrite()) return null;
+  return el("button", { type: "button", className: "primary", dataset: { write: "" }, ...attributes, onclick }, t(key));
+}
+
+export function titleOf(item, field = "title") {
+  const english = item[`${field}_en`];
+  return language() === "en" && english ? english : item[`${field}_zh`] || "";
+}
+
+export function trainingMark(vote) {
+  return vote && vote.training ? el("span", { className: "training-mark", text: t("console.training_mark") }) : null;
+}
+
+// Show an error's message (role=alert) in the given element; clear it with null.
+export function showError(target, error) {
+  const box = typeof target === "string" ? $(target) : target;
+  if (!box) return;
+  box.replaceChildren();
+  if (error) box.textContent = error.message || t("network.error");
+  box.hidden = !error;
+}
+
+export function status(target, text) {
+  const box = typeof target === "string" ? $(target) : target;
+  if (box) box.textContent = text || "";
+}
+
+// Run an action from a button: disable it meanwhile, report failure next to it; returns the result or null.
+export async function act(button, errorBox, action) {
+  if (button) button.disabled = true;
+  showError(errorBox, null);
+  try {
+    return await action();
+  } catch (error) {
+    showError(errorBox, error);
+    return null;
+  } finally {
+    if (button && button.isConnected) button.disabled = false;
+  }
+}
+
+// The confirmation dialog: resolves true when confirmed.  `body` is a node with what to weigh first.
+export function confirmDialog(titleKey, body, confirmKey) {
+  const dialog = $("confirm");
+  $("confirm-title").textContent = t(titleKey);
+  $("confirm-body").replaceChildren(body);
+  $("confirm-yes").textContent = t(confirmKey);
+  return new Promise((resolve) => {
+    const done = (answer) => {
+      $("confirm-yes").removeEventListener("click", yes);
+      $("confirm-no").removeEventListener("click", no);
+      dialog.removeEventListener("cancel", no);
+      dialog.close();
+      resolve(answer);
+    };
+    const yes = () => done(true);
+    const no = (event) => {
+      if (event) event.preventDefault();
+      done(false);
+    };
+    $("confirm-yes").addEventListener("click", yes);
+    $("confirm-no").addEventListener("click", no);
+    dialog.addEventListener("cancel", no);
+    dialog.showModal();
+    $("confirm-no").focus();
+  });
+}
+
+export function table(captionKey, headers, rows, attributes = {}) {
+  const head = el("thead", {}, el("tr", {}, headers.map((key) => el("th", { scope: "col", text: t(key) }))));
+  const body = el("tbody", {}, rows);
+  const caption = captionKey ? el("caption", { text: t(captionKey) }) : null;
+  return el(
+    "div",
+    { className: "table-wrap", tabindex: "0", role: "region", "aria-label": captionKey ? t(captionKey) : null },
+    el("table", attributes, caption, head, body),
+  );
+}
+
+export function needs(what, container) {
+  container.replaceChildren(el("p", { className: "hint", text: t(`console.needs.${what}`) }));
+}
+
+// Set by main.js: show a screen; re-draw the context line (the meeting and vote chosen).
+export const hooks = { go: (screen) => screen, context: () => undefined };
+
+export function go(screen) {
+  return hooks.go(screen);
+}
+
+const SELECTION_KEY = "console.selection";
+
+export function remember() {
+  try {
+    window.sessionStorage.setItem(
+      SELECTION_KEY,
+      JSON.stringify({ meeting: state.meeting && state.meeting.id, vote: state.vote && state.vote.id }),
+    );
+  } catch {
+    // No storage: the selection lasts until a reload.
+  }
+}
+
+export function remembered() {
+  try {
+    return JSON.parse(window.sessionStorage.getItem(SELECTION_KEY) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
