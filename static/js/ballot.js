@@ -1,15 +1,24 @@
 // The deputy's ballot page: code -> ballot -> choose -> review -> submit -> receipt.
-// Approve-only ballots (Gongshu 2020 style). All text comes from the catalogs (i18n.js).
+// Two ballot styles: approve-only (tap to approve, Gongshu 2020) and approve / oppose / abstain (a radio
+// group per project; a project left unmarked is 未表态). The seats limit applies to approvals.
+// An unsent ballot (its choices and its idempotency key) is kept in sessionStorage, so that a reload keeps
+// the choices and a reload after a dropped answer resubmits with the same key: the same receipt, never a
+// second ballot. It comes back only for its own code (in the address, or typed again), and is cleared once
+// a receipt arrives. All text comes from the catalogs (i18n.js).
 
 import { apply, language, load, t } from "./i18n.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
+const DRAFT = "ballot.draft";
+const DRAFT_MAX_AGE_MS = 2 * 60 * 60 * 1000;
+const MARKS = ["approve", "oppose", "abstain"];
 
 const state = {
   code: "",
   ballot: null,
-  selected: new Set(),
+  marks: new Map(), // project number -> "approve" | "oppose" | "abstain"; unmarked projects are absent
   idempotencyKey: null,
+  sent: false, // the deputy confirmed: the ballot may be on the server already
   submitting: false,
   receipt: null,
 };
@@ -53,16 +62,63 @@ function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+const aoa = () => state.ballot && state.ballot.ballot_style === "approve_oppose_abstain";
+
+function numbersMarked(mark) {
+  return [...state.marks].filter(([, m]) => m === mark).map(([n]) => n).sort((a, b) => a - b);
+}
+
+const approvals = () => numbersMarked("approve").length;
+
+// --- the unsent ballot, kept across a reload ----------------------------------------------------
+
+function readDraft() {
+  try {
+    const draft = JSON.parse(window.sessionStorage.getItem(DRAFT) || "null");
+    if (!draft || typeof draft.code !== "string" || typeof draft.key !== "string") return null;
+    // A ballot left unsent for hours on a shared terminal is not brought back.
+    return Date.now() - Number(draft.at || 0) < DRAFT_MAX_AGE_MS ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveDraft() {
+  if (!state.ballot || state.receipt) return;
+  const draft = {
+    code: state.code,
+    key: state.idempotencyKey,
+    vote: state.ballot.vote_id,
+    round: state.ballot.round_number,
+    marks: Object.fromEntries(state.marks),
+    sent: state.sent,
+    at: Date.now(),
+  };
+  try {
+    window.sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+  } catch {
+    // No storage (private mode): the ballot still works, it is only not kept across a reload.
+  }
+}
+
+function clearDraft() {
+  try {
+    window.sessionStorage.removeItem(DRAFT);
+  } catch {
+    // Nothing kept.
+  }
+}
+
 // --- step 1: the code -------------------------------------------------------------------------
 
 async function openBallot(event) {
-  event.preventDefault();
+  if (event) event.preventDefault();
   const code = $("code").value.trim().toUpperCase();
   $("code-error").textContent = "";
   if (!code) {
     $("code-error").textContent = t("code.label");
     $("code").focus();
-    return;
+    return false;
   }
   $("code-status").textContent = t("code.loading");
   $("open-ballot").disabled = true;
@@ -78,21 +134,106 @@ async function openBallot(event) {
     $("code-error").textContent = serverMessage(answer);
     $("code").setAttribute("aria-invalid", "true");
     $("code").focus();
-    return;
+    return false;
   }
   $("code").removeAttribute("aria-invalid");
-  // A fresh ballot: fresh choices and one idempotency key for every attempt to cast it.
   state.code = code;
   state.ballot = answer.data;
-  state.selected = new Set();
-  state.idempotencyKey = newKey();
+  state.receipt = null;
+  // The same ballot as before a reload: its choices and its key. Otherwise a fresh ballot, with one
+  // idempotency key for every attempt to cast it.
+  const draft = readDraft();
+  const onBallot = new Set(answer.data.projects.map((p) => p.number));
+  if (draft && draft.code === code && draft.vote === answer.data.vote_id && draft.round === answer.data.round_number) {
+    state.idempotencyKey = draft.key;
+    state.sent = Boolean(draft.sent);
+    state.marks = new Map();
+    for (const [number, mark] of Object.entries(draft.marks || {})) {
+      if (onBallot.has(Number(number)) && MARKS.includes(mark) && (aoa() || mark === "approve")) {
+        state.marks.set(Number(number), mark);
+      }
+    }
+    $("restored").hidden = state.marks.size === 0;
+  } else {
+    state.idempotencyKey = newKey();
+    state.sent = false;
+    state.marks = new Map();
+    $("restored").hidden = true;
+  }
+  saveDraft();
   renderBallot();
   show("step-choose");
   $("vote-title").setAttribute("tabindex", "-1");
   $("vote-title").focus();
+  return true;
 }
 
 // --- step 2: choosing -------------------------------------------------------------------------
+
+function projectText(project, container) {
+  const title = document.createElement("span");
+  title.className = "title";
+  title.textContent = titleOf(project, "title");
+  const detail = document.createElement("span");
+  detail.className = "detail";
+  detail.textContent = titleOf(project, "detail") || "";
+  container.append(title, detail);
+}
+
+function approveButton(project) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "project";
+  button.dataset.number = String(project.number);
+  const number = document.createElement("span");
+  number.className = "number";
+  number.textContent = String(project.number);
+  const body = document.createElement("span");
+  body.className = "body";
+  projectText(project, body);
+  const mark = document.createElement("span");
+  mark.className = "mark";
+  button.append(number, body, mark);
+  button.addEventListener("click", () => toggle(project.number));
+  return button;
+}
+
+function markGroup(project) {
+  // A fieldset per project: its legend names the project, the radios say 赞成 / 反对 / 弃权 / 不标记.
+  const group = document.createElement("fieldset");
+  group.className = "project-group";
+  group.dataset.number = String(project.number);
+  const legend = document.createElement("legend");
+  const number = document.createElement("span");
+  number.className = "number";
+  number.textContent = String(project.number);
+  const title = document.createElement("span");
+  title.className = "title";
+  title.textContent = titleOf(project, "title");
+  legend.append(number, title);
+  const detail = document.createElement("p");
+  detail.className = "detail";
+  detail.textContent = titleOf(project, "detail") || "";
+  const choices = document.createElement("div");
+  choices.className = "choices";
+  for (const value of [...MARKS, "none"]) {
+    const id = `mark-${project.number}-${value}`;
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = `mark-${project.number}`;
+    input.id = id;
+    input.value = value;
+    input.addEventListener("change", () => choose(project.number, value, input));
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.className = `choice choice-${value}`;
+    label.dataset.i18n = `mark.${value}`;
+    label.textContent = t(`mark.${value}`);
+    choices.append(input, label);
+  }
+  group.append(legend, detail, choices);
+  return group;
+}
 
 function renderBallot() {
   const ballot = state.ballot;
@@ -100,36 +241,19 @@ function renderBallot() {
   $("training").hidden = !ballot.training;
   $("vote-title").textContent = titleOf(ballot, "title");
   $("round-info").textContent = t("ballot.round", { round: ballot.round_number, seats: ballot.seats });
-  $("instructions").textContent = t("ballot.instructions", { seats: ballot.seats });
-  const supported = ballot.ballot_style === "approve_only";
+  $("instructions").textContent = t(aoa() ? "ballot.instructions_aoa" : "ballot.instructions", {
+    seats: ballot.seats,
+  });
+  const supported = ["approve_only", "approve_oppose_abstain"].includes(ballot.ballot_style);
   $("unsupported").hidden = supported;
   $("to-review").hidden = !supported;
   const list = $("projects");
   list.replaceChildren();
+  list.classList.toggle("aoa", aoa());
   if (!supported) return;
   for (const project of ballot.projects) {
     const item = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "project";
-    button.dataset.number = String(project.number);
-    const number = document.createElement("span");
-    number.className = "number";
-    number.textContent = String(project.number);
-    const body = document.createElement("span");
-    body.className = "body";
-    const title = document.createElement("span");
-    title.className = "title";
-    title.textContent = titleOf(project, "title");
-    const detail = document.createElement("span");
-    detail.className = "detail";
-    detail.textContent = titleOf(project, "detail") || "";
-    const mark = document.createElement("span");
-    mark.className = "mark";
-    body.append(title, detail);
-    button.append(number, body, mark);
-    button.addEventListener("click", () => toggle(project.number));
-    item.append(button);
+    item.append(aoa() ? markGroup(project) : approveButton(project));
     list.append(item);
   }
   renderChoices();
@@ -137,42 +261,98 @@ function renderBallot() {
 
 function renderChoices() {
   const seats = state.ballot.seats;
-  for (const button of $("projects").querySelectorAll("button.project")) {
-    const chosen = state.selected.has(Number(button.dataset.number));
-    button.setAttribute("aria-pressed", chosen ? "true" : "false");
-    button.querySelector(".mark").textContent = chosen ? t("ballot.selected") : t("ballot.not_selected");
+  if (aoa()) {
+    for (const group of $("projects").querySelectorAll("fieldset.project-group")) {
+      const mark = state.marks.get(Number(group.dataset.number)) || "none";
+      for (const input of group.querySelectorAll("input[type=radio]")) input.checked = input.value === mark;
+      group.dataset.mark = mark;
+    }
+  } else {
+    for (const button of $("projects").querySelectorAll("button.project")) {
+      const chosen = state.marks.get(Number(button.dataset.number)) === "approve";
+      button.setAttribute("aria-pressed", chosen ? "true" : "false");
+      button.querySelector(".mark").textContent = chosen ? t("ballot.selected") : t("ballot.not_selected");
+    }
   }
-  $("counter").textContent = t("ballot.counter", { count: state.selected.size, seats });
-  $("counter").classList.toggle("full", state.selected.size >= seats);
+  const count = approvals();
+  $("counter").textContent = t(aoa() ? "ballot.counter_aoa" : "ballot.counter", { count, seats });
+  $("counter").classList.toggle("full", count >= seats);
 }
 
 function toggle(number) {
   if (state.submitting) return;
   const limit = $("limit");
-  if (state.selected.has(number)) {
-    state.selected.delete(number);
+  if (state.marks.get(number) === "approve") {
+    state.marks.delete(number);
     limit.textContent = "";
-  } else if (state.selected.size >= state.ballot.seats) {
+  } else if (approvals() >= state.ballot.seats) {
     limit.textContent = t("ballot.limit", { seats: state.ballot.seats });
     return;
   } else {
-    state.selected.add(number);
+    state.marks.set(number, "approve");
     limit.textContent = "";
   }
+  saveDraft();
+  renderChoices();
+}
+
+function choose(number, value, input) {
+  const limit = $("limit");
+  const before = state.marks.get(number) || "none";
+  if (state.submitting) {
+    renderChoices();
+    return;
+  }
+  if (value === "approve" && before !== "approve" && approvals() >= state.ballot.seats) {
+    // An eleventh approval is refused: the project keeps the mark it had.
+    limit.textContent = t("ballot.limit_aoa", { seats: state.ballot.seats });
+    renderChoices();
+    input.focus();
+    return;
+  }
+  limit.textContent = "";
+  if (value === "none") state.marks.delete(number);
+  else state.marks.set(number, value);
+  saveDraft();
   renderChoices();
 }
 
 // --- step 3: review and submit ----------------------------------------------------------------
 
 function renderReview() {
-  const chosen = state.ballot.projects.filter((p) => state.selected.has(p.number));
-  $("review-count").textContent = chosen.length
-    ? t("review.count", { count: chosen.length, seats: state.ballot.seats })
-    : t("review.none");
+  const seats = state.ballot.seats;
   const list = $("review-list");
   list.replaceChildren();
+  if (aoa()) {
+    $("review-count").textContent = t("review.count_aoa", {
+      approvals: approvals(),
+      opposes: numbersMarked("oppose").length,
+      abstains: numbersMarked("abstain").length,
+      none: state.ballot.projects.length - state.marks.size,
+      seats,
+    });
+    for (const project of state.ballot.projects) {
+      const mark = state.marks.get(project.number) || "none";
+      const item = document.createElement("li");
+      item.dataset.number = String(project.number);
+      item.dataset.mark = mark;
+      const name = document.createElement("span");
+      name.textContent = `${project.number}. ${titleOf(project, "title")}`;
+      const choice = document.createElement("strong");
+      choice.className = `review-mark review-${mark}`;
+      choice.textContent = t(`mark.${mark}`);
+      item.append(name, " — ", choice);
+      list.append(item);
+    }
+    return;
+  }
+  const chosen = state.ballot.projects.filter((p) => state.marks.get(p.number) === "approve");
+  $("review-count").textContent = chosen.length
+    ? t("review.count", { count: chosen.length, seats })
+    : t("review.none");
   for (const project of chosen) {
     const item = document.createElement("li");
+    item.dataset.number = String(project.number);
     item.textContent = `${project.number}. ${titleOf(project, "title")}`;
     list.append(item);
   }
@@ -198,15 +378,22 @@ const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
 async function submit() {
   if (state.submitting) return;
   state.submitting = true;
+  // From here on the ballot may reach the server: a reload resubmits it with the same key.
+  state.sent = true;
+  saveDraft();
   $("submit").disabled = true;
   $("back").disabled = true;
   $("submit-error").textContent = "";
   $("submit-status").textContent = t("submit.sending");
   const body = {
     code: state.code,
-    approvals: [...state.selected].sort((a, b) => a - b),
+    approvals: numbersMarked("approve"),
     idempotency_key: state.idempotencyKey,
   };
+  if (aoa()) {
+    body.opposes = numbersMarked("oppose");
+    body.abstains = numbersMarked("abstain");
+  }
   try {
     for (let attempt = 0; ; attempt += 1) {
       let answer = null;
@@ -220,6 +407,9 @@ async function submit() {
         return;
       }
       if (answer && answer.status < 500 && answer.status !== 429) {
+        // Refused (already voted, round closed, …): nothing of this ballot is on the server.
+        state.sent = false;
+        saveDraft();
         $("submit-status").textContent = "";
         $("submit-error").textContent = serverMessage(answer);
         return;
@@ -242,10 +432,21 @@ async function submit() {
 
 // --- step 4: the receipt ----------------------------------------------------------------------
 
-function showReceipt(data) {
-  state.receipt = data;
+function renderReceipt() {
+  const data = state.receipt;
+  if (!data) return;
   $("receipt").textContent = data.receipt;
   $("receipt-counted").textContent = t("receipt.counted", { round: data.round_number });
+  const text = `${t("receipt.file_heading", { title: titleOf(state.ballot || {}, "title") || "", round: data.round_number })}\n${t("receipt.label")}: ${data.receipt}\n`;
+  $("save").href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
+  $("save").download = `receipt-${data.receipt}.txt`;
+  $("check-link").href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
+}
+
+function showReceipt(data) {
+  state.receipt = data;
+  clearDraft();
+  renderReceipt();
   show("step-receipt");
   $("receipt-heading").focus();
 }
@@ -268,9 +469,7 @@ function renderAll() {
     renderBallot();
     if (!$("step-review").hidden) renderReview();
   }
-  if (state.receipt) {
-    $("receipt-counted").textContent = t("receipt.counted", { round: state.receipt.round_number });
-  }
+  renderReceipt();
 }
 
 async function switchLanguage() {
@@ -279,17 +478,32 @@ async function switchLanguage() {
   $("lang-switch").focus();
 }
 
+async function enter(event) {
+  // A deputy back at a ballot already confirmed (a reload after a dropped answer) sends it again with the
+  // same key: the server answers with the receipt it gave, or takes it now.
+  if (!(await openBallot(event)) || !state.sent) return;
+  toReview();
+  $("submit-status").textContent = t("submit.resuming");
+  await submit();
+}
+
 async function start() {
   await load(undefined, ["ballot"]);
   apply();
   const code = new URLSearchParams(window.location.search).get("code");
   if (code) $("code").value = code.trim().toUpperCase();
-  $("code-form").addEventListener("submit", openBallot);
+  $("code-form").addEventListener("submit", enter);
   $("to-review").addEventListener("click", toReview);
   $("back").addEventListener("click", back);
   $("submit").addEventListener("click", submit);
   $("copy").addEventListener("click", copyReceipt);
+  $("print").addEventListener("click", () => window.print());
   $("lang-switch").addEventListener("click", switchLanguage);
+  // The kept ballot comes back by itself only for the code in the address (the deputy's own QR link);
+  // otherwise only once its code is typed again, so that on a shared hall terminal the next deputy never
+  // sees, let alone casts, a ballot someone left unsent.
+  const draft = readDraft();
+  if (draft && code && code.trim().toUpperCase() === draft.code) await enter(null);
   document.body.dataset.ready = "true";
 }
 

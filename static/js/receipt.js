@@ -1,0 +1,149 @@
+// The receipt check, /receipt (?receipt= fills it in): once a vote is published, a deputy enters the receipt
+// the ballot page gave and sees that the ballot is in the published ballot list, in which round, with its
+// marks as recorded (GET /api/v1/receipts/{receipt}). All text comes from the catalogs (i18n.js).
+
+import { apply, language, load, t } from "./i18n.js";
+
+const state = { check: null, result: null, problem: null };
+
+const $ = (id) => document.getElementById(id);
+
+function titleOf(item, field = "title") {
+  if (!item) return "";
+  const english = item[`${field}_en`];
+  return language() === "en" && english ? english : item[`${field}_zh`] || "";
+}
+
+function normalise(text) {
+  return text.toUpperCase().replace(/[\s-]/g, "");
+}
+
+function showProblem(key) {
+  state.problem = key;
+  $("check-error").hidden = !key;
+  $("check-error").textContent = key ? t(key) : "";
+  if (key) $("receipt").setAttribute("aria-invalid", "true");
+  else $("receipt").removeAttribute("aria-invalid");
+}
+
+async function getJson(path) {
+  const response = await fetch(path, {
+    headers: { Accept: "application/json", "Accept-Language": language() },
+    cache: "no-store",
+    credentials: "omit",
+  });
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  return { status: response.status, ok: response.ok, data };
+}
+
+function render() {
+  if (state.problem) showProblem(state.problem);
+  const check = state.check;
+  $("found").hidden = !check;
+  if (!check) return;
+  const result = state.result;
+  const vote = result ? result.vote : null;
+  $("found-receipt").textContent = check.receipt;
+  $("found-vote").textContent = vote ? titleOf(vote) : String(check.vote_id);
+  const round = result ? result.rounds.find((r) => r.number === check.round_number) : null;
+  $("found-round").textContent = round
+    ? t("check.round_value", { round: check.round_number, kind: t(`check.kind.${round.kind}`) })
+    : t("check.round_number", { round: check.round_number });
+  $("found-valid").textContent = t(check.valid ? "check.valid" : "check.invalid");
+  $("found-training").hidden = !(vote && vote.training);
+  const aoa = vote && vote.rules.ballot_style === "approve_oppose_abstain";
+  const titles = new Map(((vote && vote.candidates) || []).map((c) => [c.number, c]));
+  const marked = new Map();
+  for (const n of check.approvals) marked.set(n, "approve");
+  for (const n of check.opposes) marked.set(n, "oppose");
+  for (const n of check.abstains) marked.set(n, "abstain");
+  const numbers = round ? round.projects : [...marked.keys()].sort((a, b) => a - b);
+  const list = $("marks");
+  list.replaceChildren();
+  for (const number of numbers) {
+    const mark = marked.get(number) || "none";
+    const item = document.createElement("li");
+    item.dataset.number = String(number);
+    item.dataset.mark = mark;
+    const num = document.createElement("span");
+    num.className = "number";
+    num.textContent = String(number);
+    const title = document.createElement("span");
+    title.className = "title";
+    title.textContent = titleOf(titles.get(number));
+    const word = document.createElement("span");
+    word.className = "mark";
+    word.textContent = t(mark === "none" && !aoa ? "check.mark.not_approved" : `check.mark.${mark}`);
+    item.append(num, title, word);
+    list.append(item);
+  }
+  $("results-link").href = `/results?vote=${check.vote_id}`;
+}
+
+async function checkReceipt(event) {
+  if (event) event.preventDefault();
+  const receipt = normalise($("receipt").value);
+  state.check = null;
+  state.result = null;
+  showProblem(null);
+  render();
+  if (!receipt) {
+    showProblem("check.empty");
+    $("receipt").focus();
+    return;
+  }
+  if (!/^[A-Z0-9]{4,40}$/.test(receipt)) {
+    showProblem("check.malformed");
+    $("receipt").focus();
+    return;
+  }
+  $("check-status").textContent = t("check.loading");
+  $("check").disabled = true;
+  try {
+    const answer = await getJson(`/api/v1/receipts/${encodeURIComponent(receipt)}`);
+    if (answer.status === 404) {
+      showProblem("check.not_found");
+    } else if (!answer.ok) {
+      showProblem(answer.status === 429 ? "check.rate_limited" : "check.offline");
+    } else {
+      state.check = answer.data;
+      const result = await getJson(`/api/v1/votes/${answer.data.vote_id}/result`);
+      state.result = result.ok ? result.data : null;
+    }
+  } catch {
+    showProblem("check.offline");
+  } finally {
+    $("check").disabled = false;
+    $("check-status").textContent = "";
+  }
+  render();
+  if (state.check) $("found-heading").focus();
+  else $("receipt").focus();
+}
+
+async function switchLanguage() {
+  await load(language() === "zh" ? "en" : "zh");
+  apply();
+  render();
+  $("lang-switch").focus();
+}
+
+async function start() {
+  await load(undefined, ["receipt"]);
+  apply();
+  $("check-form").addEventListener("submit", checkReceipt);
+  $("lang-switch").addEventListener("click", switchLanguage);
+  const prefilled = new URLSearchParams(window.location.search).get("receipt");
+  if (prefilled) {
+    $("receipt").value = prefilled.trim().toUpperCase();
+    await checkReceipt(null);
+  }
+  document.body.dataset.ready = "true";
+}
+
+start();

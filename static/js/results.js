@@ -1,0 +1,411 @@
+// The public results page, /results?vote=ID: once the vote is published, its result as the stored count
+// gives it (GET /api/v1/votes/{id}/result): the selected projects in order, every round's attendance,
+// approvals and rates, a bar chart drawn here as SVG elements (no library), the round history, the
+// published hashes and the downloads. Before publication: "not yet published" and nothing else.
+// All text comes from the catalogs (i18n.js).
+
+import { apply, language, load, t } from "./i18n.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+const state = { voteId: null, data: null, problem: null };
+
+const $ = (id) => document.getElementById(id);
+
+function titleOf(item, field = "title") {
+  if (!item) return "";
+  const english = item[`${field}_en`];
+  return language() === "en" && english ? english : item[`${field}_zh`] || "";
+}
+
+/** A rate as the hall hears it (票决率, approvals over deputies present): two decimals, rounded half up. */
+export function percent(approvals, present) {
+  if (!present) return "0.00%";
+  const hundredths = Math.floor((2 * approvals * 10000 + present) / (2 * present));
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}%`;
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = String(text);
+  return node;
+}
+
+function showProblem(key) {
+  state.problem = key;
+  $("problem").hidden = !key;
+  $("problem").textContent = key ? t(key) : "";
+}
+
+function candidates() {
+  return new Map((state.data.vote.candidates || []).map((c) => [c.number, c]));
+}
+
+// --- the selected projects ----------------------------------------------------------------------
+
+function wonIn(rounds) {
+  // The round in which each selected project won its seat, with its approvals and rate there.
+  const won = new Map();
+  for (const round of rounds) {
+    if (!round.result) continue;
+    for (const project of round.result.projects) {
+      if (project.status === "selected" && !won.has(project.number)) {
+        won.set(project.number, { round, approvals: project.approvals });
+      }
+    }
+  }
+  return won;
+}
+
+function renderSelected() {
+  const data = state.data;
+  const titles = candidates();
+  const won = wonIn(data.rounds);
+  const list = $("selected");
+  list.replaceChildren();
+  $("selected-count").textContent = data.selected.length
+    ? t("results.selected_count", { count: data.selected.length, seats: data.vote.rules.seats })
+    : t("results.none_selected");
+  for (const number of data.selected) {
+    const item = element("li", null, "project");
+    item.dataset.number = String(number);
+    const seat = won.get(number);
+    item.append(
+      element("span", number, "number"),
+      element("span", titleOf(titles.get(number)), "title"),
+      element(
+        "span",
+        seat
+          ? t("results.selected_line", {
+              approvals: seat.approvals,
+              rate: percent(seat.approvals, seat.round.deputies_present),
+              round: seat.round.number,
+            })
+          : "",
+        "approvals",
+      ),
+    );
+    if (seat) {
+      item.dataset.approvals = String(seat.approvals);
+      item.dataset.round = String(seat.round.number);
+    }
+    list.append(item);
+  }
+  $("vacant").hidden = !data.vacant;
+  $("vacant").textContent = data.vacant ? t("results.vacant", { vacant: data.vacant }) : "";
+}
+
+// --- a round --------------------------------------------------------------------------------------
+
+function attendance(round) {
+  const ballots = round.result.ballots;
+  const figures = [
+    ["deputy_count", round.deputy_count],
+    ["present", round.deputies_present],
+    ["issued", round.ballots_issued],
+    ["returned", ballots.cast],
+    ["valid", ballots.valid],
+    ["invalid", ballots.invalid],
+  ];
+  const list = element("dl", null, "attendance");
+  for (const [name, value] of figures) {
+    const item = element("div", null, "figure");
+    item.dataset.field = name;
+    const number = element("dd", value);
+    number.dataset.value = String(value);
+    item.append(element("dt", t(`results.${name}`)), number);
+    list.append(item);
+  }
+  return list;
+}
+
+function verdict(round) {
+  const result = round.result;
+  const lines = [];
+  const returned = result.ballots.cast;
+  lines.push(
+    t(result.void ? "results.void" : "results.valid_round", { issued: round.ballots_issued, returned }),
+  );
+  lines.push(t("results.threshold", { threshold: result.threshold }));
+  if (result.runoff) {
+    lines.push(
+      t(`results.runoff.${result.runoff.reason}`, {
+        projects: result.runoff.projects.join(language() === "en" ? ", " : "、"),
+        seats: result.runoff.seats,
+      }),
+    );
+  }
+  return lines;
+}
+
+function projectTable(round, aoa) {
+  const titles = candidates();
+  const table = element("table", null, "projects");
+  const caption = element("caption", t("results.table_caption", { round: round.number }));
+  caption.id = `table-${round.number}-caption`;
+  table.append(caption);
+  const head = element("thead");
+  const row = element("tr");
+  const columns = ["number", "project", "approvals", ...(aoa ? ["opposes", "abstains", "no_choice"] : []), "rate", "status"];
+  for (const name of columns) {
+    const cell = element("th", t(`results.col.${name}`));
+    cell.scope = "col";
+    row.append(cell);
+  }
+  head.append(row);
+  const body = element("tbody");
+  for (const project of round.result.projects) {
+    const line = element("tr");
+    line.dataset.number = String(project.number);
+    line.dataset.status = project.status;
+    const values = {
+      number: project.number,
+      project: titleOf(titles.get(project.number)),
+      approvals: project.approvals,
+      opposes: project.opposes,
+      abstains: project.abstains,
+      no_choice: project.no_choice,
+      rate: percent(project.approvals, round.deputies_present),
+      status: t(`results.status.${project.status}`),
+    };
+    for (const name of columns) {
+      const cell = element(name === "number" ? "th" : "td", values[name]);
+      if (name === "number") cell.scope = "row";
+      cell.dataset.field = name;
+      if (["approvals", "opposes", "abstains", "no_choice", "rate", "number"].includes(name)) cell.className = "num";
+      line.append(cell);
+    }
+    body.append(line);
+  }
+  table.append(head, body);
+  // On a narrow phone the table may scroll sideways inside its frame (never the page): a keyboard reaches it.
+  const wrap = element("div", null, "table-wrap");
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-labelledby", caption.id);
+  wrap.append(table);
+  return wrap;
+}
+
+function chart(round) {
+  // Horizontal bars, one per project, each labelled with its number of approvals in text (readable without
+  // colour); a dashed line marks the threshold. Drawn with SVG attributes only (the CSP refuses style ones).
+  const projects = round.result.projects;
+  const basis = Math.max(round.deputies_present || 0, ...projects.map((p) => p.approvals), 1);
+  const rowHeight = 30;
+  const top = 8;
+  const left = 44;
+  const width = 420;
+  const barMax = width - left - 48;
+  const height = top + projects.length * rowHeight + 8;
+  const id = `chart-${round.number}-title`;
+  const picture = svg("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    width: "100%",
+    role: "img",
+    "aria-labelledby": id,
+    class: "chart",
+    preserveAspectRatio: "xMinYMin meet",
+  });
+  picture.dataset.round = String(round.number);
+  picture.append(svg("title", { id }, t("results.chart_label", { round: round.number })));
+  projects.forEach((project, index) => {
+    const y = top + index * rowHeight;
+    const selected = project.status === "selected";
+    const group = svg("g", { class: `chart-bar${selected ? " chart-bar-selected" : ""}` });
+    group.dataset.number = String(project.number);
+    group.append(
+      svg("text", { x: left - 8, y: y + 20, "text-anchor": "end", class: "bar-number" }, project.number),
+      svg("rect", {
+        x: left,
+        y: y + 4,
+        width: Math.max(1, Math.round((project.approvals / basis) * barMax)),
+        height: rowHeight - 10,
+        class: selected ? "fill-selected" : "fill",
+      }),
+      svg(
+        "text",
+        {
+          x: left + Math.max(1, Math.round((project.approvals / basis) * barMax)) + 6,
+          y: y + 20,
+          class: "bar-value",
+        },
+        project.approvals,
+      ),
+    );
+    picture.append(group);
+  });
+  const threshold = round.result.threshold;
+  if (threshold <= basis) {
+    const x = left + Math.round((threshold / basis) * barMax);
+    picture.append(svg("line", { x1: x, x2: x, y1: 2, y2: height - 2, class: "threshold" }));
+  }
+  return picture;
+}
+
+function renderRounds() {
+  const data = state.data;
+  const aoa = data.vote.rules.ballot_style === "approve_oppose_abstain";
+  const holder = $("rounds");
+  holder.replaceChildren();
+  for (const round of data.rounds) {
+    if (!round.result) continue;
+    const section = element("section", null, "round");
+    section.dataset.round = String(round.number);
+    section.setAttribute("aria-labelledby", `round-${round.number}`);
+    const heading = element(
+      "h3",
+      t("results.round_heading", { round: round.number, kind: t(`results.kind.${round.kind}`), seats: round.seats }),
+    );
+    heading.id = `round-${round.number}`;
+    section.append(heading, attendance(round));
+    for (const line of verdict(round)) section.append(element("p", line, "verdict"));
+    const chosen = round.result.selected;
+    section.append(
+      element(
+        "p",
+        chosen.length
+          ? t("results.round_selected", { projects: chosen.join(language() === "en" ? ", " : "、") })
+          : t("results.round_none"),
+        "round-selected",
+      ),
+    );
+    const body = element("div", null, "round-body");
+    body.append(projectTable(round, aoa), chart(round));
+    section.append(body);
+    holder.append(section);
+  }
+}
+
+// --- hashes and downloads ---------------------------------------------------------------------------
+
+function renderHashes() {
+  const vote = state.data.vote;
+  const list = $("hashes");
+  list.replaceChildren();
+  for (const [name, value] of [
+    ["result_digest", vote.result_digest],
+    ["ballots_digest", vote.ballots_digest],
+    ["audit_head", vote.audit_head_at_publication],
+  ]) {
+    const item = element("div", null, "hash");
+    item.dataset.field = name;
+    item.append(element("dt", t(`results.${name}`)), element("dd", value || "—", "digest"));
+    list.append(item);
+  }
+}
+
+function renderDownloads() {
+  const id = state.data.vote.id;
+  const list = $("downloads");
+  list.replaceChildren();
+  const links = [
+    ["pdf", `/api/v1/votes/${id}/tally-sheet.pdf`],
+    ["xlsx", `/api/v1/votes/${id}/tally-sheet.xlsx`],
+    ["csv", `/api/v1/votes/${id}/tally-sheet.csv`],
+    ["announcement_zh", `/api/v1/votes/${id}/announcement.txt?lang=zh`],
+    ["announcement_en", `/api/v1/votes/${id}/announcement.txt?lang=en`],
+  ];
+  for (const round of state.data.rounds) {
+    if (round.result) links.push([`ballots:${round.number}`, `/api/v1/rounds/${round.id}/ballots.csv`]);
+  }
+  for (const [name, href] of links) {
+    const item = element("li");
+    const [key, round] = name.split(":");
+    const link = element("a", t(`results.download.${key}`, { round }));
+    link.href = href;
+    link.dataset.download = name;
+    item.append(link);
+    list.append(item);
+  }
+}
+
+// --- the page ---------------------------------------------------------------------------------------
+
+function render() {
+  if (state.problem) showProblem(state.problem);
+  const data = state.data;
+  if (!data) return;
+  const vote = data.vote;
+  document.title = `${titleOf(vote)} — ${t("results.title")}`;
+  $("vote-title").textContent = titleOf(vote);
+  $("training").hidden = !vote.training;
+  document.body.classList.toggle("is-training", Boolean(vote.training));
+  const meeting = data.meeting;
+  $("meeting").textContent = meeting
+    ? t("results.meeting", { name: titleOf(meeting, "name"), date: meeting.date })
+    : "";
+  $("official").textContent = t("results.published_at", {
+    at: (vote.published_at || "").replace("T", " ").slice(0, 16),
+  });
+  renderSelected();
+  renderRounds();
+  renderHashes();
+  renderDownloads();
+  $("result").hidden = false;
+  $("print").hidden = false;
+}
+
+async function fetchResult() {
+  let response;
+  try {
+    response = await fetch(`/api/v1/votes/${state.voteId}/result`, {
+      headers: { Accept: "application/json", "Accept-Language": language() },
+      cache: "no-store",
+      credentials: "omit", // the public view: what anyone sees, never a clerk's unofficial preview
+    });
+  } catch {
+    showProblem("results.offline");
+    return;
+  }
+  if (response.status === 404) {
+    // No published result for this vote: it does not exist, or it is not yet published.
+    showProblem("results.not_published");
+    return;
+  }
+  if (!response.ok) {
+    showProblem("results.offline");
+    return;
+  }
+  const data = await response.json();
+  if (!data.official) {
+    showProblem("results.not_published");
+    return;
+  }
+  state.data = data;
+  render();
+}
+
+async function switchLanguage() {
+  await load(language() === "zh" ? "en" : "zh");
+  apply();
+  render();
+  $("lang-switch").focus();
+}
+
+async function start() {
+  await load(undefined, ["results"]);
+  apply();
+  $("lang-switch").addEventListener("click", switchLanguage);
+  $("print").addEventListener("click", () => window.print());
+  const vote = new URLSearchParams(window.location.search).get("vote");
+  if (!vote || !/^[1-9][0-9]{0,9}$/.test(vote)) {
+    showProblem("results.no_vote");
+  } else {
+    state.voteId = vote;
+    await fetchResult();
+  }
+  $("loading").hidden = true;
+  document.body.dataset.ready = "true";
+  document.body.dataset.state = state.data ? "published" : "unpublished";
+}
+
+start();
