@@ -660,9 +660,11 @@ def test_a_training_bundle_and_an_unpublished_one_are_marked(
     doctored = with_ballot_lines(bundle, ROUND_1, out.getvalue().splitlines(keepends=True), update_sha=True)
     refused = check(tmp_path, doctored)
     assert refused.problem.startswith(f"{ROUND_1} recounts to projects[No. 2].opposes = 4, but manifest.json stores 3")
-    # Fewer deputies in the manifest lower the threshold; the stored result is made to agree; the log does not.
+    # Fewer deputies in the manifest lower the threshold; the stored result is made to agree (and the deputies
+    # present, which cannot be more than on the roster); the log does not.
     fewer = manifest_of(bundle)
     fewer["rounds"][0]["deputy_count"] = 5
+    fewer["rounds"][0]["deputies_present"] = 5
     fewer["rounds"][0]["result"]["threshold"] = 3
     refused = check(tmp_path, rebuild(bundle, {"manifest.json": dump(fewer)}))
     assert re.fullmatch(
