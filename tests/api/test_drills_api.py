@@ -10,9 +10,6 @@ shows in its counts, ballot list or tally sheet.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import Counter
 from typing import Any
 
 import pytest
@@ -21,7 +18,12 @@ from flask import Flask
 from sqlmodel import func, select
 
 from tests.api.support import Api, Sitting, make_user, roster_csv, set_up
-from tests.simulation.drill_checks import assert_drill_outcome
+from tests.simulation.drill_checks import (
+    assert_drill_outcome,
+    assert_live_round_counts_only_its_own,
+    cast_live,
+    open_live_round,
+)
 from voting.simulation.drill import LIBRARY_ORDER, all_drills, load_drill, parse_drill, shipped_drills
 from voting.simulation.rehearsal import InProcessClient
 from voting.store.models import ApiToken
@@ -273,22 +275,12 @@ def test_every_answer_about_a_vote_says_whether_it_is_a_training_vote(
 
 # --- training apart from live votes -------------------------------------------------------------
 
-LIVE_ELECTRONIC = [list(range(1, 11))] * 7 + [[*range(1, 10), 11]] * 3
-LIVE_PAPER = [[*range(1, 9), 10, 12]] * 2
-LIVE_APPROVALS = {n: 12 for n in range(1, 9)} | {9: 10, 10: 9, 11: 3, 12: 2}
-
 
 def test_a_drill_run_from_the_console_never_reaches_a_live_votes_counts_or_exports(
     clerk: Api, clerk2: Api, deputy: Api, scrutineer: Api
 ) -> None:
-    live = set_up(clerk, size=12)
-    live.check_in(range(1, 13))
-    live.issue_codes(range(1, 11))
-    round_ = live.open_round()
-    rid = round_["id"]
-    assert clerk.post(f"/api/v1/rounds/{rid}/paper", {"deputies": [11, 12]}) == {"issued": 2}
-    for number in range(1, 5):
-        live.cast(deputy, number, LIVE_ELECTRONIC[number - 1])
+    live, rid = open_live_round(clerk)
+    cast_live(live, deputy, range(1, 5))
 
     # Beside the open live round: drills with paper ballots entered twice, an extra paper ballot in
     # the box, the electronic path failing, a tie-break, and the 250-deputy baseline.
@@ -298,53 +290,8 @@ def test_a_drill_run_from_the_console_never_reaches_a_live_votes_counts_or_expor
     ]
     assert [r["passed"] for r in ran] == [True] * 4
 
-    for number in range(5, 11):
-        live.cast(deputy, number, LIVE_ELECTRONIC[number - 1])
-    batch = f"/api/v1/rounds/{rid}/paper-batches/live-1"
-    body = {"ballots": [{"approvals": b} for b in LIVE_PAPER]}
-    clerk.put(f"{batch}/entries/1", body)
-    clerk2.put(f"{batch}/entries/2", body)
-    clerk.post(f"{batch}/accept")
-    turnout = clerk.get(f"/api/v1/rounds/{rid}/turnout")
-    clerk.post(f"/api/v1/rounds/{rid}/close", {"confirm": True})
-    counted = clerk.post(f"/api/v1/rounds/{rid}/count")
-
-    assert turnout == {
-        "round_number": 1,
-        "state": "open",
-        "deputy_count": 12,
-        "deputies_present": 12,
-        "ballots_issued": 12,
-        "ballots_returned": 12,
-        "electronic": 10,
-        "paper_issued": 2,
-        "paper_entered": 2,
-        "training": False,
-    }
-    result = counted["result"]
-    assert counted["training"] is False
-    assert result["ballots"] == {"cast": 12, "valid": 12, "invalid": 0}
-    assert {p["number"]: p["approvals"] for p in result["projects"]} == LIVE_APPROVALS
-    assert result["selected"] == list(range(1, 11))
-    vote = clerk.get(f"/api/v1/votes/{live.vote_id}/result")
-    assert (vote["training"], vote["vote"]["training"]) == (False, False)
-    assert [r["id"] for r in vote["rounds"]] == [rid]
-    assert clerk.get(f"/api/v1/meetings/{live.meeting_id}")["present"] == 12
-
-    ballots = list(csv.DictReader(io.StringIO(clerk.get(f"/api/v1/rounds/{rid}/ballots.csv").lstrip("\ufeff"))))
-    assert Counter(row["approvals"] for row in ballots) == Counter(
-        " ".join(map(str, b)) for b in LIVE_ELECTRONIC + LIVE_PAPER
-    )
-    sheet = list(
-        csv.DictReader(io.StringIO(clerk.get(f"/api/v1/votes/{live.vote_id}/tally-sheet.csv").lstrip("\ufeff")))
-    )
-    assert len(sheet) == 12
-    for row in sheet:
-        assert (row["vote_id"], row["training"], row["round"]) == (str(live.vote_id), "0", "1")
-        counts = [row[k] for k in ("deputies_present", "ballots_issued", "ballots_returned", "valid", "invalid")]
-        assert counts == ["12", "12", "12", "12", "0"]
-        assert (row["electronic"], row["paper"], row["void"]) == ("10", "2", "0")
-        assert int(row["approvals"]) == LIVE_APPROVALS[int(row["number"])]
+    cast_live(live, deputy, range(5, 11))
+    assert_live_round_counts_only_its_own(clerk, clerk2, live, rid)
 
     # The drills' votes are all training votes on meetings of their own; no live entry says training.
     votes = clerk.get("/api/v1/votes")

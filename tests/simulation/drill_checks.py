@@ -8,9 +8,13 @@ console's ``POST /api/v1/drills/{name}/run``.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from tests.api.support import Caller
+from tests.api.support import Caller, Sitting, set_up
 from voting.simulation.drill import Drill, parse_projects
 
 
@@ -54,3 +58,80 @@ def assert_drill_outcome(staff: Caller, drill: Drill, vote_id: int) -> None:
         assert vote["state"] == "draft"
     hall = staff.get(f"/api/v1/votes/{vote_id}/hall")
     assert hall["training"] is True
+
+
+# --- a live vote held beside drills and rehearsals -------------------------------------------------
+
+LIVE_ELECTRONIC = [list(range(1, 11))] * 7 + [[*range(1, 10), 11]] * 3
+"""Deputies 1-10 vote electronically (deputy n casts entry n - 1)."""
+LIVE_PAPER = [[*range(1, 9), 10, 12]] * 2
+"""Deputies 11 and 12 vote on paper."""
+LIVE_APPROVALS = {n: 12 for n in range(1, 9)} | {9: 10, 10: 9, 11: 3, 12: 2}
+
+
+def open_live_round(clerk: Caller) -> tuple[Sitting, int]:
+    """A live vote of 12 deputies, all present, with its first round open: 10 codes, 2 paper ballots issued."""
+    live = set_up(clerk, size=12)
+    live.check_in(range(1, 13))
+    live.issue_codes(range(1, 11))
+    rid: int = live.open_round()["id"]
+    assert clerk.post(f"/api/v1/rounds/{rid}/paper", {"deputies": [11, 12]}) == {"issued": 2}
+    return live, rid
+
+
+def cast_live(live: Sitting, deputy: Caller, numbers: Iterable[int]) -> None:
+    for number in numbers:
+        live.cast(deputy, number, LIVE_ELECTRONIC[number - 1])
+
+
+def assert_live_round_counts_only_its_own(clerk: Caller, clerk2: Caller, live: Sitting, rid: int) -> dict[str, Any]:
+    """Enter the paper ballots, close and count: the round holds exactly its own 12 ballots, in its counts,
+    its ballot list and its tally sheet. Returns the vote's result for the caller's further checks."""
+    batch = f"/api/v1/rounds/{rid}/paper-batches/live-1"
+    body = {"ballots": [{"approvals": b} for b in LIVE_PAPER]}
+    clerk.put(f"{batch}/entries/1", body)
+    clerk2.put(f"{batch}/entries/2", body)
+    clerk.post(f"{batch}/accept")
+    turnout = clerk.get(f"/api/v1/rounds/{rid}/turnout")
+    clerk.post(f"/api/v1/rounds/{rid}/close", {"confirm": True})
+    counted = clerk.post(f"/api/v1/rounds/{rid}/count")
+
+    assert turnout == {
+        "round_number": 1,
+        "state": "open",
+        "deputy_count": 12,
+        "deputies_present": 12,
+        "ballots_issued": 12,
+        "ballots_returned": 12,
+        "electronic": 10,
+        "paper_issued": 2,
+        "paper_entered": 2,
+        "training": False,
+    }
+    assert counted["training"] is False
+    result = counted["result"]
+    assert result["ballots"] == {"cast": 12, "valid": 12, "invalid": 0}
+    assert {p["number"]: p["approvals"] for p in result["projects"]} == LIVE_APPROVALS
+    assert result["selected"] == list(range(1, 11))
+    vote: dict[str, Any] = clerk.get(f"/api/v1/votes/{live.vote_id}/result")
+    assert (vote["training"], vote["vote"]["training"]) == (False, False)
+    assert [r["id"] for r in vote["rounds"]] == [rid]
+    assert clerk.get(f"/api/v1/meetings/{live.meeting_id}")["present"] == 12
+
+    # The ballot list: its own ballots and no other.
+    ballots = list(csv.DictReader(io.StringIO(clerk.get(f"/api/v1/rounds/{rid}/ballots.csv").lstrip("\ufeff"))))
+    expected = Counter(" ".join(map(str, b)) for b in LIVE_ELECTRONIC + LIVE_PAPER)
+    assert Counter(row["approvals"] for row in ballots) == expected
+
+    # The tally sheet: one row per project of its one round, with its own counts.
+    sheet = list(
+        csv.DictReader(io.StringIO(clerk.get(f"/api/v1/votes/{live.vote_id}/tally-sheet.csv").lstrip("\ufeff")))
+    )
+    assert len(sheet) == 12
+    for row in sheet:
+        assert (row["vote_id"], row["training"], row["round"]) == (str(live.vote_id), "0", "1")
+        counts = [row[k] for k in ("deputies_present", "ballots_issued", "ballots_returned", "valid", "invalid")]
+        assert counts == ["12", "12", "12", "12", "0"]
+        assert (row["electronic"], row["paper"], row["void"]) == ("10", "2", "0")
+        assert int(row["approvals"]) == LIVE_APPROVALS[int(row["number"])]
+    return vote

@@ -9,10 +9,7 @@ list or its tally sheet.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,8 @@ import pytest
 import requests
 
 from tests.api.servers import Http, login
-from tests.api.support import Sitting, set_up
+from tests.api.support import set_up
+from tests.simulation.drill_checks import assert_live_round_counts_only_its_own, cast_live, open_live_round
 from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, run_client, run_json
 from voting.simulation import Status, load, simulate
 from voting.simulation.rehearsal import Client, with_deputies
@@ -148,27 +146,12 @@ def test_rehearse_refuses_a_live_vote_and_the_server_a_training_vote_on_a_live_m
     assert len(clerk.get(f"/api/v1/audit?vote_id={live.vote_id}")) == trail
 
 
-LIVE_ELECTRONIC = [list(range(1, 11))] * 7 + [[*range(1, 10), 11]] * 3
-LIVE_PAPER = [[*range(1, 9), 10, 12]] * 2
-LIVE_APPROVALS = {n: 12 for n in range(1, 9)} | {9: 10, 10: 9, 11: 3, 12: 2}
-
-
-def _cast_live(live: Sitting, deputy: Http, numbers: range) -> None:
-    for number in numbers:
-        live.cast(deputy, number, LIVE_ELECTRONIC[number - 1])
-
-
 def test_training_never_reaches_a_live_votes_tallies_exports_or_counts(remote: Remote, tmp_path: Path) -> None:
     clerk, clerk2 = _live_clerks(remote)
     deputy = Http(remote.url)
     before = max((v["id"] for v in clerk.get("/api/v1/votes")), default=0)
-    live = set_up(clerk, size=12)
-    live.check_in(range(1, 13))
-    live.issue_codes(range(1, 11))
-    round_ = live.open_round()
-    rid = round_["id"]
-    assert clerk.post(f"/api/v1/rounds/{rid}/paper", {"deputies": [11, 12]}) == {"issued": 2}
-    _cast_live(live, deputy, range(1, 5))
+    live, rid = open_live_round(clerk)
+    cast_live(live, deputy, range(1, 5))
 
     # Beside the open live round: a rehearsal with spoiled paper ballots, and drills with paper, an extra
     # paper ballot in the box, the electronic path failing, and a tie-break.
@@ -179,53 +162,8 @@ def test_training_never_reaches_a_live_votes_tallies_exports_or_counts(remote: R
         drill = run_json(remote, "drill", name, "--user", CLERK, "--second-user", SECOND_CLERK)
         assert drill["problems"] == []
 
-    _cast_live(live, deputy, range(5, 11))
-    batch = f"/api/v1/rounds/{rid}/paper-batches/live-1"
-    body = {"ballots": [{"approvals": b} for b in LIVE_PAPER]}
-    clerk.put(f"{batch}/entries/1", body)
-    clerk2.put(f"{batch}/entries/2", body)
-    clerk.post(f"{batch}/accept")
-    turnout = clerk.get(f"/api/v1/rounds/{rid}/turnout")
-    clerk.post(f"/api/v1/rounds/{rid}/close", {"confirm": True})
-    counted = clerk.post(f"/api/v1/rounds/{rid}/count")
-
-    # Counts: exactly its own 12 ballots.
-    assert turnout == {
-        "round_number": 1,
-        "state": "open",
-        "deputy_count": 12,
-        "deputies_present": 12,
-        "ballots_issued": 12,
-        "ballots_returned": 12,
-        "electronic": 10,
-        "paper_issued": 2,
-        "paper_entered": 2,
-        "training": False,
-    }
-    result = counted["result"]
-    assert result["ballots"] == {"cast": 12, "valid": 12, "invalid": 0}
-    assert {p["number"]: p["approvals"] for p in result["projects"]} == LIVE_APPROVALS
-    assert result["selected"] == list(range(1, 11))
-    vote = clerk.get(f"/api/v1/votes/{live.vote_id}/result")
-    assert vote["vote"]["training"] is False
-    assert [r["id"] for r in vote["rounds"]] == [rid]
-
-    # The ballot list: its own ballots and no other.
-    ballots = list(csv.DictReader(io.StringIO(clerk.get(f"/api/v1/rounds/{rid}/ballots.csv").lstrip("\ufeff"))))
-    expected = Counter(" ".join(map(str, b)) for b in LIVE_ELECTRONIC + LIVE_PAPER)
-    assert Counter(row["approvals"] for row in ballots) == expected
-
-    # The tally sheet: one row per project of its one round, with its own counts.
-    sheet = list(
-        csv.DictReader(io.StringIO(clerk.get(f"/api/v1/votes/{live.vote_id}/tally-sheet.csv").lstrip("\ufeff")))
-    )
-    assert len(sheet) == 12
-    for row in sheet:
-        assert (row["vote_id"], row["training"], row["round"]) == (str(live.vote_id), "0", "1")
-        counts = [row[k] for k in ("deputies_present", "ballots_issued", "ballots_returned", "valid", "invalid")]
-        assert counts == ["12", "12", "12", "12", "0"]
-        assert (row["electronic"], row["paper"], row["void"]) == ("10", "2", "0")
-        assert int(row["approvals"]) == LIVE_APPROVALS[int(row["number"])]
+    cast_live(live, deputy, range(5, 11))
+    assert_live_round_counts_only_its_own(clerk, clerk2, live, rid)
 
     # And the training votes beside it are all marked as such.
     votes = [v for v in clerk.get("/api/v1/votes") if v["id"] > before]
