@@ -6,7 +6,8 @@
 // second ballot. It comes back only for its own code (in the address, or typed again), and is cleared once
 // a receipt arrives. All text comes from the catalogs (i18n.js).
 
-import { apply, language, load, t } from "./i18n.js";
+import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { $, element, failureMessage, fetchJson } from "./page.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
 const DRAFT = "ballot.draft";
@@ -23,37 +24,13 @@ const state = {
   receipt: null,
 };
 
-const $ = (id) => document.getElementById(id);
-
 function show(step) {
   for (const id of ["step-code", "step-choose", "step-review", "step-receipt"]) {
     $(id).hidden = id !== step;
   }
 }
 
-function headers() {
-  return { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": language() };
-}
-
-async function postJson(path, body) {
-  const response = await fetch(path, { method: "POST", headers: headers(), body: JSON.stringify(body) });
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  return { status: response.status, ok: response.ok, data };
-}
-
-function serverMessage(answer) {
-  return (answer.data && answer.data.message) || t("network.error");
-}
-
-function titleOf(item, field) {
-  const english = item[`${field}_en`];
-  return language() === "en" && english ? english : item[`${field}_zh`];
-}
+const postJson = (path, body) => fetchJson(path, { method: "POST", body });
 
 function newKey() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -131,7 +108,7 @@ async function openBallot(event) {
   $("open-ballot").disabled = false;
   $("code-status").textContent = "";
   if (!answer.ok) {
-    $("code-error").textContent = serverMessage(answer);
+    $("code-error").textContent = failureMessage(answer.data);
     $("code").setAttribute("aria-invalid", "true");
     $("code").focus();
     return false;
@@ -170,30 +147,16 @@ async function openBallot(event) {
 
 // --- step 2: choosing -------------------------------------------------------------------------
 
-function projectText(project, container) {
-  const title = document.createElement("span");
-  title.className = "title";
-  title.textContent = titleOf(project, "title");
-  const detail = document.createElement("span");
-  detail.className = "detail";
-  detail.textContent = titleOf(project, "detail") || "";
-  container.append(title, detail);
-}
-
 function approveButton(project) {
-  const button = document.createElement("button");
+  const button = element("button", null, "project");
   button.type = "button";
-  button.className = "project";
   button.dataset.number = String(project.number);
-  const number = document.createElement("span");
-  number.className = "number";
-  number.textContent = String(project.number);
-  const body = document.createElement("span");
-  body.className = "body";
-  projectText(project, body);
-  const mark = document.createElement("span");
-  mark.className = "mark";
-  button.append(number, body, mark);
+  const body = element("span", null, "body");
+  body.append(
+    element("span", titleOf(project, "title"), "title"),
+    element("span", titleOf(project, "detail"), "detail"),
+  );
+  button.append(element("span", project.number, "number"), body, element("span", null, "mark"));
   button.addEventListener("click", () => toggle(project.number));
   return button;
 }
@@ -204,18 +167,9 @@ function markGroup(project) {
   group.className = "project-group";
   group.dataset.number = String(project.number);
   const legend = document.createElement("legend");
-  const number = document.createElement("span");
-  number.className = "number";
-  number.textContent = String(project.number);
-  const title = document.createElement("span");
-  title.className = "title";
-  title.textContent = titleOf(project, "title");
-  legend.append(number, title);
-  const detail = document.createElement("p");
-  detail.className = "detail";
-  detail.textContent = titleOf(project, "detail") || "";
-  const choices = document.createElement("div");
-  choices.className = "choices";
+  legend.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
+  const detail = element("p", titleOf(project, "detail"), "detail");
+  const choices = element("div", null, "choices");
   for (const value of [...MARKS, "none"]) {
     const id = `mark-${project.number}-${value}`;
     const input = document.createElement("input");
@@ -411,7 +365,7 @@ async function submit() {
         state.sent = false;
         saveDraft();
         $("submit-status").textContent = "";
-        $("submit-error").textContent = serverMessage(answer);
+        $("submit-error").textContent = failureMessage(answer.data);
         return;
       }
       if (attempt >= RETRY_DELAYS_MS.length) {
@@ -462,20 +416,14 @@ async function copyReceipt() {
 
 // --- language ---------------------------------------------------------------------------------
 
-function renderAll() {
-  apply();
+// After the language switch (i18n.js has re-filled the marked text).
+function rerender() {
   if (state.ballot) {
     // Re-words the page; the deputy's unsent choices stay exactly as they are.
     renderBallot();
     if (!$("step-review").hidden) renderReview();
   }
   renderReceipt();
-}
-
-async function switchLanguage() {
-  await load(language() === "zh" ? "en" : "zh");
-  renderAll();
-  $("lang-switch").focus();
 }
 
 async function enter(event) {
@@ -498,7 +446,7 @@ async function start() {
   $("submit").addEventListener("click", submit);
   $("copy").addEventListener("click", copyReceipt);
   $("print").addEventListener("click", () => window.print());
-  $("lang-switch").addEventListener("click", switchLanguage);
+  languageSwitch($("lang-switch"), rerender);
   // The kept ballot comes back by itself only for the code in the address (the deputy's own QR link);
   // otherwise only once its code is typed again, so that on a shared hall terminal the next deputy never
   // sees, let alone casts, a ballot someone left unsent.

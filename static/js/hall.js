@@ -2,17 +2,12 @@
 // partial tally: the API gives no approvals before publication), the selected projects once published.
 // All text comes from the catalogs (i18n.js).
 
-import { apply, language, load, t } from "./i18n.js";
+import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { $, element, fetchJson } from "./page.js";
 
 const POLL_MS = 2000;
 
 const state = { voteId: null, data: null, timer: null, problem: null };
-
-const $ = (id) => document.getElementById(id);
-
-function titleOf(item) {
-  return language() === "en" && item.title_en ? item.title_en : item.title_zh;
-}
 
 function showProblem(key) {
   state.problem = key;
@@ -58,19 +53,13 @@ function renderResult(data) {
   const list = $("selected");
   list.replaceChildren();
   for (const project of selected) {
-    const item = document.createElement("li");
-    item.className = "project";
+    const item = element("li", null, "project");
     item.dataset.number = String(project.number);
-    const number = document.createElement("span");
-    number.className = "number";
-    number.textContent = String(project.number);
-    const title = document.createElement("span");
-    title.className = "title";
-    title.textContent = titleOf(project);
-    const approvals = document.createElement("span");
-    approvals.className = "approvals";
-    approvals.textContent = t("hall.approvals", { approvals: project.approvals });
-    item.append(number, title, approvals);
+    item.append(
+      element("span", project.number, "number"),
+      element("span", titleOf(project), "title"),
+      element("span", t("hall.approvals", { approvals: project.approvals }), "approvals"),
+    );
     list.append(item);
   }
   $("vacant").hidden = !data.vacant;
@@ -96,16 +85,13 @@ async function poll() {
   state.timer = null;
   let keepPolling = true;
   try {
-    const response = await fetch(`/api/v1/votes/${state.voteId}/hall`, {
-      headers: { Accept: "application/json", "Accept-Language": language() },
-      cache: "no-store",
-    });
-    if (response.status === 404) {
+    const answer = await fetchJson(`/api/v1/votes/${state.voteId}/hall`);
+    if (answer.status === 404) {
       showProblem("hall.not_found");
-    } else if (!response.ok) {
+    } else if (!answer.ok || !answer.data) {
       showProblem("hall.offline");
     } else {
-      state.data = await response.json();
+      state.data = answer.data;
       showProblem(null);
       render();
       // A published result no longer changes.
@@ -127,17 +113,10 @@ function visibility() {
   }
 }
 
-async function switchLanguage() {
-  await load(language() === "zh" ? "en" : "zh");
-  apply();
-  render();
-  $("lang-switch").focus();
-}
-
 async function start() {
   await load(undefined, ["hall"]);
   apply();
-  $("lang-switch").addEventListener("click", switchLanguage);
+  languageSwitch($("lang-switch"), render);
   const vote = new URLSearchParams(window.location.search).get("vote");
   document.body.dataset.ready = "true";
   if (!vote || !/^[1-9][0-9]{0,9}$/.test(vote)) {

@@ -66,3 +66,21 @@ export function apply(root = document) {
     element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
   }
 }
+
+// The item's text in the current language: its `<field>_en` in English when there is one, else `<field>_zh`.
+export function titleOf(item, field = "title") {
+  if (!item) return "";
+  const english = item[`${field}_en`];
+  return language() === "en" && english ? english : item[`${field}_zh`] || "";
+}
+
+// The language switch (a button): loads the other language, fills the page's marked text again, lets the
+// page re-draw what it wrote itself (`rerender`, may be async), and leaves the focus on the switch.
+export function languageSwitch(button, rerender = () => undefined) {
+  button.addEventListener("click", async () => {
+    await load(current === "zh" ? "en" : "zh");
+    apply();
+    await rerender();
+    button.focus();
+  });
+}

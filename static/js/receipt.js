@@ -2,17 +2,10 @@
 // the ballot page gave and sees that the ballot is in the published ballot list, in which round, with its
 // marks as recorded (GET /api/v1/receipts/{receipt}). All text comes from the catalogs (i18n.js).
 
-import { apply, language, load, t } from "./i18n.js";
+import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { $, element, fetchJson } from "./page.js";
 
 const state = { check: null, result: null, problem: null };
-
-const $ = (id) => document.getElementById(id);
-
-function titleOf(item, field = "title") {
-  if (!item) return "";
-  const english = item[`${field}_en`];
-  return language() === "en" && english ? english : item[`${field}_zh`] || "";
-}
 
 function normalise(text) {
   return text.toUpperCase().replace(/[\s-]/g, "");
@@ -26,20 +19,8 @@ function showProblem(key) {
   else $("receipt").removeAttribute("aria-invalid");
 }
 
-async function getJson(path) {
-  const response = await fetch(path, {
-    headers: { Accept: "application/json", "Accept-Language": language() },
-    cache: "no-store",
-    credentials: "omit",
-  });
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  return { status: response.status, ok: response.ok, data };
-}
+// The public view: what anyone sees, never with a clerk's session.
+const getJson = (path) => fetchJson(path, { credentials: "omit" });
 
 function render() {
   if (state.problem) showProblem(state.problem);
@@ -70,16 +51,12 @@ function render() {
     const item = document.createElement("li");
     item.dataset.number = String(number);
     item.dataset.mark = mark;
-    const num = document.createElement("span");
-    num.className = "number";
-    num.textContent = String(number);
-    const title = document.createElement("span");
-    title.className = "title";
-    title.textContent = titleOf(titles.get(number));
-    const word = document.createElement("span");
-    word.className = "mark";
-    word.textContent = t(mark === "none" && !aoa ? "check.mark.not_approved" : `check.mark.${mark}`);
-    item.append(num, title, word);
+    const word = t(mark === "none" && !aoa ? "check.mark.not_approved" : `check.mark.${mark}`);
+    item.append(
+      element("span", number, "number"),
+      element("span", titleOf(titles.get(number)), "title"),
+      element("span", word, "mark"),
+    );
     list.append(item);
   }
   $("results-link").href = `/results?vote=${check.vote_id}`;
@@ -126,18 +103,11 @@ async function checkReceipt(event) {
   else $("receipt").focus();
 }
 
-async function switchLanguage() {
-  await load(language() === "zh" ? "en" : "zh");
-  apply();
-  render();
-  $("lang-switch").focus();
-}
-
 async function start() {
   await load(undefined, ["receipt"]);
   apply();
   $("check-form").addEventListener("submit", checkReceipt);
-  $("lang-switch").addEventListener("click", switchLanguage);
+  languageSwitch($("lang-switch"), render);
   const prefilled = new URLSearchParams(window.location.search).get("receipt");
   if (prefilled) {
     $("receipt").value = prefilled.trim().toUpperCase();

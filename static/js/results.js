@@ -4,32 +4,18 @@
 // published hashes and the downloads. Before publication: "not yet published" and nothing else.
 // All text comes from the catalogs (i18n.js).
 
-import { apply, language, load, t } from "./i18n.js";
+import { apply, language, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { $, element, fetchJson } from "./page.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
 const state = { voteId: null, data: null, problem: null };
-
-const $ = (id) => document.getElementById(id);
-
-function titleOf(item, field = "title") {
-  if (!item) return "";
-  const english = item[`${field}_en`];
-  return language() === "en" && english ? english : item[`${field}_zh`] || "";
-}
 
 /** A rate as the hall hears it (票决率, approvals over deputies present): two decimals, rounded half up. */
 export function percent(approvals, present) {
   if (!present) return "0.00%";
   const hundredths = Math.floor((2 * approvals * 10000 + present) / (2 * present));
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}%`;
-}
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
 }
 
 function svg(tag, attributes = {}, text) {
@@ -355,27 +341,25 @@ function render() {
 }
 
 async function fetchResult() {
-  let response;
+  let answer;
   try {
-    response = await fetch(`/api/v1/votes/${state.voteId}/result`, {
-      headers: { Accept: "application/json", "Accept-Language": language() },
-      cache: "no-store",
+    answer = await fetchJson(`/api/v1/votes/${state.voteId}/result`, {
       credentials: "omit", // the public view: what anyone sees, never a clerk's unofficial preview
     });
   } catch {
     showProblem("results.offline");
     return;
   }
-  if (response.status === 404) {
+  if (answer.status === 404) {
     // No published result for this vote: it does not exist, or it is not yet published.
     showProblem("results.not_published");
     return;
   }
-  if (!response.ok) {
+  if (!answer.ok || !answer.data) {
     showProblem("results.offline");
     return;
   }
-  const data = await response.json();
+  const data = answer.data;
   if (!data.official) {
     showProblem("results.not_published");
     return;
@@ -384,17 +368,10 @@ async function fetchResult() {
   render();
 }
 
-async function switchLanguage() {
-  await load(language() === "zh" ? "en" : "zh");
-  apply();
-  render();
-  $("lang-switch").focus();
-}
-
 async function start() {
   await load(undefined, ["results"]);
   apply();
-  $("lang-switch").addEventListener("click", switchLanguage);
+  languageSwitch($("lang-switch"), render);
   $("print").addEventListener("click", () => window.print());
   const vote = new URLSearchParams(window.location.search).get("vote");
   if (!vote || !/^[1-9][0-9]{0,9}$/.test(vote)) {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 
 from tests.api.servers import Http, login, serving
 from tests.api.support import PASSWORD
@@ -80,3 +80,22 @@ def check_screen(page: Page, name: str, language: str = "zh") -> None:
     assert found == [], f"{name} (phone): {found}"
     screenshot(page, f"console-{name}-phone-{language}")
     page.set_viewport_size(DESKTOP)
+
+
+def export_pdf(page: Page) -> Download:
+    """Download the tally sheet as PDF from the exports screen: a PDF file it is."""
+    with page.expect_download() as download:
+        page.click("#export-pdf")
+    path = download.value.path()
+    assert path is not None
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    return download.value
+
+
+def only_difference(page: Page, position: int) -> Locator:
+    """The reconciliation view shows one differing ballot, the one at this position: its row."""
+    rows = page.locator("#differences tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-position", str(position))
+    return rows.first

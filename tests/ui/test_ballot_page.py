@@ -17,18 +17,8 @@ from playwright.sync_api import Browser, Page, Request, Route, expect
 from tests.api.servers import Http, add_staff, login, serving
 from tests.api.support import Sitting, set_up
 from tests.conftest import fresh_database
-from tests.ui.conftest import (
-    DESKTOP,
-    PHONE,
-    Hall,
-    no_horizontal_scroll,
-    page_text,
-    screenshot,
-    serious_violations,
-    server_text,
-    tab,
-    watch,
-)
+from tests.ui.conftest import PHONE, Hall, no_horizontal_scroll, page_text, server_text, tab, watch
+from tests.ui.pages_support import check_both_sizes, record_statuses, recorded_statuses
 
 ZH = page_text("zh", "ballot")
 EN = page_text("en", "ballot")
@@ -205,14 +195,7 @@ def test_a_lost_connection_retries_with_the_same_key_and_counts_once(page: Page,
     for index in (0, 1, 2, 3):
         page.locator("button.project").nth(index).click()
     page.click("#to-review")
-    page.evaluate(
-        """() => {
-            window.statuses = [];
-            const status = document.getElementById('submit-status');
-            new MutationObserver(() => window.statuses.push(status.textContent))
-                .observe(status, {childList: true, characterData: true, subtree: true});
-        }"""
-    )
+    record_statuses(page)
     page.click("#submit")
     expect(page.locator("#step-receipt")).to_be_visible()
 
@@ -220,7 +203,7 @@ def test_a_lost_connection_retries_with_the_same_key_and_counts_once(page: Page,
     assert sent[0]["idempotency_key"] == sent[1]["idempotency_key"]
     assert sent[0]["approvals"] == sent[1]["approvals"] == [1, 2, 3, 4]
     assert page.locator("#receipt").inner_text() == recorded[0]
-    statuses: list[str] = page.evaluate("window.statuses")
+    statuses = recorded_statuses(page)
     assert ZH["submit.retrying"].format(attempt=2) in statuses
     assert hall.turnout()["ballots_returned"] == 1
 
@@ -514,12 +497,7 @@ def test_a_reload_after_a_dropped_answer_gets_the_same_receipt_and_one_ballot(br
 
 def check_state(page: Page, language: str, state: str) -> None:
     """axe finds nothing serious, nothing sticks out sideways, and a screenshot, at both sizes."""
-    for size, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
-        page.set_viewport_size(size)
-        assert serious_violations(page) == [], (state, language, name)
-        assert no_horizontal_scroll(page), (state, language, name)
-        screenshot(page, f"ballot-{state}-{name}-{language}")
-    page.set_viewport_size(PHONE)
+    check_both_sizes(page, f"ballot-{state}-{{size}}-{language}")
 
 
 def test_every_state_of_both_styles_passes_axe_at_both_sizes_in_both_languages(browser: Browser, booth: Booth) -> None:

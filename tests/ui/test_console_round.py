@@ -10,7 +10,18 @@ from playwright.sync_api import Browser, Page, expect
 from tests.api.servers import Http
 from tests.api.support import Sitting, set_up
 from tests.ui.conftest import DESKTOP, screenshot, serious_violations, tab
-from tests.ui.console_support import CLERK, CLERK2, EN, Console, check_screen, console, go, log_in
+from tests.ui.console_support import (
+    CLERK,
+    CLERK2,
+    EN,
+    Console,
+    check_screen,
+    console,
+    export_pdf,
+    go,
+    log_in,
+    only_difference,
+)
 
 __all__ = ["console"]
 
@@ -139,15 +150,13 @@ def test_a_clerk_runs_a_round_with_paper_ballots_and_publishes(browser: Browser,
         page.keyboard.type(" ".join(map(str, PAPER_2[:-1])))
         page.click("#paper-submit")
         expect(page.locator("#batch-differ")).to_have_text(EN["paper.differ"].format(count=1))
-        rows = page.locator("#differences tbody tr")
-        expect(rows).to_have_count(1)
-        expect(rows.first).to_have_attribute("data-position", "2")
-        cells = rows.first.locator("td")
+        row = only_difference(page, 2)
+        cells = row.locator("td")
         expect(cells.nth(1)).to_contain_text("3 4 5 6 7 8 9 10 11 12")
         expect(cells.nth(2)).to_contain_text("3 4 5 6 7 8 9 10 11")
         expect(cells.nth(2)).not_to_contain_text("11 12")
-        expect(rows.first.locator("mark")).to_have_count(2)
-        background = rows.first.locator("mark").first.evaluate("e => getComputedStyle(e).backgroundColor")
+        expect(row.locator("mark")).to_have_count(2)
+        background = row.locator("mark").first.evaluate("e => getComputedStyle(e).backgroundColor")
         assert background == "rgb(255, 224, 102)"
         expect(page.locator("#batch-accept")).to_have_count(0)
         check_screen(page, "paper-differences", "en")
@@ -197,13 +206,7 @@ def test_a_clerk_runs_a_round_with_paper_ballots_and_publishes(browser: Browser,
 
         go(page, "exports")
         expect(page.locator("#exports-official")).to_have_text(EN["exports.official"])
-        with page.expect_download() as download:
-            page.click("#export-pdf")
-        path = download.value.path()
-        assert path is not None
-        with open(path, "rb") as pdf:
-            assert pdf.read(5) == b"%PDF-"
-        assert "UNOFFICIAL" not in download.value.suggested_filename
+        assert "UNOFFICIAL" not in export_pdf(page).suggested_filename
         expect(page.locator("#export-ballots-1")).to_be_visible()
         check_screen(page, "exports", "en")
 

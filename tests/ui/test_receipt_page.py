@@ -3,37 +3,14 @@ unknown receipt, a malformed one, and one whose vote is not yet published; keybo
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.api.servers import Http
-from tests.ui.conftest import (
-    DESKTOP,
-    PHONE,
-    CastBallot,
-    Published,
-    no_horizontal_scroll,
-    page_text,
-    screenshot,
-    serious_violations,
-    tab,
-)
+from tests.ui.conftest import DESKTOP, PHONE, CastBallot, Published, page_text, tab
+from tests.ui.pages_support import check_both_sizes, marks_shown, open_receipt
 
 ZH = page_text("zh", "receipt")
 EN = page_text("en", "receipt")
-TEXT = {"zh": ZH, "en": EN}
-
-
-def ready(page: Page, url: str, query: str = "", language: str = "zh") -> None:
-    page.goto(f"{url}/receipt{query}")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    if page.evaluate("document.documentElement.lang") != ("en" if language == "en" else "zh-CN"):
-        page.click("#lang-switch")
-        expect(page.locator("#lang-switch")).to_have_text(TEXT[language]["lang.switch"])
-
-
-def marks_shown(page: Page) -> dict[int, str]:
-    items = page.locator("#marks li")
-    return {int(li.get_attribute("data-number") or 0): li.get_attribute("data-mark") or "" for li in items.all()}
 
 
 def pick(published: Published, vote: int, round_number: int, index: int = 0) -> CastBallot:
@@ -44,7 +21,7 @@ def test_a_published_ballot_shows_its_round_and_marks(browser: Browser, publishe
     ballot = pick(published, published.tie_vote, 2, 6)  # deputy 7 approved 10 in the tie-break
     assert ballot.approvals == (10,)
     with tab(browser, **PHONE) as page:
-        ready(page, published.url)
+        open_receipt(page, published.url)
         # Typed by hand, in lower case and without the dashes: the page reads it as the receipt.
         page.fill("#receipt", ballot.receipt.replace("-", "").lower())
         page.press("#receipt", "Enter")
@@ -65,7 +42,7 @@ def test_a_published_ballot_shows_its_round_and_marks(browser: Browser, publishe
 
         # A first-round ballot, prefilled from the link on the ballot page's receipt.
         first = pick(published, published.tie_vote, 1, 0)
-        ready(page, published.url, f"?receipt={first.receipt}")
+        open_receipt(page, published.url, f"?receipt={first.receipt}")
         expect(page.locator("#found")).to_be_visible()
         expect(page.locator("#receipt")).to_have_value(first.receipt)
         shown = marks_shown(page)
@@ -77,7 +54,7 @@ def test_approve_oppose_abstain_marks_and_the_training_mark(browser: Browser, pu
     ballot = pick(published, published.training_vote, 1, 1)  # deputy 2: approves 1-3, opposes 4, abstains on 6
     assert (ballot.approvals, ballot.opposes, ballot.abstains) == ((1, 2, 3), (4,), (6,))
     with tab(browser, **DESKTOP) as page:
-        ready(page, published.url, f"?receipt={ballot.receipt}", "en")
+        open_receipt(page, published.url, f"?receipt={ballot.receipt}", "en")
         expect(page.locator("#found")).to_be_visible()
         assert marks_shown(page) == {1: "approve", 2: "approve", 3: "approve", 4: "oppose", 5: "none", 6: "abstain"}
         expect(page.locator("#marks li[data-number='4'] .mark")).to_have_text(EN["check.mark.oppose"])
@@ -90,7 +67,7 @@ def test_approve_oppose_abstain_marks_and_the_training_mark(browser: Browser, pu
 
 def test_unknown_malformed_and_unpublished_receipts_get_clear_messages(browser: Browser, published: Published) -> None:
     with tab(browser, **PHONE) as page:
-        ready(page, published.url)
+        open_receipt(page, published.url)
         page.click("#check")
         expect(page.locator("#check-error")).to_have_text(ZH["check.empty"])
         expect(page.locator("#receipt")).to_be_focused()
@@ -128,23 +105,18 @@ def test_every_state_passes_axe_at_both_sizes_in_both_languages(browser: Browser
                 ("unknown", "?receipt=ABCD-EFGH-JKLM-NPQR"),
             )
             for state, query in states:
-                ready(page, published.url, query, language)
+                open_receipt(page, published.url, query, language)
                 if state == "found":
                     expect(page.locator("#found")).to_be_visible()
                 if state == "unknown":
                     expect(page.locator("#check-error")).to_be_visible()
-                for size, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
-                    page.set_viewport_size(size)
-                    assert serious_violations(page) == [], (state, language, name)
-                    assert no_horizontal_scroll(page), (state, language, name)
-                    screenshot(page, f"receipt-{state}-{name}-{language}")
-                page.set_viewport_size(PHONE)
+                check_both_sizes(page, f"receipt-{state}-{{size}}-{language}")
 
 
 def test_keyboard_alone_checks_a_receipt(browser: Browser, published: Published) -> None:
     ballot = pick(published, published.tie_vote, 1, 4)
     with tab(browser, **DESKTOP) as page:
-        ready(page, published.url)
+        open_receipt(page, published.url)
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.id") == "lang-switch"
         page.keyboard.press("Tab")

@@ -13,17 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from tests.api.servers import Http
-from tests.ui.conftest import (
-    DESKTOP,
-    PHONE,
-    SCREENSHOTS,
-    Published,
-    no_horizontal_scroll,
-    page_text,
-    screenshot,
-    serious_violations,
-    tab,
-)
+from tests.ui.conftest import DESKTOP, PHONE, SCREENSHOTS, Published, page_text, serious_violations, tab
+from tests.ui.pages_support import check_both_sizes, column, figures, open_results
 
 ZH = page_text("zh", "results")
 EN = page_text("en", "results")
@@ -34,31 +25,6 @@ SELECTED = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]
 ROUND_1 = {**{n: 10 for n in range(1, 9)}, 9: 8, 10: 6, 11: 6, 12: 0}
 ROUND_2 = {10: 2, 11: 7}
 """Electronic: six for 11, one for 10; paper: one for each and one invalid (both approved)."""
-
-
-def open_results(page: Page, url: str, vote: int | str, language: str = "zh") -> None:
-    """The page for this vote, in this language (switched as a person would, with the button)."""
-    page.goto(f"{url}/results?vote={vote}")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    if page.evaluate("document.documentElement.lang") != ("en" if language == "en" else "zh-CN"):
-        page.click("#lang-switch")
-        expect(page.locator("#lang-switch")).to_have_text(TEXT[language]["lang.switch"])
-
-
-def figures(page: Page, round_number: int) -> dict[str, int]:
-    section = page.locator(f"section.round[data-round='{round_number}']")
-    values: dict[str, int] = {}
-    for item in section.locator(".attendance .figure").all():
-        values[item.get_attribute("data-field") or ""] = int(item.locator("dd").inner_text())
-    return values
-
-
-def column(page: Page, round_number: int, field: str) -> dict[int, str]:
-    rows = page.locator(f"section.round[data-round='{round_number}'] tbody tr")
-    return {
-        int(row.get_attribute("data-number") or 0): row.locator(f"[data-field='{field}']").inner_text()
-        for row in rows.all()
-    }
 
 
 def chart_values(page: Page, round_number: int) -> dict[int, int]:
@@ -171,11 +137,7 @@ def test_before_publication_it_says_so_and_nothing_else(browser: Browser, publis
             expect(page.locator("#result")).to_be_hidden()
             body = page.locator("body").inner_text()
             assert not any(ch.isdigit() for ch in body), body
-            assert serious_violations(page) == []
-            for size, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
-                page.set_viewport_size(size)
-                screenshot(page, f"results-unpublished-{name}-{language}")
-            page.set_viewport_size(PHONE)
+            check_both_sizes(page, f"results-unpublished-{{size}}-{language}")
 
         page.goto(f"{published.url}/results")
         expect(page.locator("#problem")).to_have_text(EN["results.no_vote"])
@@ -202,11 +164,7 @@ def test_every_state_in_both_languages_passes_axe_and_fits_a_phone(browser: Brow
         with tab(browser, **PHONE) as page:
             open_results(page, published.url, published.tie_vote, language)
             expect(page.locator("#selected-heading")).to_have_text(text["results.selected_heading"])
-            for size, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
-                page.set_viewport_size(size)
-                assert serious_violations(page) == [], (language, name)
-                assert no_horizontal_scroll(page), (language, name)
-                screenshot(page, f"results-published-{name}-{language}")
+            check_both_sizes(page, f"results-published-{{size}}-{language}")
 
 
 def test_the_language_switch_rewords_the_page_in_place(browser: Browser, published: Published) -> None:

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.exports.test_forms import Download, csv_rows, flat, pdf_text
 from tests.ui.conftest import DESKTOP, Published, tab
+from tests.ui.pages_support import percent
 
 ATTENDANCE = ("deputy_count", "present", "issued", "returned", "valid", "invalid")
 
@@ -37,11 +38,6 @@ class Numbers:
     """Round -> project -> rate as text (two decimals, half up)."""
     selected: list[int] = field(default_factory=list)
     """In the order seats were won."""
-
-
-def percent(approvals: int, present: int) -> str:
-    hundredths = (2 * approvals * 10000 + present) // (2 * present)
-    return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
 def from_api(result: dict[str, Any]) -> Numbers:

@@ -25,10 +25,17 @@ from playwright.sync_api import Browser, FilePayload, Page, Request, Route, expe
 
 from tests.api.servers import Http
 from tests.ui.conftest import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
-from tests.ui.console_support import CLERK, CLERK2, Console, console, go, log_in
-from tests.ui.test_receipt_page import marks_shown, ready
-from tests.ui.test_results_page import column, figures, open_results
-from tests.ui.test_same_numbers import percent
+from tests.ui.console_support import CLERK, CLERK2, Console, console, go, log_in, only_difference
+from tests.ui.pages_support import (
+    column,
+    figures,
+    marks_shown,
+    open_receipt,
+    open_results,
+    percent,
+    record_statuses,
+    recorded_statuses,
+)
 
 __all__ = ["console"]
 
@@ -300,14 +307,7 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
                 clean(phone, "review")
                 screenshot(phone, f"walkthrough-3-ballot-review-{shot}")
             # What the page tells the deputy while it sends, every wording of it.
-            phone.evaluate(
-                """() => {
-                    window.statuses = [];
-                    const status = document.getElementById('submit-status');
-                    new MutationObserver(() => window.statuses.push(status.textContent))
-                        .observe(status, {childList: true, characterData: true, subtree: true});
-                }"""
-            )
+            record_statuses(phone)
             phone.click("#submit")
             expect(phone.locator("#step-receipt")).to_be_visible(timeout=15_000)
             expect(phone.locator("#receipt-counted")).to_have_text(booth["receipt.counted"].format(round=1))
@@ -319,7 +319,7 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
                 assert sent[0]["idempotency_key"] == sent[1]["idempotency_key"]
                 assert sent[0]["approvals"] == sent[1]["approvals"] == approvals
                 assert receipts[number] == taken[0]
-                statuses: list[str] = phone.evaluate("window.statuses")
+                statuses = recorded_statuses(phone)
                 assert booth["submit.retrying"].format(attempt=2) in statuses, statuses
                 clean(phone, "receipt after retry")
                 screenshot(phone, f"walkthrough-3-ballot-receipt-after-retry-{shot}")
@@ -380,10 +380,7 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
     # The reconciliation view, on the first clerk's screen: ballot 2 differs, project 10.
     clerk.click("#paper-show")
     expect(clerk.locator("#batch-differ")).to_have_text(desk["paper.differ"].format(count=1))
-    rows = clerk.locator("#differences tbody tr")
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_have_attribute("data-position", "2")
-    cells = rows.first.locator("td")
+    cells = only_difference(clerk, 2).locator("td")
     expect(cells.nth(0)).to_have_text(desk["paper.ballot"].format(n=2))
     expect(cells.nth(1)).to_have_text(f"{desk['paper.kind.approvals']}: {spaced(SLIP)}")
     expect(cells.nth(2)).to_have_text(f"{desk['paper.kind.approvals']}: {spaced(PAPER[1])}")
@@ -506,7 +503,7 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
 
     # The deputy whose connection dropped checks the receipt they kept, typed in by hand.
     deputy = people.arrive(**PHONE)
-    ready(deputy, url, "", language)
+    open_receipt(deputy, url, "", language)
     deputy.fill("#receipt", receipts[CHECKS_RECEIPT])
     deputy.press("#receipt", "Enter")
     expect(deputy.locator("#found")).to_be_visible()

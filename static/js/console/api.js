@@ -2,14 +2,15 @@
 // sessionStorage, so that a reload keeps the clerk logged in while the cookie lives) on every change.
 // Every failure becomes an ApiError carrying the server's message, already in the page's language
 // (the `lang` cookie and Accept-Language); a lost connection gets the catalog's network message.
+// The fetching itself is the pages' shared fetchJson (page.js).
 
-import { language, t } from "../i18n.js";
+import { failureMessage, fetchJson } from "../page.js";
 
 const CSRF_KEY = "console.csrf";
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || t("network.error"));
+    super(failureMessage(body));
     this.status = status;
     this.body = body || {};
     this.code = this.body.code || (status === 0 ? "network" : "error");
@@ -37,40 +38,18 @@ function csrf() {
 }
 
 export async function request(method, path, body = undefined) {
-  const headers = { Accept: "application/json", "Accept-Language": language() };
-  let payload;
-  if (body instanceof FormData) {
-    payload = body;
-  } else if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  if (method !== "GET") headers["X-CSRF-Token"] = csrf();
-  let response;
+  const headers = method === "GET" ? {} : { "X-CSRF-Token": csrf() };
+  let answer;
   try {
-    response = await fetch(`/api/v1${path}`, {
-      method,
-      headers,
-      body: payload,
-      credentials: "same-origin",
-      cache: "no-store",
-    });
+    answer = await fetchJson(`/api/v1${path}`, { method, body, headers, credentials: "same-origin" });
   } catch {
     throw new ApiError(0, null);
   }
-  let data = null;
-  if (response.status !== 204) {
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
+  if (!answer.ok) {
+    if (answer.status === 401 && typeof onLoggedOut === "function") onLoggedOut();
+    throw new ApiError(answer.status, answer.data);
   }
-  if (!response.ok) {
-    if (response.status === 401 && typeof onLoggedOut === "function") onLoggedOut();
-    throw new ApiError(response.status, data);
-  }
-  return data;
+  return answer.data;
 }
 
 let onLoggedOut = null;

@@ -1,7 +1,7 @@
 // Drills (演练): the shipped scenario library, each with its promised outcome; running one makes a
 // training vote on the server, which the console then opens.
 
-import { language, t } from "../i18n.js";
+import { t, titleOf } from "../i18n.js";
 import { post, get } from "./api.js";
 import { act, el, go, state } from "./ui.js";
 import { chooseVote } from "./meetings.js";
@@ -13,8 +13,8 @@ function outcome(result) {
 
 function drillCard(drill) {
   const error = el("p", { className: "error", role: "alert", hidden: true });
-  const title = language() === "en" && drill.title_en ? drill.title_en : drill.title_zh;
-  const expected = language() === "en" && drill.expected_en ? drill.expected_en : drill.expected_zh;
+  const title = titleOf(drill);
+  const expected = titleOf(drill, "expected");
   const run =
     state.user && state.user.role !== "scrutineer"
       ? el(

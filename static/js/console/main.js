@@ -2,7 +2,8 @@
 // roster and check-in, voting-code slips, rounds, paper ballots, exports), the audit log and the drills.
 // A scrutineer logs into the same console and sees every screen read-only (no write control at all).
 
-import { apply, language, load, t } from "../i18n.js";
+import { apply, languageSwitch, load, t, titleOf } from "../i18n.js";
+import { $ } from "../page.js";
 import { ApiError, get, post, setCsrf, whenLoggedOut } from "./api.js";
 import * as audit from "./audit.js";
 import * as checkin from "./checkin.js";
@@ -12,7 +13,7 @@ import * as meetings from "./meetings.js";
 import * as paper from "./paper.js";
 import * as round from "./round.js";
 import * as slips from "./slips.js";
-import { $, el, hooks, remembered, showError, state, titleOf, trainingMark } from "./ui.js";
+import { el, hooks, remembered, showError, state, trainingMark } from "./ui.js";
 
 const SCREENS = {
   meetings,
@@ -150,17 +151,12 @@ async function logout() {
   window.location.assign("/console");
 }
 
-async function switchLanguage() {
-  await load(language() === "zh" ? "en" : "zh");
-  apply();
-  if (state.user) await go(state.screen);
-  $("lang-switch").focus();
-}
-
 async function start() {
   await load(undefined, ["console"]);
   apply();
-  $("lang-switch").addEventListener("click", switchLanguage);
+  languageSwitch($("lang-switch"), async () => {
+    if (state.user) await go(state.screen);
+  });
   $("logout").addEventListener("click", logout);
   $("login-form").addEventListener("submit", login);
   // Enabled only now: before the script runs, a submit would be the browser's own (a GET with the password).

@@ -1,9 +1,9 @@
 // Meetings and their votes: create a meeting, create a vote from the Gongshu 2020 template
 // (a training vote if ticked), choose a meeting for check-in or a vote to run.
 
-import { t } from "../i18n.js";
+import { t, titleOf } from "../i18n.js";
 import { get, post } from "./api.js";
-import { act, canWrite, el, go, hooks, remember, state, titleOf, trainingMark, writeButton } from "./ui.js";
+import { act, canWrite, el, go, hooks, remember, state, trainingMark, writeButton } from "./ui.js";
 
 export async function chooseMeeting(meeting) {
   state.meeting = meeting;

@@ -2,9 +2,10 @@
 // voted, switch the remaining deputies to paper, close (confirmed, showing who has not voted), count,
 // the round's result and what comes next (tie-break, shortfall or repeat round), publish (confirmed).
 
-import { t } from "../i18n.js";
+import { t, titleOf } from "../i18n.js";
+import { $ } from "../page.js";
 import { get, post } from "./api.js";
-import { $, act, confirmDialog, el, hooks, needs, remember, showError, state, table, titleOf, writeButton } from "./ui.js";
+import { act, confirmDialog, el, hooks, needs, remember, showError, state, table, writeButton } from "./ui.js";
 
 const POLL_MS = 2000;
 let timer = null;

@@ -1,9 +1,8 @@
 // Small helpers shared by the console's screens: elements, errors next to what caused them,
 // the selection (meeting, vote, round), the role and the confirmation dialog.
 
-import { language, t } from "../i18n.js";
-
-export const $ = (id) => document.getElementById(id);
+import { t } from "../i18n.js";
+import { $, failureMessage } from "../page.js";
 
 export const state = {
   user: null,
@@ -43,11 +42,6 @@ export function writeButton(key, onclick, attributes = {}) {
   return el("button", { type: "button", className: "primary", dataset: { write: "" }, ...attributes, onclick }, t(key));
 }
 
-export function titleOf(item, field = "title") {
-  const english = item[`${field}_en`];
-  return language() === "en" && english ? english : item[`${field}_zh`] || "";
-}
-
 export function trainingMark(vote) {
   return vote && vote.training ? el("span", { className: "training-mark", text: t("console.training_mark") }) : null;
 }
@@ -57,7 +51,7 @@ export function showError(target, error) {
   const box = typeof target === "string" ? $(target) : target;
   if (!box) return;
   box.replaceChildren();
-  if (error) box.textContent = error.message || t("network.error");
+  if (error) box.textContent = failureMessage(error);
   box.hidden = !error;
 }
 
