@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from voting.domain import RuleSettings
 from voting.domain.lifecycle import RoundState, VoteState
-from voting.services import publication, rounds, votes
+from voting.services import hot, publication, rounds, votes
 from voting.services.errors import NotFound
 from voting.services.records import get_vote
 from voting.services.votes import CandidateInput
@@ -178,6 +178,9 @@ class Hall(MethodView):
         Never a partial tally: no approvals at all before publication.
         """
         with reading() as db:
+            before_publication = hot.hall_view(db, vote_id)
+            if before_publication is not None:
+                return before_publication  # the screens' polling during a sitting: plain SQL
             vote = get_vote(db, vote_id)
             held = rounds.rounds_of(db, vote_id)
             latest = held[-1] if held else None

@@ -1,0 +1,113 @@
+"""Profile of the deputy's requests, in-process: ``python -m loadtests.profile_cast [--deputies 600]``.
+
+Sets a sitting up in a temporary SQLite database through the services, then
+runs, under pyinstrument, each deputy's two requests through the Flask test
+client (``POST /api/v1/ballot``, ``POST /api/v1/ballots``), one after
+another, and the hall screen's two polls; prints the per-request time of each
+and pyinstrument's call tree (``--html FILE`` for the interactive one).
+Sequential casts each form a batch of one, so the tree shows the cost of the
+web layer and of one cast's transaction (without the fsync wait of a loaded
+disk, which group commit shares out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from pyinstrument import Profiler
+
+from loadtests.sitting import approvals_for, roster_csv
+from voting.services import auth
+from voting.store import migrate
+from voting.store.db import Database
+from voting.web import create_app, get_db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m loadtests.profile_cast")
+    parser.add_argument("--deputies", type=int, default=600)
+    parser.add_argument("--html", type=Path, default=None)
+    args = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="voting-profile-"))
+    url = f"sqlite:///{directory / 'profile.sqlite3'}"
+    migrate.upgrade(Database(url))
+    os.environ["VOTING_INSTANCE_PATH"] = str(directory / "instance")
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)})
+    with get_db(app).write() as session:
+        user = auth.add_user(session, "profiler", "clerk", "a long enough password", by=auth.Actor("profile", "admin"))
+        token = auth.issue_token(session, user, app.config["SECRET_KEY"])
+    client = app.test_client()
+    staff = {"Authorization": f"Bearer {token}"}
+    codes, vote_id, round_id = _sitting(client, staff, args.deputies)
+
+    from loadtests.sitting import Plan
+
+    plan = Plan(url, token, token, 0, vote_id, round_id, 10, list(range(1, 13)), codes)
+    profiler = Profiler(interval=0.0005)
+    timings: dict[str, float] = {"open ballot": 0.0, "cast": 0.0, "hall screen": 0.0, "turnout": 0.0}
+    profiler.start()
+    for index, code in enumerate(codes):
+        started = time.perf_counter()
+        assert client.post("/api/v1/ballot", json={"code": code}).status_code == 200
+        opened = time.perf_counter()
+        body = {"code": code, "approvals": approvals_for(plan, index, 1), "idempotency_key": secrets.token_hex(16)}
+        assert client.post("/api/v1/ballots", json=body).status_code == 201
+        cast = time.perf_counter()
+        assert client.get(f"/api/v1/votes/{vote_id}/hall").status_code == 200
+        hall = time.perf_counter()
+        assert client.get(f"/api/v1/rounds/{round_id}/turnout").status_code == 200
+        done = time.perf_counter()
+        timings["open ballot"] += opened - started
+        timings["cast"] += cast - opened
+        timings["hall screen"] += hall - cast
+        timings["turnout"] += done - hall
+    profiler.stop()
+    for name, total in timings.items():
+        print(f"{name:12} {1000 * total / len(codes):6.2f} ms per request (profiler running)")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    if args.html:
+        args.html.write_text(profiler.output_html(), "utf-8")
+
+
+def _sitting(client: FlaskClient, staff: dict[str, str], size: int) -> tuple[list[str], int, int]:
+    def ok(response: object) -> dict[str, object] | list[dict[str, object]]:
+        assert getattr(response, "status_code", 0) in (200, 201), getattr(response, "data", b"")
+        data: dict[str, object] | list[dict[str, object]] = getattr(response, "json")  # noqa: B009
+        return data
+
+    meeting = ok(client.post("/api/v1/meetings", json={"name_zh": "性能剖析", "date": "2020-01-18"}, headers=staff))
+    assert isinstance(meeting, dict)
+    mid = meeting["id"]
+    client.post(
+        f"/api/v1/meetings/{mid}/roster",
+        data={"file": (__import__("io").BytesIO(roster_csv(size)), "roster.csv")},
+        content_type="multipart/form-data",
+        headers=staff,
+    )
+    vote = ok(client.post("/api/v1/votes/from-template", json={"meeting_id": mid}, headers=staff))
+    assert isinstance(vote, dict)
+    deputies = ok(client.get(f"/api/v1/meetings/{mid}/deputies", headers=staff))
+    assert isinstance(deputies, list)
+    codes = []
+    for deputy in deputies:
+        ok(
+            client.put(
+                f"/api/v1/meetings/{mid}/deputies/{deputy['id']}/attendance", json={"checked_in": True}, headers=staff
+            )
+        )
+        issued = ok(client.post(f"/api/v1/votes/{vote['id']}/codes", json={"deputy_id": deputy["id"]}, headers=staff))
+        assert isinstance(issued, dict)
+        codes.append(str(issued["code"]))
+    opened = ok(client.post(f"/api/v1/votes/{vote['id']}/rounds", headers=staff))
+    assert isinstance(opened, dict)
+    return codes, int(str(vote["id"])), int(str(opened["id"]))
+
+
+if __name__ == "__main__":
+    main()
