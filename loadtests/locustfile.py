@@ -27,12 +27,13 @@ import random
 import secrets
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
+import gevent  # type: ignore[import-untyped]
 from locust import FastHttpUser, between, constant, events, task
 from locust.env import Environment
 from locust.exception import StopUser
-from locust.runners import WorkerRunner
+from locust.runners import LocalRunner, WorkerRunner
 
 from loadtests.sitting import Plan, approvals_for
 
@@ -47,6 +48,7 @@ class Shared:
     next_code: ClassVar[itertools.count[int]] = itertools.count()
     receipts: ClassVar[Any] = None
     round_number: ClassVar[int] = 1
+    finished: ClassVar[dict[str, int]] = {}
 
     @classmethod
     def take(cls) -> tuple[int, str] | None:
@@ -69,6 +71,20 @@ def _on_init(environment: Environment, **_kwargs: Any) -> None:
     if out:
         # Kept open for the life of the process, one line (flushed) per receipt.
         Shared.receipts = Path(out, f"receipts-{os.getpid()}.jsonl").open("a", encoding="utf-8", buffering=1)  # noqa: SIM115
+
+
+def _finished(user: FastHttpUser) -> NoReturn:
+    """This user has nothing left to do; once every user of its class has finished, end the run early.
+
+    Only a local (or master-less) runner ends itself: in distributed mode the
+    master's ``--run-time`` bounds the run.
+    """
+    name = type(user).__name__
+    Shared.finished[name] = Shared.finished.get(name, 0) + 1
+    runner = user.environment.runner
+    if isinstance(runner, LocalRunner) and Shared.finished[name] >= runner.user_classes_count.get(name, 0):
+        gevent.spawn_later(2.0, runner.quit)  # after the CSV writer's next pass (once a second)
+    raise StopUser()
 
 
 def _plan() -> Plan:
@@ -103,7 +119,7 @@ class Deputy(FastHttpUser):
     def vote(self) -> None:
         taken = Shared.take()
         if taken is None:
-            raise StopUser()
+            _finished(self)
         index, code = taken
         started = time.perf_counter()
         if self.open_ballot:
@@ -157,7 +173,7 @@ class Screen(FastHttpUser):
 
 
 class Clerk(FastHttpUser):
-    """A clerk at work during the surge: late check-ins, paper ballots entered twice, the lists and the log."""
+    """A clerk at work during the surge: late check-ins, paper ballots entered twice, the lists, the log's export."""
 
     wait_time = between(0.5, 1.5)
     fixed_count = 2
@@ -212,9 +228,10 @@ class Clerk(FastHttpUser):
     def exports(self) -> None:
         plan = _plan()
         self.client.get("/api/v1/audit/verify", headers=self._auth(plan.clerk_token), name="audit verify")
+        # The bundle and the tally sheets wait for the close and the publication; the log can be taken any time.
         self.client.get("/api/v1/audit/export", headers=self._auth(plan.clerk_token), name="audit export")
         self.client.get(
-            f"/api/v1/votes/{plan.vote_id}/bundle.zip", headers=self._auth(plan.clerk_token), name="bundle export"
+            f"/api/v1/meetings/{plan.meeting_id}/deputies", headers=self._auth(plan.clerk_token), name="roster"
         )
 
 
@@ -235,7 +252,7 @@ class Public(FastHttpUser):
         if Public.receipts:
             receipt = random.choice(Public.receipts)
             self.client.get(f"/api/v1/receipts/{receipt}", headers=HEADERS, name="receipt check")
-        raise StopUser()
+        _finished(self)
 
 
 class Health(FastHttpUser):

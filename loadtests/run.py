@@ -283,6 +283,8 @@ def locust(
         str(phase_dir / "locust"),
         "--html",
         str(phase_dir / "locust.html"),
+        "--json-file",
+        str(phase_dir / "locust"),
         "--only-summary",
         "--loglevel",
         "WARNING",
@@ -302,14 +304,8 @@ def locust(
         subprocess.run(
             command, env=locust_env, stdout=log, stderr=subprocess.STDOUT, check=False, timeout=run_time + 120
         )
-    stats: dict[str, dict[str, float]] = {}
-    failures = 0
-    stats_file = phase_dir / "locust_stats.csv"
-    if stats_file.exists():
-        for row in csv.DictReader(stats_file.open(encoding="utf-8")):
-            numbers = {k: _number(v) for k, v in row.items() if k not in ("Type", "Name")}
-            stats[row["Name"]] = numbers
-        failures = int(stats.get("Aggregated", {}).get("Failure Count", 0))
+    stats = _stats(phase_dir / "locust.json")
+    failures = int(stats.get("Aggregated", {}).get("Failure Count", 0))
     receipts = [
         json.loads(line)
         for path in sorted(phase_dir.glob("receipts-*.jsonl"))
@@ -319,11 +315,47 @@ def locust(
     return Phase(name, stats, failures, receipts)
 
 
-def _number(text_: str) -> float:
-    try:
-        return float(text_)
-    except ValueError:
-        return 0.0
+def _stats(path: Path) -> dict[str, dict[str, float]]:
+    """Per request name: count, failures, requests/s over its active time, and percentiles (ms).
+
+    From Locust's final JSON (``--json-file``), which holds every request; its
+    CSV is rewritten once a second while the run lasts, and a run that ends
+    early may leave the last second out of it.
+    """
+    if not path.exists():
+        return {}
+    entries = json.loads(path.read_text("utf-8"))
+    stats: dict[str, dict[str, float]] = {}
+    total: Counter[int] = Counter()
+    first, last, count, fails = float("inf"), 0.0, 0, 0
+    for entry in entries:
+        times = Counter({int(float(k)): int(v) for k, v in entry["response_times"].items()})
+        total.update(times)
+        first = min(first, entry["start_time"])
+        last = max(last, entry["last_request_timestamp"] or 0.0)
+        count += entry["num_requests"]
+        fails += entry["num_failures"]
+        stats[entry["name"]] = _row(
+            times, entry["num_requests"], entry["num_failures"], entry["start_time"], entry["last_request_timestamp"]
+        )
+    if entries:
+        stats["Aggregated"] = _row(total, count, fails, first, last)
+    return stats
+
+
+def _row(times: Counter[int], count: int, fails: int, first: float, last: float | None) -> dict[str, float]:
+    row = {"Request Count": float(count), "Failure Count": float(fails)}
+    row["Requests/s"] = count / max(1e-3, (last or first) - first) if count else 0.0
+    ordered = sorted(times.items())
+    for share in (50, 95, 99):
+        needed, seen, value = share / 100 * sum(times.values()), 0, 0
+        for ms, n in ordered:
+            seen += n
+            value = ms
+            if seen >= needed:
+                break
+        row[f"{share}%"] = float(value)
+    return row
 
 
 # Checks through the API and the database.
