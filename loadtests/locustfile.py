@@ -123,35 +123,33 @@ class Deputy(FastHttpUser):
         index, code = taken
         started = time.perf_counter()
         if self.open_ballot:
-            with self.client.post(
-                "/api/v1/ballot", json={"code": code}, headers=HEADERS, name="open ballot", catch_response=True
-            ) as response:
-                if response.status_code != 200:
-                    response.failure(f"{response.status_code} {response.text[:200]}")
+            self._send("open ballot", "/api/v1/ballot", {"code": code})
         body = {
             "code": code,
             "approvals": approvals_for(_plan(), index, Shared.round_number),
             "idempotency_key": secrets.token_hex(16),
         }
-        for _attempt in range(5):
-            with self.client.post(
-                "/api/v1/ballots", json=body, headers=HEADERS, name="cast", catch_response=True
-            ) as response:
-                if response.status_code in (200, 201):
-                    answer = response.json()
-                    if Shared.receipts is not None:
-                        Shared.receipts.write(
-                            json.dumps(
-                                {"receipt": answer["receipt"], "round": answer["round_number"], "t": time.time()}
-                            )
-                            + "\n"
-                        )
-                    break
-                response.failure(f"{response.status_code} {response.text[:200]}")
-                if response.status_code and response.status_code < 500:
-                    break  # refused: a retry would be refused too
-            time.sleep(0.2)
+        answer = self._send("cast", "/api/v1/ballots", body)
+        if answer is not None and Shared.receipts is not None:
+            line = {"receipt": answer["receipt"], "round": answer["round_number"], "t": time.time()}
+            Shared.receipts.write(json.dumps(line) + "\n")
         self._last = time.perf_counter() - started
+
+    def _send(self, name: str, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """POST as the ballot page does: a dropped connection or a 5xx is sent again, the same body, up to 5 times.
+
+        Every attempt that did not succeed is a failure in the statistics.
+        """
+        for _attempt in range(5):
+            with self.client.post(path, json=body, headers=HEADERS, name=name, catch_response=True) as response:
+                if response.status_code in (200, 201):
+                    answer: dict[str, Any] = response.json()
+                    return answer
+                response.failure(f"{response.status_code} {(response.text or '')[:200]}")
+                if 400 <= (response.status_code or 0) < 500:
+                    return None  # refused: a retry would be refused too
+            time.sleep(0.2)
+        return None
 
 
 class SustainedDeputy(Deputy):

@@ -306,6 +306,9 @@ def locust(
         )
     stats = _stats(phase_dir / "locust.json")
     failures = int(stats.get("Aggregated", {}).get("Failure Count", 0))
+    exceptions = phase_dir / "locust_exceptions.csv"
+    if exceptions.exists():  # an error in a user's own code counts as an error of the run too
+        failures += sum(int(row["Count"]) for row in csv.DictReader(exceptions.open(encoding="utf-8")))
     receipts = [
         json.loads(line)
         for path in sorted(phase_dir.glob("receipts-*.jsonl"))

@@ -43,6 +43,9 @@ def run(*, host: str, port: int, workers: int, threads: int = THREADS) -> None:
             "threads": threads,
             "worker_connections": CONNECTIONS,
             "backlog": 4096,
+            # Phones and screens keep their connection between requests: longer than the
+            # 2 s default, so that a connection is not closed just as a ballot is sent on it.
+            "keepalive": 30,
             "accesslog": None,
             "graceful_timeout": 10,
         }
