@@ -159,15 +159,27 @@ class SustainedDeputy(Deputy):
 
 
 class Screen(FastHttpUser):
-    """A hall screen (大屏) and the results page following turnout: both endpoints, about once a second."""
+    """A hall screen (大屏) or a results page following turnout: one request a second, the two in turn.
+
+    The hall page (static/js/hall.js) polls ``/votes/{id}/hall`` every 2 s;
+    here each screen also reads ``/rounds/{id}/turnout`` every 2 s in between,
+    as a console or results page following turnout would: twice the hall
+    page's own load.
+    """
 
     wait_time = constant(1)
+
+    def on_start(self) -> None:
+        self._hall = random.random() < 0.5  # screens out of step, as real ones are
 
     @task
     def poll(self) -> None:
         plan = _plan()
-        self.client.get(f"/api/v1/votes/{plan.vote_id}/hall", headers=HEADERS, name="hall screen")
-        self.client.get(f"/api/v1/rounds/{plan.round_id}/turnout", headers=HEADERS, name="turnout")
+        if self._hall:
+            self.client.get(f"/api/v1/votes/{plan.vote_id}/hall", headers=HEADERS, name="hall screen")
+        else:
+            self.client.get(f"/api/v1/rounds/{plan.round_id}/turnout", headers=HEADERS, name="turnout")
+        self._hall = not self._hall
 
 
 class Clerk(FastHttpUser):

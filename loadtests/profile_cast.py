@@ -20,13 +20,15 @@ import secrets
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 from pyinstrument import Profiler
 
 from loadtests.sitting import Plan, approvals_for, roster_csv
-from voting.services import auth
+from voting.services import auth, casting
 from voting.store import migrate
 from voting.store.db import Database
 from voting.web import create_app, get_db
@@ -36,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m loadtests.profile_cast")
     parser.add_argument("--deputies", type=int, default=600)
     parser.add_argument("--html", type=Path, default=None)
+    parser.add_argument("--threads", type=int, default=16, help="threads of the batching measurement")
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="voting-profile-"))
     url = f"sqlite:///{directory / 'profile.sqlite3'}"
@@ -62,10 +65,43 @@ def main() -> None:
     profiler = Profiler(interval=0.0005)
     _run(client, plan, codes[half:], half, profile=profiler)
     print(profiler.output_text(unicode=True, color=False, show_all=False))
+    _batching(app, url, args.threads)
     if args.html:
         args.html.write_text(profiler.output_html(), "utf-8")
     get_db(app).dispose()
     shutil.rmtree(directory, ignore_errors=True)
+
+
+def _batching(app: Flask, url: str, threads: int) -> None:
+    """Casts from ``threads`` threads at once, as one gunicorn worker's request threads: how many per transaction."""
+    client = app.test_client()
+    staff = {"Authorization": f"Bearer {_token(app)}"}
+    codes, _vote_id, _round_id = _sitting(client, staff, threads * 20)
+    committer = casting._committer(get_db(app))
+    before = committer.batches
+    chunks = [codes[i::threads] for i in range(threads)]
+
+    def cast(chunk: list[str]) -> None:
+        own = app.test_client()
+        for code in chunk:
+            body = {"code": code, "approvals": [1, 2, 3], "idempotency_key": secrets.token_hex(16)}
+            assert own.post("/api/v1/ballots", json=body).status_code == 201
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(cast, chunks))
+    elapsed = time.perf_counter() - started
+    batches = committer.batches - before
+    print(
+        f"batching: {len(codes)} casts from {threads} threads in {batches} transactions, "
+        f"{len(codes) / batches:.1f} casts per commit on average, {len(codes) / elapsed:.0f} casts/s in-process"
+    )
+
+
+def _token(app: Flask) -> str:
+    with get_db(app).write() as session:
+        user = auth.add_user(session, "batcher", "clerk", "a long enough password", by=auth.Actor("profile", "admin"))
+        return auth.issue_token(session, user, app.config["SECRET_KEY"])
 
 
 def _run(client: FlaskClient, plan: Plan, codes: list[str], first: int, profile: Profiler | None) -> dict[str, float]:

@@ -38,6 +38,7 @@ import datetime as dt
 import io
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -97,6 +98,11 @@ class Phase:
     stats: dict[str, dict[str, float]]
     failures: int
     receipts: list[dict[str, Any]] = field(default_factory=list)
+    server_cpu: float = 0.0
+    """CPU seconds the server used during the run."""
+    locust_cpu: float = 0.0
+    """CPU seconds Locust used."""
+    wall: float = 0.0
 
 
 @dataclass
@@ -185,6 +191,22 @@ class Stack:
     url: str
     database_url: str
     env: dict[str, str]
+    server_group: int = 0
+    """The process group of ``voting serve`` (its master and workers), for their CPU time."""
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by the live processes of a process group, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # pgrp
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 @contextlib.contextmanager
@@ -231,7 +253,7 @@ def serving(options: Options, directory: Path, log: Path) -> Iterator[Stack]:
                 if requests.get(url + "/healthz", timeout=2).status_code == 200:
                     break
             time.sleep(0.1)
-        yield Stack(url, database_url, env)
+        yield Stack(url, database_url, env, server.pid)
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
@@ -300,10 +322,17 @@ def locust(
         **{f"LOAD_{cls.upper()}_USERS": str(count) for cls, count in users.items()},
         **(env or {}),
     }
+    server_before = group_cpu_seconds(stack.server_group)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
     with (phase_dir / "locust.log").open("wb") as log:
         subprocess.run(
             command, env=locust_env, stdout=log, stderr=subprocess.STDOUT, check=False, timeout=run_time + 120
         )
+    wall = time.monotonic() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust_cpu = (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime)
+    server_cpu = group_cpu_seconds(stack.server_group) - server_before
     stats = _stats(phase_dir / "locust.json")
     failures = int(stats.get("Aggregated", {}).get("Failure Count", 0))
     exceptions = phase_dir / "locust_exceptions.csv"
@@ -315,7 +344,7 @@ def locust(
         for line in path.read_text().splitlines()
         if line
     ]
-    return Phase(name, stats, failures, receipts)
+    return Phase(name, stats, failures, receipts, server_cpu, locust_cpu, wall)
 
 
 def _stats(path: Path) -> dict[str, dict[str, float]]:
@@ -607,6 +636,13 @@ def summary(report: Report) -> str:
                 f"{(phase.name + ' / ' + name)[:32]:32} {row.get('Request Count', 0):7.0f} {row.get('Failure Count', 0):5.0f} "
                 f"{rps:8.1f} {row.get('50%', 0):6.0f} {row.get('95%', 0):6.0f} {row.get('99%', 0):6.0f} {ratio:>6}"
             )
+    for phase in report.phases:
+        requests_ = phase.stats.get("Aggregated", {}).get("Request Count", 0.0)
+        per = f", {1000 * phase.server_cpu / requests_:.2f} ms of server CPU a request" if requests_ else ""
+        lines.append(
+            f"CPU {phase.name}: server {phase.server_cpu:.1f} s, Locust {phase.locust_cpu:.1f} s "
+            f"in {phase.wall:.1f} s on {os.cpu_count()} cores{per}"
+        )
     lines.append(
         "ballots counted per round: " + ", ".join(f"round {k}: {v}" for k, v in sorted(report.counted.items()))
     )
