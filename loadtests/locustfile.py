@@ -82,7 +82,9 @@ def _finished(user: FastHttpUser) -> NoReturn:
     name = type(user).__name__
     Shared.finished[name] = Shared.finished.get(name, 0) + 1
     runner = user.environment.runner
-    if isinstance(runner, LocalRunner) and Shared.finished[name] >= runner.user_classes_count.get(name, 0):
+    # All of them: the number the run starts (fixed_count), not the number spawned so far.
+    expected = type(user).fixed_count or (runner.user_classes_count.get(name, 0) if runner else 0)
+    if isinstance(runner, LocalRunner) and Shared.finished[name] >= expected:
         gevent.spawn_later(2.0, runner.quit)  # after the CSV writer's next pass (once a second)
     raise StopUser()
 
