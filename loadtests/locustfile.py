@@ -107,15 +107,20 @@ class Deputy(FastHttpUser):
         rate = float(os.environ.get("LOAD_RATE", "0")) / int(os.environ.get("LOAD_PROCESSES", "1"))
         if rate <= 0:
             return 0.0
-        users = self.environment.runner.user_count if self.environment.runner else 1
-        return max(0.0, users / rate - self._last)
+        return max(0.0, self._deputies() / rate - self._last)
+
+    def _deputies(self) -> int:
+        """How many users of this class share the rate (not the screens or clerks running beside them)."""
+        runner = self.environment.runner
+        counted = runner.user_classes_count.get(type(self).__name__, 0) if runner else 0
+        return max(1, type(self).fixed_count or counted)
 
     def on_start(self) -> None:
         self._last = 0.0
         rate = float(os.environ.get("LOAD_RATE", "0")) / int(os.environ.get("LOAD_PROCESSES", "1"))
         if rate > 0 and self.environment.runner:
             # Spread the first ballots over one pacing interval instead of all at once.
-            time.sleep(random.uniform(0, self.environment.runner.target_user_count / rate))
+            time.sleep(random.uniform(0, self._deputies() / rate))
 
     @task
     def vote(self) -> None:
