@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_FLAGS ?= -n 2
 
-.PHONY: run test setup setup-test lint typecheck test-sqlite test-postgres bench translations
+.PHONY: run test setup setup-test lint typecheck test-sqlite test-postgres bench load load-postgres translations
 
 run: setup
 	$(BIN)/voting db upgrade
@@ -40,6 +40,17 @@ bench: setup-test
 	$(BIN)/python loadtests/bench_tally.py
 	$(BIN)/python loadtests/bench_audit.py
 	$(BIN)/python loadtests/bench_simulate.py
+	$(BIN)/python loadtests/bench_count.py
+
+# The hall surge of DESIGN section 6 (docs/performance.md): 3,000 deputies in 10 s, 100 screens; then the sustained ratio.
+LOAD_FLAGS ?=
+load: setup-test
+	$(BIN)/python -m loadtests.run surge --deputies 3000 --screens 100 --window 10 $(LOAD_FLAGS)
+	$(BIN)/python -m loadtests.run sustained --deputies 6000 --users 32 --seconds 8 $(LOAD_FLAGS)
+
+load-postgres: setup-test
+	$(BIN)/python -m loadtests.run surge --db postgres --deputies 3000 --screens 100 --window 10 $(LOAD_FLAGS)
+	$(BIN)/python -m loadtests.run sustained --db postgres --deputies 6000 --users 32 --seconds 8 $(LOAD_FLAGS)
 
 # After changing server-rendered text: collect the messages, merge them into each language's .po, compile.
 translations:

@@ -91,15 +91,17 @@ def demo() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="Worker processes (default: two per core).")
-def serve(host: str, port: int, workers: int | None) -> None:
+@click.option("--workers", default=None, type=int, help="Worker processes (default: one per core).")
+@click.option("--threads", default=None, type=int, help="Request threads per worker (default: 16).")
+def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the web app under gunicorn, a production WSGI server."""
-    from voting.web.server import run
+    from voting.web.server import THREADS, run
 
     _require_current(_database())
-    count = workers or 2 * (os.cpu_count() or 1)
-    click.echo(f"voting: serving on http://{host}:{port}/ with {count} workers", err=True)
-    run(host=host, port=port, workers=count)
+    count = workers or (os.cpu_count() or 1)
+    per_worker = threads or THREADS
+    click.echo(f"voting: serving on http://{host}:{port}/ with {count} workers of {per_worker} threads", err=True)
+    run(host=host, port=port, workers=count, threads=per_worker)
 
 
 @main.group()

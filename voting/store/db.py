@@ -18,12 +18,20 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POOL = {"pool_size": 20, "max_overflow": 10}
+"""Connections kept per process: one for each request thread of ``voting serve`` and a few more,
+so that a surge does not open and close connections (and rerun the pragmas) request by request."""
 SERIAL_LOCK_KEY = 2020_0118
 """PostgreSQL advisory lock taken by every serial write transaction."""
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    in_memory = url in ("sqlite://", "sqlite:///") or ":memory:" in url  # one connection, not a pool
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        **({} if in_memory else POOL),
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -55,7 +63,7 @@ class Database:
         if url.startswith("sqlite"):
             self.engine = _sqlite_engine(url)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            self.engine = create_engine(url, pool_pre_ping=True, **POOL)
         self._writer = self.engine.execution_options(voting_write=True)
 
     @property

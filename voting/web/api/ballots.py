@@ -12,13 +12,9 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlmodel import col, select
 
-from voting.domain.lifecycle import RoundState
-from voting.services import casting, publication, votes
-from voting.services.errors import Conflict
-from voting.services.records import get_vote, rules_of
-from voting.store.models import Round, Vote, VotingCode
+from voting.services import casting, hot, publication
+from voting.services.records import get_vote
 from voting.web import get_db
 from voting.web.api.access import reading, secret
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
@@ -29,35 +25,18 @@ blp = Blueprint("ballots", __name__, url_prefix="/api/v1", description="Deputies
 
 @blp.route("/ballot")
 class BallotPaper(MethodView):
-    @blp.arguments(BallotRequestSchema)
+    @blp.arguments(BallotRequestSchema())
     @blp.response(200, BallotPaperSchema)
     @guarded_by_code
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """The ballot of the round now open, for the deputy holding this code."""
         with reading() as db:
-            holder = votes.holder_of(db, secret(), data["code"])
-            vote = get_vote(db, holder.vote_id)
-            round_ = db.exec(select(Round).where(Round.vote_id == vote.id, Round.state == RoundState.OPEN)).first()
-            if round_ is None:
-                raise Conflict("round_not_open", "no round of this vote is open for voting")
-            on_ballot = set(round_.projects)
-            projects = [c for c in votes.candidates_of(db, holder.vote_id) if c.number in on_ballot]
-            return {
-                "vote_id": vote.id,
-                "title_zh": vote.title_zh,
-                "title_en": vote.title_en,
-                "training": vote.training,
-                "round_number": round_.number,
-                "kind": round_.kind,
-                "seats": round_.seats,
-                "ballot_style": rules_of(vote).ballot_style.value,
-                "projects": [p.model_dump() for p in projects],
-            }
+            return hot.ballot_paper(db, secret(), data["code"])
 
 
 @blp.route("/ballots")
 class Ballots(MethodView):
-    @blp.arguments(CastSchema)
+    @blp.arguments(CastSchema())
     @blp.response(201, ReceiptSchema)
     @guarded_by_code
     def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
@@ -70,12 +49,7 @@ class Ballots(MethodView):
             marks=marks,
             idempotency_key=data["idempotency_key"],
         )
-        with reading() as db:
-            # A code names one vote, which is a training vote (演练) or not for good.
-            by_code = select(Vote.training).join(VotingCode, col(VotingCode.vote_id) == col(Vote.id))
-            training = db.exec(by_code.where(VotingCode.code_hash == votes.code_hash(secret(), data["code"]))).first()
-        answer = {"receipt": receipt.receipt, "round_number": receipt.round_number, "replayed": receipt.replayed}
-        return {**answer, "training": bool(training)}, (200 if receipt.replayed else 201)
+        return dataclasses.asdict(receipt), (200 if receipt.replayed else 201)
 
 
 @blp.route("/receipts/<string(maxlength=40):receipt>")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlmodel import Session, col, select
 
 from voting.domain import RuleSettings
 from voting.domain.lifecycle import RoundState, VoteState
-from voting.services import publication, rounds, votes
+from voting.services import hot, publication, rounds, votes
 from voting.services.errors import NotFound
 from voting.services.records import get_vote
 from voting.services.votes import CandidateInput
 from voting.store.models import Meeting, Vote
+from voting.web.api import published
 from voting.web.api.access import is_staff, reading, secret, staff, writer, writing
 from voting.web.api.rounds import round_view
 from voting.web.api.schemas import (
@@ -167,78 +169,97 @@ class Rounds(MethodView):
 @blp.route("/<int:vote_id>/result")
 class Result(MethodView):
     @blp.response(200, VoteResultSchema)
-    def get(self, vote_id: int) -> dict[str, Any]:
+    def get(self, vote_id: int) -> dict[str, Any] | Response:
         """The vote's result: public once published; before that, staff only, and marked unofficial."""
         with reading() as db:
+            cached = published.answer(db, "result", vote_id, VoteResultSchema(), lambda: _result(db, vote_id))
+            if cached is not None:
+                return cached
             vote = get_vote(db, vote_id)
             if vote.state != VoteState.PUBLISHED and not is_staff():
                 raise NotFound("not_found", f"no published result for vote {vote_id}", what="result", id=str(vote_id))
-            result = publication.vote_result(db, vote)
-            meeting = db.get(Meeting, vote.meeting_id)
-            return {
-                "vote": vote_view(db, vote),
-                "meeting": meeting.model_dump() if meeting else None,
-                "official": vote.state == VoteState.PUBLISHED,
-                "rounds": [round_view(r, vote) for r in rounds.rounds_of(db, vote_id)],
-                "selected": list(result.selected) if result else [],
-                "vacant": result.vacant if result else 0,
-                "decided": bool(result and result.decided),
-                "training": vote.training,
-            }
+            return _result(db, vote_id)
+
+
+def _result(db: Session, vote_id: int) -> dict[str, Any]:
+    vote = get_vote(db, vote_id)
+    result = publication.vote_result(db, vote)
+    meeting = db.get(Meeting, vote.meeting_id)
+    return {
+        "vote": vote_view(db, vote),
+        "meeting": meeting.model_dump() if meeting else None,
+        "official": vote.state == VoteState.PUBLISHED,
+        "rounds": [round_view(r, vote) for r in rounds.rounds_of(db, vote_id)],
+        "selected": list(result.selected) if result else [],
+        "vacant": result.vacant if result else 0,
+        "decided": bool(result and result.decided),
+        "training": vote.training,
+    }
 
 
 @blp.route("/<int:vote_id>/hall")
 class Hall(MethodView):
     @blp.response(200, HallSchema)
-    def get(self, vote_id: int) -> dict[str, Any]:
+    def get(self, vote_id: int) -> dict[str, Any] | Response:
         """The hall screen (public): ballots returned against issued while a round runs; the result once published.
 
         Never a partial tally: no approvals at all before publication.
         """
         with reading() as db:
-            vote = get_vote(db, vote_id)
-            held = rounds.rounds_of(db, vote_id)
-            latest = held[-1] if held else None
-            round_view: dict[str, Any] | None = None
-            if latest is not None:
-                round_view = {"number": latest.number, "kind": latest.kind, "state": latest.state}
-                if latest.state in (RoundState.OPEN, RoundState.CLOSED):
-                    assert latest.id is not None
-                    turnout = rounds.turnout(db, latest.id)
-                    round_view.update(ballots_issued=turnout.ballots_issued, ballots_returned=turnout.ballots_returned)
-            view: dict[str, Any] = {
-                "vote_id": vote.id,
-                "title_zh": vote.title_zh,
-                "title_en": vote.title_en,
-                "training": vote.training,
-                "state": vote.state,
-                "round": round_view,
-                "selected": None,
-                "vacant": None,
+            before_publication = hot.hall_view(db, vote_id)
+            if before_publication is not None:
+                return before_publication  # the screens' polling during a sitting: plain SQL
+            cached = published.answer(db, "hall", vote_id, HallSchema(), lambda: _published_hall(db, vote_id))
+            if cached is not None:
+                return cached
+            return _published_hall(db, vote_id)
+
+
+def _published_hall(db: Session, vote_id: int) -> dict[str, Any]:
+    """The hall view with the result (``hot.hall_view`` answers before publication)."""
+    vote = get_vote(db, vote_id)
+    held = rounds.rounds_of(db, vote_id)
+    latest = held[-1] if held else None
+    latest_view: dict[str, Any] | None = None
+    if latest is not None:
+        latest_view = {"number": latest.number, "kind": latest.kind, "state": latest.state}
+        if latest.state in (RoundState.OPEN, RoundState.CLOSED):
+            assert latest.id is not None
+            turnout = rounds.turnout(db, latest.id)
+            latest_view.update(ballots_issued=turnout.ballots_issued, ballots_returned=turnout.ballots_returned)
+    view: dict[str, Any] = {
+        "vote_id": vote.id,
+        "title_zh": vote.title_zh,
+        "title_en": vote.title_en,
+        "training": vote.training,
+        "state": vote.state,
+        "round": latest_view,
+        "selected": None,
+        "vacant": None,
+    }
+    if vote.state == VoteState.PUBLISHED:
+        result = publication.vote_result(db, vote)
+        titles = {c.number: c for c in votes.candidates_of(db, vote_id)}
+        won: dict[int, tuple[int, int]] = {}
+        for round_ in held:
+            if round_.state != RoundState.COUNTED:
+                continue
+            counted = rounds.stored_result(round_)
+            approvals = {p.number: p.approvals for p in counted.projects}
+            for number in counted.ranked_selected:
+                won.setdefault(number, (round_.number, approvals[number]))
+        view["selected"] = [
+            {
+                "number": number,
+                "title_zh": titles[number].title_zh,
+                "title_en": titles[number].title_en,
+                "round_number": won[number][0],
+                "approvals": won[number][1],
             }
-            if vote.state == VoteState.PUBLISHED:
-                result = publication.vote_result(db, vote)
-                titles = {c.number: c for c in votes.candidates_of(db, vote_id)}
-                won: dict[int, tuple[int, int]] = {}
-                for round_ in held:
-                    if round_.state != RoundState.COUNTED:
-                        continue
-                    counted = rounds.stored_result(round_)
-                    approvals = {p.number: p.approvals for p in counted.projects}
-                    for number in counted.ranked_selected:
-                        won.setdefault(number, (round_.number, approvals[number]))
-                view["selected"] = [
-                    {
-                        "number": number,
-                        "title_zh": titles[number].title_zh,
-                        "title_en": titles[number].title_en,
-                        "round_number": won[number][0],
-                        "approvals": won[number][1],
-                    }
-                    for number in (result.selected if result else ())
-                ]
-                view["vacant"] = result.vacant if result else 0
-            return view
+            for number in (result.selected if result else ())
+        ]
+        view["vacant"] = result.vacant if result else 0
+    return view
 
 
 @blp.route("/<int:vote_id>/reset")

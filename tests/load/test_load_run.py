@@ -1,0 +1,65 @@
+"""The load test's machinery, run small inside the suite: exactly-once counting and the audit log, not speed.
+
+``loadtests.run`` starts a real ``voting serve`` on a database of its own (a
+temporary SQLite file, or a fresh database on the test run's PostgreSQL
+server), sets a sitting up through the API, runs Locust headless, and checks
+through the API and the database that every receipt is counted exactly once.
+Here with thirty deputies and a few screens: the whole flow (a tie at the
+cut-off, the tie-break round, publication and the spike of everyone fetching
+the result), and the clerks' scenario (late check-ins entered on paper twice
+and accepted while deputies cast).  The speed targets are the job of the real
+runs (docs/performance.md); these checks hold at any speed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loadtests.run import Options, Report, run, summary
+
+SPEED = ("p99 under", "within the window", "x /healthz")
+
+
+def small(scenario: str, db_kind: str, out: Path) -> Report:
+    options = Options(
+        scenario=scenario,
+        deputies=30,
+        screens=3,
+        window=2,
+        users=4,
+        seconds=1,
+        db=db_kind,
+        workers=2,
+        deputy_users=10,
+        out=out,
+    )
+    return run(options)
+
+
+def correctness(report: Report) -> dict[str, bool]:
+    return {c.what: c.ok for c in report.checks if not any(word in c.what for word in SPEED)}
+
+
+@pytest.mark.parametrize("scenario", ["flow", "clerks"])
+def test_a_small_load_run_counts_every_receipt_once(scenario: str, db_kind: str, tmp_path: Path) -> None:
+    report = small(scenario, db_kind, tmp_path / scenario)
+    text = summary(report)
+    checks = correctness(report)
+    assert all(checks.values()), text
+    # The checks that matter were made, with the numbers of this run.
+    assert any("every receipt counted exactly once" in what for what in checks), text
+    assert "audit log verifies" in checks, text
+    assert any("no ballot without a receipt" in what for what in checks), text
+    if scenario == "flow":
+        assert checks["round 1 ends in a tie at the cut-off"], text
+        assert report.counted == {1: 30, 2: 30}, text
+        assert checks["publication: everyone fetched the result"], text
+    else:
+        listed = report.counted[1]
+        assert listed > 30, f"no paper ballot was entered during the load:\n{text}"
+    # Locust wrote its statistics and report; the plan (codes and tokens) is gone.
+    assert (report.out / "surge-round1" / "locust_stats.csv").exists()
+    assert (report.out / "surge-round1" / "locust.html").exists()
+    assert not (report.out / "plan.json").exists()

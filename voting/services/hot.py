@@ -1,0 +1,124 @@
+"""The reads a whole hall makes at once: each deputy's ballot paper, every screen's turnout.
+
+During a surge every deputy opens the ballot within seconds and a hundred
+screens poll turnout every second or two; through the ORM each of these
+requests cost several milliseconds of CPU, more than the cast itself.  Here
+they are a few plain SQL statements each (``voting.store.raw``), answering
+exactly what the ORM versions answered (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from voting.domain import RuleSettings
+from voting.domain.lifecycle import RoundState, VoteState
+from voting.services.errors import Conflict, NotAuthenticated, NotFound
+from voting.services.votes import code_hash
+from voting.store import raw
+
+
+def ballot_paper(session: Session, secret: str, code: str) -> dict[str, Any]:
+    """The ballot of the round now open, for the deputy holding this code (``POST /api/v1/ballot``)."""
+    holder = raw.rows(
+        session, "SELECT vote_id, revoked FROM voting_code WHERE code_hash = ?", [code_hash(secret, code)]
+    )
+    if not holder or holder[0][1]:
+        raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
+    vote_id = holder[0][0]
+    vote = raw.rows(session, "SELECT id, title_zh, title_en, training, rules FROM vote WHERE id = ?", [vote_id])
+    if not vote:
+        raise NotFound("not_found", f"no vote {vote_id}", what="vote", id=str(vote_id))
+    _, title_zh, title_en, training, rules = vote[0]
+    open_round = raw.rows(
+        session,
+        "SELECT number, kind, seats, projects FROM round WHERE vote_id = ? AND state = ?",
+        [vote_id, RoundState.OPEN.value],
+    )
+    if not open_round:
+        raise Conflict("round_not_open", "no round of this vote is open for voting")
+    number, kind, seats, projects = open_round[0]
+    on_ballot = set(raw.json_value(projects))
+    candidates = raw.rows(
+        session,
+        "SELECT number, title_zh, title_en, detail_zh, detail_en FROM candidate_project WHERE vote_id = ? ORDER BY number",
+        [vote_id],
+    )
+    return {
+        "vote_id": vote_id,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "training": bool(training),
+        "round_number": number,
+        "kind": kind,
+        "seats": seats,
+        "ballot_style": RuleSettings.from_dict(dict(raw.json_value(rules))).ballot_style.value,
+        "projects": [
+            {"number": c[0], "title_zh": c[1], "title_en": c[2], "detail_zh": c[3], "detail_en": c[4]}
+            for c in candidates
+            if c[0] in on_ballot
+        ],
+    }
+
+
+def hall_view(session: Session, vote_id: int) -> dict[str, Any] | None:
+    """The hall screen's view before publication; None once published (the caller adds the result)."""
+    vote = raw.rows(session, "SELECT id, title_zh, title_en, training, state FROM vote WHERE id = ?", [vote_id])
+    if not vote:
+        raise NotFound("not_found", f"no vote {vote_id}", what="vote", id=str(vote_id))
+    _, title_zh, title_en, training, state = vote[0]
+    if state == VoteState.PUBLISHED:
+        return None
+    latest = raw.rows(
+        session, "SELECT id, number, kind, state FROM round WHERE vote_id = ? ORDER BY number DESC LIMIT 1", [vote_id]
+    )
+    round_view: dict[str, Any] | None = None
+    if latest:
+        round_id, number, kind, round_state = latest[0]
+        round_view = {"number": number, "kind": kind, "state": round_state}
+        if round_state in (RoundState.OPEN, RoundState.CLOSED):
+            counts = turnout_counts(session, round_id)
+            round_view.update(ballots_issued=counts["ballots_issued"], ballots_returned=counts["ballots_returned"])
+    return {
+        "vote_id": vote_id,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "training": bool(training),
+        "state": state,
+        "round": round_view,
+        "selected": None,
+        "vacant": None,
+    }
+
+
+def turnout_counts(session: Session, round_id: int) -> dict[str, Any]:
+    """``voting.services.rounds.Turnout``'s fields: ballots issued against returned, never a partial tally."""
+    found = raw.rows(
+        session,
+        "SELECT number, state, deputy_count, deputies_present, ballots_issued FROM round WHERE id = ?",
+        [round_id],
+    )
+    if not found:
+        raise NotFound("not_found", f"no round {round_id}", what="round", id=str(round_id))
+    number, state, deputy_count, deputies_present, ballots_issued = found[0]
+    counts = dict(
+        raw.rows(session, "SELECT channel, count(*) FROM ballot WHERE round_id = ? GROUP BY channel", [round_id])
+    )
+    paper_issued = raw.rows(
+        session, "SELECT count(*) FROM participation WHERE round_id = ? AND channel = ?", [round_id, "paper"]
+    )[0][0]
+    electronic = int(counts.get("electronic", 0))
+    paper = int(counts.get("paper", 0))
+    return {
+        "round_number": number,
+        "state": state,
+        "deputy_count": deputy_count or 0,
+        "deputies_present": deputies_present or 0,
+        "ballots_issued": ballots_issued or 0,
+        "ballots_returned": electronic + paper,
+        "electronic": electronic,
+        "paper_issued": int(paper_issued),
+        "paper_entered": paper,
+    }

@@ -1,0 +1,46 @@
+"""The answers that never change once a vote is published, kept per process (the publication spike).
+
+When the result is announced every deputy's phone and every screen fetch it
+within the same second (docs/performance.md).  A published vote's result and
+hall view are fixed (publication is final, and a training vote's reset takes
+it back to a draft), so each process serialises them once and answers later
+requests with the same bytes, after one small query that checks the vote is
+still published as it was: the key holds the database, the vote, and the
+time and digest of its publication.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, current_app, json
+from marshmallow import Schema
+from sqlmodel import Session
+
+from voting.domain.lifecycle import VoteState
+from voting.store import raw
+from voting.web import get_db
+
+LIMIT = 256
+"""Answers kept per process at most (the oldest go first)."""
+
+_answers: dict[tuple[str, str, int, str, str], bytes] = {}
+_lock = threading.Lock()
+
+
+def answer(db: Session, kind: str, vote_id: int, schema: Schema, compute: Callable[[], Any]) -> Response | None:
+    """The cached answer of a published vote; None (compute nothing) if the vote is not published."""
+    found = raw.rows(db, "SELECT state, published_at, result_digest FROM vote WHERE id = ?", [vote_id])
+    if not found or found[0][0] != VoteState.PUBLISHED:
+        return None
+    key = (get_db(current_app).url, kind, vote_id, str(found[0][1]), str(found[0][2]))
+    body = _answers.get(key)
+    if body is None:
+        body = json.dumps(schema.dump(compute())).encode()
+        with _lock:
+            if len(_answers) >= LIMIT:
+                _answers.pop(next(iter(_answers)))
+            _answers[key] = body
+    return Response(body, status=200, mimetype="application/json")
