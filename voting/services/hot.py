@@ -97,12 +97,13 @@ def turnout_counts(session: Session, round_id: int) -> dict[str, Any]:
     """``voting.services.rounds.Turnout``'s fields: ballots issued against returned, never a partial tally."""
     found = raw.rows(
         session,
-        "SELECT number, state, deputy_count, deputies_present, ballots_issued FROM round WHERE id = ?",
+        "SELECT round.number, round.state, round.deputy_count, round.deputies_present, round.ballots_issued,"
+        " vote.training FROM round JOIN vote ON vote.id = round.vote_id WHERE round.id = ?",
         [round_id],
     )
     if not found:
         raise NotFound("not_found", f"no round {round_id}", what="round", id=str(round_id))
-    number, state, deputy_count, deputies_present, ballots_issued = found[0]
+    number, state, deputy_count, deputies_present, ballots_issued, training = found[0]
     counts = dict(
         raw.rows(session, "SELECT channel, count(*) FROM ballot WHERE round_id = ? GROUP BY channel", [round_id])
     )
@@ -121,4 +122,5 @@ def turnout_counts(session: Session, round_id: int) -> dict[str, Any]:
         "electronic": electronic,
         "paper_issued": int(paper_issued),
         "paper_entered": paper,
+        "training": bool(training),
     }

@@ -96,6 +96,8 @@ class ReceiptCheck:
     opposes: list[int]
     abstains: list[int]
     valid: bool
+    training: bool
+    """A ballot of a training vote (演练), which counted for nothing."""
 
 
 def check_receipt(session: Session, receipt_text: str) -> ReceiptCheck:
@@ -116,4 +118,5 @@ def check_receipt(session: Session, receipt_text: str) -> ReceiptCheck:
         opposes=sorted(marks.opposes),
         abstains=sorted(marks.abstains),
         valid=marks.is_valid(round_.seats),
+        training=vote.training,
     )

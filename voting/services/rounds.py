@@ -128,6 +128,8 @@ class Turnout:
     electronic: int
     paper_issued: int
     paper_entered: int
+    training: bool
+    """The round of a training vote (演练): the hall screen and the console say so."""
 
 
 def turnout(session: Session, round_id: int) -> Turnout:

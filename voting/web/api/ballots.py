@@ -14,7 +14,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from voting.services import casting, hot, publication
-from voting.services.records import get_vote
 from voting.web import get_db
 from voting.web.api.access import reading, secret
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
@@ -58,5 +57,4 @@ class Receipt(MethodView):
     def get(self, receipt: str) -> Any:
         """Once the result is published: the ballot with this receipt, as counted."""
         with reading() as db:
-            checked = publication.check_receipt(db, receipt)
-            return {**dataclasses.asdict(checked), "training": get_vote(db, checked.vote_id).training}
+            return dataclasses.asdict(publication.check_receipt(db, receipt))

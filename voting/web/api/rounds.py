@@ -56,8 +56,7 @@ class Turnout(MethodView):
     def get(self, round_id: int) -> dict[str, Any]:
         """Ballots issued and returned, for the hall screen: public, and never a partial tally."""
         with reading() as db:
-            turnout = dataclasses.asdict(rounds.turnout(db, round_id))
-            return {**turnout, "training": get_vote(db, get_round(db, round_id).vote_id).training}
+            return dataclasses.asdict(rounds.turnout(db, round_id))
 
 
 @blp.route("/<int:round_id>/not-voted")
