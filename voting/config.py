@@ -33,7 +33,6 @@ DEFAULTS: dict[str, Any] = {
     "CODE_GUESS_LIMIT": "30 per minute; 300 per hour",
     "LOGIN_GUESS_LIMIT": "10 per minute; 100 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": False,
 }
 
 
