@@ -53,6 +53,7 @@ def log_in(page: Page, url: str, name: str, *, password: str | None = None) -> N
     page.click("#login-submit")
     expect(page.locator("#app")).to_be_visible()
     expect(page.locator("body")).to_have_attribute("data-screen", "meetings")
+    expect(page.locator("#main")).to_be_focused()  # the login's last step: the first screen is drawn
 
 
 def rendered(page: Page) -> int:

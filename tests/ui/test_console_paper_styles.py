@@ -40,6 +40,9 @@ def test_approve_oppose_abstain_ballots_are_entered_by_keyboard_and_reconciled(
         page.keyboard.type(PASSWORD)
         page.keyboard.press("Enter")
         expect(page.locator("#app")).to_be_visible()
+        # Logged in once the first screen has drawn and the focus moved to the main area; a Tab
+        # pressed before that would be overtaken by that move.
+        expect(page.locator("#main")).to_be_focused()
         page.focus("#nav [data-screen='meetings']")
         page.keyboard.press("Tab")
         expect(page.locator("#nav [data-screen='checkin']")).to_be_focused()
