@@ -9,15 +9,19 @@ second half runs under pyinstrument, whose call tree it prints (``--html
 FILE`` for the interactive one).
 Sequential casts each form a batch of one, so the tree shows the cost of the
 web layer and of one cast's transaction (without the fsync wait of a loaded
-disk, which group commit shares out).
+disk, which group commit shares out).  Last, casts from ``--threads`` threads
+at once, as in one server process: casts per commit, and CPU and context
+switches per cast.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import secrets
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +36,7 @@ from voting.services import auth, casting
 from voting.store import migrate
 from voting.store.db import Database
 from voting.web import create_app, get_db
+from voting.web.server import SWITCH_INTERVAL
 
 
 def main() -> None:
@@ -73,7 +78,13 @@ def main() -> None:
 
 
 def _batching(app: Flask, url: str, threads: int) -> None:
-    """Casts from ``threads`` threads at once, as one gunicorn worker's request threads: how many per transaction."""
+    """Casts from ``threads`` threads at once, as one gunicorn worker's request threads: how many per transaction.
+
+    Also what each cast costs the process in CPU and in context switches, with
+    the server's GIL switch interval: threads that hand the GIL and the
+    batch's wake-ups to each other are what separates a cast's cost in a
+    loaded server from its cost alone (docs/performance.md).
+    """
     client = app.test_client()
     staff = {"Authorization": f"Bearer {_token(app)}"}
     codes, _vote_id, _round_id = _sitting(client, staff, threads * 20)
@@ -87,14 +98,21 @@ def _batching(app: Flask, url: str, threads: int) -> None:
             body = {"code": code, "approvals": [1, 2, 3], "idempotency_key": secrets.token_hex(16)}
             assert own.post("/api/v1/ballots", json=body).status_code == 201
 
-    started = time.perf_counter()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda _: None, range(threads)))  # the threads exist before the clock starts
+        usage, started, cpu = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter(), time.process_time()
         list(pool.map(cast, chunks))
-    elapsed = time.perf_counter() - started
-    batches = committer.batches - before
+        cpu, elapsed = time.process_time() - cpu, time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    sys.setswitchinterval(interval)
+    batches, n = committer.batches - before, len(codes)
     print(
-        f"batching: {len(codes)} casts from {threads} threads in {batches} transactions, "
-        f"{len(codes) / batches:.1f} casts per commit on average, {len(codes) / elapsed:.0f} casts/s in-process"
+        f"batching: {n} casts from {threads} threads in {batches} transactions, "
+        f"{n / batches:.1f} casts per commit on average, {n / elapsed:.0f} casts/s in-process, "
+        f"{1000 * cpu / n:.2f} ms of CPU and {(after.ru_nvcsw - usage.ru_nvcsw) / n:.1f} + "
+        f"{(after.ru_nivcsw - usage.ru_nivcsw) / n:.1f} (voluntary + involuntary) context switches per cast"
     )
 
 
