@@ -10,8 +10,7 @@ FILE`` for the interactive one).
 Sequential casts each form a batch of one, so the tree shows the cost of the
 web layer and of one cast's transaction (without the fsync wait of a loaded
 disk, which group commit shares out).  Last, casts from ``--threads`` threads
-at once, as in one server process: casts per commit, and CPU and context
-switches per cast.
+at once: casts per commit, and CPU and context switches per cast.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import os
 import resource
 import secrets
 import shutil
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +34,6 @@ from voting.services import auth, casting
 from voting.store import migrate
 from voting.store.db import Database
 from voting.web import create_app, get_db
-from voting.web.server import SWITCH_INTERVAL
 
 
 def main() -> None:
@@ -78,12 +75,12 @@ def main() -> None:
 
 
 def _batching(app: Flask, url: str, threads: int) -> None:
-    """Casts from ``threads`` threads at once, as one gunicorn worker's request threads: how many per transaction.
+    """Casts from ``threads`` threads at once: how many per transaction.
 
-    Also what each cast costs the process in CPU and in context switches, with
-    the server's GIL switch interval: threads that hand the GIL and the
-    batch's wake-ups to each other are what separates a cast's cost in a
-    loaded server from its cost alone (docs/performance.md).
+    Also what each cast costs the process in CPU and in context switches:
+    threads handing the GIL and the batch's wake-ups to each other are what
+    made a cast in a threaded server cost three times its cost alone, and why
+    ``voting serve`` now runs gevent workers (docs/performance.md).
     """
     client = app.test_client()
     staff = {"Authorization": f"Bearer {_token(app)}"}
@@ -98,15 +95,12 @@ def _batching(app: Flask, url: str, threads: int) -> None:
             body = {"code": code, "approvals": [1, 2, 3], "idempotency_key": secrets.token_hex(16)}
             assert own.post("/api/v1/ballots", json=body).status_code == 201
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(lambda _: None, range(threads)))  # the threads exist before the clock starts
         usage, started, cpu = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter(), time.process_time()
         list(pool.map(cast, chunks))
         cpu, elapsed = time.process_time() - cpu, time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_SELF)
-    sys.setswitchinterval(interval)
     batches, n = committer.batches - before, len(codes)
     print(
         f"batching: {n} casts from {threads} threads in {batches} transactions, "

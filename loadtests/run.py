@@ -669,7 +669,7 @@ def parse(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--workers", type=int, default=None, help="server worker processes (default: one per core)")
-    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: voting serve's)")
+    parser.add_argument("--threads", type=int, default=None, help="native threads per worker (default: voting serve's)")
     parser.add_argument("--processes", type=int, default=1, help="Locust processes (>1: distributed mode)")
     parser.add_argument("--deputy-users", type=int, default=200, help="concurrent phones in the surge")
     parser.add_argument("--out", type=Path, default=None, help="results directory (default loadtests/results/...)")

@@ -92,7 +92,12 @@ def demo() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="Worker processes (default: one per core).")
-@click.option("--threads", default=None, type=int, help="Request threads per worker (default: 16).")
+@click.option(
+    "--threads",
+    default=None,
+    type=int,
+    help="Native threads per worker, for the requests that do not run on its event loop (default: 16).",
+)
 def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the web app under gunicorn, a production WSGI server."""
     from voting.web.server import THREADS, run

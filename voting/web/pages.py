@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from voting.store.models import CandidateProject, Meeting, Vote
 from voting.web import STATIC_DIR, get_db
 from voting.web.i18n import LANGUAGES, language, remember_language
+from voting.web.loop import on_event_loop
 
 bp = Blueprint("pages", __name__)
 
@@ -82,6 +83,7 @@ def receipt() -> ResponseReturnValue:
 
 
 @bp.get("/healthz")
+@on_event_loop
 def health() -> ResponseReturnValue:
     """Liveness, and the trivial endpoint the load tests measure the server's own ceiling on."""
     return jsonify(status="ok")

@@ -18,11 +18,13 @@ from voting.web import get_db
 from voting.web.api.access import reading, secret
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
 from voting.web.limits import guarded_by_code
+from voting.web.loop import on_event_loop
 
 blp = Blueprint("ballots", __name__, url_prefix="/api/v1", description="Deputies: ballot, cast, receipt")
 
 
 @blp.route("/ballot")
+@on_event_loop
 class BallotPaper(MethodView):
     @blp.arguments(BallotRequestSchema())
     @blp.response(200, BallotPaperSchema)
@@ -34,6 +36,7 @@ class BallotPaper(MethodView):
 
 
 @blp.route("/ballots")
+@on_event_loop
 class Ballots(MethodView):
     @blp.arguments(CastSchema())
     @blp.response(201, ReceiptSchema)

@@ -27,6 +27,7 @@ from voting.web.api.schemas import (
     RoundSchema,
     TurnoutSchema,
 )
+from voting.web.loop import on_event_loop
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Rounds (轮次): the vote as it happens")
 
@@ -51,6 +52,7 @@ class OneRound(MethodView):
 
 
 @blp.route("/<int:round_id>/turnout")
+@on_event_loop
 class Turnout(MethodView):
     @blp.response(200, TurnoutSchema)
     def get(self, round_id: int) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from voting.web.api.schemas import (
     VoteResultSchema,
     VoteSchema,
 )
+from voting.web.loop import on_event_loop
 
 blp = Blueprint("votes", __name__, url_prefix="/api/v1/votes", description="Votes (票决): set-up, rounds, result")
 
@@ -198,6 +199,7 @@ def _result(db: Session, vote_id: int) -> dict[str, Any]:
 
 
 @blp.route("/<int:vote_id>/hall")
+@on_event_loop
 class Hall(MethodView):
     @blp.response(200, HallSchema)
     def get(self, vote_id: int) -> dict[str, Any] | Response:
