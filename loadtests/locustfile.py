@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn
 
-import gevent  # type: ignore[import-untyped]
+import gevent
 from locust import FastHttpUser, between, constant, events, task
 from locust.env import Environment
 from locust.exception import StopUser
