@@ -49,6 +49,18 @@ def render_html(sheet: TallySheet) -> str:
     )
 
 
+def load_renderer() -> None:
+    """Load WeasyPrint now rather than at the first PDF.
+
+    ``voting serve`` calls this in each worker before it serves: loading
+    WeasyPrint finds Pango's libraries by running ``ldconfig``, and under the
+    gevent workers a subprocess can only be started from the event loop's own
+    thread, while a PDF is made in one of the worker's native threads
+    (voting.web.loop).
+    """
+    import weasyprint  # noqa: F401
+
+
 def render_pdf(sheet: TallySheet) -> bytes:
     """The sheet as a PDF document."""
     # WeasyPrint loads Pango and the fonts: only when a PDF is wanted, not when the app starts.

@@ -21,8 +21,10 @@ class _Server(BaseApplication):  # type: ignore[misc]
     def load(self) -> Dispatch:
         from gevent import get_hub
 
+        from voting.exports.pdf import load_renderer
         from voting.web import create_app
 
+        load_renderer()
         pool = get_hub().threadpool
         pool.maxsize = self.options["threads"]
         return Dispatch(create_app(), pool)
