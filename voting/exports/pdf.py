@@ -63,7 +63,8 @@ def load_renderer() -> None:
 
 def render_pdf(sheet: TallySheet) -> bytes:
     """The sheet as a PDF document."""
-    # WeasyPrint loads Pango and the fonts: only when a PDF is wanted, not when the app starts.
+    # WeasyPrint loads Pango and the fonts: only when a PDF is wanted, not when the app or a command
+    # starts (the server loads it up front, ``load_renderer``).
     from weasyprint import HTML
 
     pdf: bytes = HTML(string=render_html(sheet), url_fetcher=_no_fetching).write_pdf()

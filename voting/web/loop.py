@@ -1,6 +1,6 @@
 """Which requests a server worker answers on its event loop, and which in one of its native threads.
 
-``voting serve`` runs gevent workers (docs/architecture.md, "The server"): a
+``voting serve`` runs gevent workers (docs/architecture.md, "Group commit"): a
 request is a greenlet, and greenlets hand over to each other without the
 thread switches and GIL hand-overs that made a threaded worker spend three
 times a ``/healthz`` on a cast (docs/performance.md).  But a greenlet keeps
