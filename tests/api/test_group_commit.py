@@ -119,10 +119,10 @@ def test_a_batch_loses_a_race_and_each_cast_is_told_what_happened(
     # The race, staged: the batch's look-ups miss deputy 5's committed rows, so its insert hits the primary keys.
     seen = casting._check_one
 
-    def blind(request_: CastRequest, batch: Any) -> Receipt:
+    def blind(index: int, request_: CastRequest, batch: Any) -> Receipt:
         batch.done.clear()
         batch.recorded.clear()
-        return seen(request_, batch)
+        return seen(index, request_, batch)
 
     monkeypatch.setattr(casting, "_check_one", blind)
     outcomes = cast_batch(

@@ -174,6 +174,10 @@ class _Round:
 class _Batch:
     """What a batch read before checking its casts, and what it has accepted so far."""
 
+    hashes: list[str]
+    """The code hash of each cast, in the batch's order (each HMAC computed once a batch)."""
+    receipts: dict[tuple[int, int], str]
+    """(cast's place in the batch, round id) -> its receipt in that round, for each round of its vote."""
     holders: dict[str, tuple[int, int, bool]]
     """code hash -> (vote id, deputy id, revoked)."""
     styles: dict[int, str]
@@ -200,9 +204,9 @@ def _cast_batch(session: Session, requests: Sequence[CastRequest]) -> list[Recei
     """
     batch = _read(session, requests)
     outcomes: list[Receipt | DomainError] = []
-    for request in requests:
+    for index, request in enumerate(requests):
         try:
-            outcomes.append(_check_one(request, batch))
+            outcomes.append(_check_one(index, request, batch))
         except DomainError as exc:
             outcomes.append(exc)
     if batch.new_participation:
@@ -230,11 +234,13 @@ def _cast_batch(session: Session, requests: Sequence[CastRequest]) -> list[Recei
 
 
 def _read(session: Session, requests: Sequence[CastRequest]) -> _Batch:
-    hashes = sorted({code_hash(r.secret, r.code) for r in requests})
+    hashes = [code_hash(r.secret, r.code) for r in requests]
     holders = {
         row[0]: (row[1], row[2], bool(row[3]))
         for row in raw.rows(
-            session, "SELECT code_hash, vote_id, deputy_id, revoked FROM voting_code WHERE code_hash IN (?*)", hashes
+            session,
+            "SELECT code_hash, vote_id, deputy_id, revoked FROM voting_code WHERE code_hash IN (?*)",
+            sorted(set(hashes)),
         )
     }
     vote_ids = sorted({vote_id for vote_id, _, _ in holders.values()})
@@ -277,21 +283,21 @@ def _read(session: Session, requests: Sequence[CastRequest]) -> _Batch:
             deputy_ids,
         ):
             done[(row[0], row[1])] = row[2]
-    candidates = sorted(
-        {
-            electronic_receipt(request.secret, round_.id, request.code, request.idempotency_key)
-            for request in requests
-            if (holder := holders.get(code_hash(request.secret, request.code))) is not None
-            for round_ in rounds_of_vote[holder[0]]
-        }
-    )
+    receipts = {
+        (index, round_.id): electronic_receipt(request.secret, round_.id, request.code, request.idempotency_key)
+        for index, request in enumerate(requests)
+        if (holder := holders.get(hashes[index])) is not None
+        for round_ in rounds_of_vote[holder[0]]
+    }
     recorded = {
         row[0]: Marks(_numbers(row[1]), _numbers(row[2]), _numbers(row[3]))
         for row in raw.rows(
-            session, "SELECT receipt, approvals, opposes, abstains FROM ballot WHERE receipt IN (?*)", candidates
+            session,
+            "SELECT receipt, approvals, opposes, abstains FROM ballot WHERE receipt IN (?*)",
+            sorted(set(receipts.values())),
         )
     }
-    return _Batch(holders, styles, training, rounds_of_vote, open_rounds, checked_in, done, recorded)
+    return _Batch(hashes, receipts, holders, styles, training, rounds_of_vote, open_rounds, checked_in, done, recorded)
 
 
 def _round(row: Any) -> _Round:
@@ -302,15 +308,15 @@ def _numbers(text: str) -> frozenset[int]:
     return frozenset(int(part) for part in text.split()) if text else frozenset()
 
 
-def _check_one(request: CastRequest, batch: _Batch) -> Receipt:
+def _check_one(index: int, request: CastRequest, batch: _Batch) -> Receipt:
     """The checks of ``_cast``, in its order, against what the batch read and what it has accepted so far."""
-    holder = batch.holders.get(code_hash(request.secret, request.code))
+    holder = batch.holders.get(batch.hashes[index])
     if holder is None or holder[2]:
         raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
     vote_id, deputy_id, _ = holder
-    secret, code, marks, key = request.secret, request.code, request.marks, request.idempotency_key
+    marks = request.marks
     for round_ in batch.rounds_of_vote[vote_id]:
-        receipt = electronic_receipt(secret, round_.id, code, key)
+        receipt = batch.receipts[(index, round_.id)]
         earlier = batch.recorded.get(receipt)
         if earlier is None and receipt in batch.new_ballots:
             earlier = batch.new_ballots[receipt][1]
@@ -333,7 +339,7 @@ def _check_one(request: CastRequest, batch: _Batch) -> Receipt:
     if channel is not None or place in batch.new_participation:
         raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
     check_marks(open_round.projects, open_round.seats, batch.styles[vote_id], marks)
-    receipt = electronic_receipt(secret, open_round.id, code, key)
+    receipt = batch.receipts[(index, open_round.id)]
     batch.new_participation.add(place)
     batch.new_ballots[receipt] = (open_round.id, marks)
     return Receipt(format_receipt(receipt), open_round.number, replayed=False, training=batch.training[vote_id])

@@ -41,7 +41,7 @@ class Ballots(MethodView):
     @blp.arguments(CastSchema())
     @blp.response(201, ReceiptSchema)
     @guarded_by_code
-    def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    def post(self, data: dict[str, Any]) -> tuple[casting.Receipt, int]:
         """Cast a ballot; a retry with the same ``idempotency_key`` returns the same receipt (status 200)."""
         marks = casting.make_marks(data["approvals"], data["opposes"], data["abstains"])
         receipt = casting.cast_ballot(
@@ -51,7 +51,7 @@ class Ballots(MethodView):
             marks=marks,
             idempotency_key=data["idempotency_key"],
         )
-        return dataclasses.asdict(receipt), (200 if receipt.replayed else 201)
+        return receipt, (200 if receipt.replayed else 201)  # ReceiptSchema reads its fields
 
 
 @blp.route("/receipts/<string(maxlength=40):receipt>")
