@@ -11,7 +11,10 @@ close.
 
 from __future__ import annotations
 
+import json
 import secrets
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -177,6 +180,59 @@ def test_concurrent_submits_fold_into_few_batches() -> None:
     assert sizes[0] == 1
     assert sum(sizes) == 41
     assert committer.batches == len(sizes) <= 3
+
+
+GREENLETS = """
+import json, sys, time
+from gevent import monkey
+monkey.patch_all()
+import gevent
+from voting.store.group_commit import GroupCommit
+
+sizes = []
+committer = GroupCommit(lambda items: (sizes.append(len(items)), [item * 10 for item in items])[1])
+busy = sys.argv[1] == "busy"
+
+def late(item):
+    for _ in range(5):  # work of its own first, as a request still being read
+        gevent.sleep(0)
+    return committer.submit(item)
+
+def spin():  # a loop that is never idle
+    while True:
+        gevent.sleep(0)
+
+if busy:
+    gevent.spawn(spin)
+started = time.monotonic()
+first = gevent.spawn(committer.submit, 0)
+others = [] if busy else [gevent.spawn(late, item) for item in range(1, 11)]
+gevent.joinall([first, *others], timeout=10)
+print(json.dumps({"sizes": sizes, "values": [g.value for g in [first, *others]], "seconds": time.monotonic() - started}))
+"""
+
+
+def _greenlets(mode: str) -> dict[str, Any]:
+    """``GREENLETS`` run in a process of its own, monkey-patched by gevent as a ``voting serve`` worker is."""
+    done = subprocess.run([sys.executable, "-c", GREENLETS, mode], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
+
+
+def test_under_gevent_a_leader_waits_for_the_requests_its_loop_is_still_reading() -> None:
+    """Ten greenlets that reach ``submit`` only after a few turns of the loop still join the first batch."""
+    answer = _greenlets("quiet")
+    assert answer["sizes"] == [11]
+    assert answer["values"] == [item * 10 for item in range(11)]
+
+
+def test_under_gevent_a_leader_waits_for_an_idle_loop_only_so_long() -> None:
+    """A loop that never falls idle delays a batch by ``GATHER_SECONDS``, not for ever."""
+    answer = _greenlets("busy")
+    assert answer["sizes"] == [1]
+    assert answer["values"] == [0]
+    assert answer["seconds"] < 1.0
 
 
 def test_a_failed_batch_fails_its_own_items_only() -> None:
