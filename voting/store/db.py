@@ -21,9 +21,11 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-POOL = {"pool_size": 20, "max_overflow": 10}
+POOL = {"pool_size": 20, "max_overflow": 10, "pool_use_lifo": True}
 """Connections kept per process: one for each request thread of ``voting serve`` and a few more,
-so that a surge does not open and close connections (and rerun the pragmas) request by request."""
+so that a surge does not open and close connections (and rerun the pragmas) request by request.
+The most recently used first: on SQLite each connection has a page cache of its own, and the one
+just used is the one whose cache holds the pages the next request reads."""
 SERIAL_LOCK_KEY = 2020_0118
 """PostgreSQL advisory lock taken by every serial write transaction."""
 
