@@ -24,7 +24,7 @@ BODIES: list[dict[str, Any]] = [
     {"approvals": [1, 2, 3, 10], "opposes": [4], "abstains": [12]},
     {"approvals": [1_000, 1]},
     {"approvals": list(range(1, 1_001))},
-    {"approvals": list(range(1, 1_001)) + [1]},  # too long
+    {"approvals": [*range(1, 1_001), 1]},  # too long
     {"approvals": [0]},
     {"approvals": [1_001]},
     {"approvals": [-3, 2]},
