@@ -8,6 +8,7 @@
 | CODE_GUESS_LIMIT | VOTING_CODE_GUESS_LIMIT | failed voting codes per address: ``30 per minute; 300 per hour`` |
 | LOGIN_GUESS_LIMIT | VOTING_LOGIN_GUESS_LIMIT | failed logins per address: ``10 per minute; 100 per hour`` |
 | RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | ``memory://`` (per worker process) |
+| TIME_ZONE | VOTING_TIME_ZONE | ``Asia/Shanghai``: the sitting's zone, for every time shown to people |
 | (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` at the top of the checkout |
 
 ``load`` resolves it all without building an app, so that the command line
@@ -24,6 +25,8 @@ from typing import Any
 
 from flask import Config
 
+from voting import localtime
+
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
     "SECRET_KEY": None,
@@ -33,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "CODE_GUESS_LIMIT": "30 per minute; 300 per hour",
     "LOGIN_GUESS_LIMIT": "10 per minute; 100 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "TIME_ZONE": localtime.DEFAULT_ZONE,
 }
 
 
@@ -53,6 +57,7 @@ def load(instance: str, overrides: Mapping[str, Any] | None = None) -> Config:
         settings["DATABASE_URL"] = default_database_url(instance)
     if not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = instance_secret_key(instance)
+    localtime.zone(settings["TIME_ZONE"])  # a misspelt zone stops the start, naming it, not the first export
     return settings
 
 

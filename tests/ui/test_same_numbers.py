@@ -231,9 +231,9 @@ def test_the_announcements_say_the_same_numbers(seen: Seen) -> None:
     text = seen.files["zh"].text
     shown = Numbers()
     for n in seen.expected.approvals:
-        paragraph = text.split(f"（第{n}轮）")[1].split("（第")[0]
-        said = re.match(
-            r"：应到代表(\d+)人，实到(\d+)人.*?发出表决票(\d+)张，收回(\d+)张.*?有效票(\d+)张，无效票(\d+)张", paragraph
+        paragraph = next(p for p in text.split("\n\n") if p.startswith(f"第{n}轮"))
+        said = re.search(
+            r"应到代表(\d+)人，实到(\d+)人.*?发出表决票(\d+)张，收回(\d+)张.*?有效票(\d+)张，无效票(\d+)张", paragraph
         )
         assert said, paragraph
         shown.attendance[n] = tuple(int(v) for v in said.groups())
@@ -246,5 +246,6 @@ def test_the_announcements_say_the_same_numbers(seen: Seen) -> None:
 
     english = seen.files["en"].text
     for n, approvals in seen.expected.approvals.items():
-        part = english.split(f"(round {n})")[1].split("(round ")[0]
-        assert {int(p): int(a) for p, a in re.findall(r"No\. (\d+) [^:]+: (\d+) approvals", part)} == approvals
+        part = next(p for p in english.split("\n\n") if p.startswith(f"Round {n}"))
+        said_en = re.findall(r"No\. (\d+) [^:]+: (\d+) approvals?[,;.]", part)
+        assert {int(p): int(a) for p, a in said_en} == approvals

@@ -39,8 +39,9 @@ from voting.exports.bundle_format import (
 from voting.exports.verify_md import verify_md
 
 
-def write_bundle(session: Session, vote_id: int) -> bytes:
-    """The vote's verification bundle as ZIP bytes: deterministic entry order and timestamps.
+def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
+    """The vote's verification bundle as ZIP bytes: deterministic entry order and timestamps; its tally
+    sheets print times in ``time_zone``, the sitting's.
 
     Raises ``Conflict`` (no_counted_round) while no round of the vote has been counted.
     """
@@ -64,7 +65,7 @@ def write_bundle(session: Session, vote_id: int) -> bytes:
     if not counted:
         raise Conflict("no_counted_round", f"vote {vote_id} has no counted round yet: there is nothing to verify")
     published = vote.state == VoteState.PUBLISHED
-    sheet = tally_sheet(session, vote_id)
+    sheet = tally_sheet(session, vote_id, time_zone=time_zone)
     result = publication.vote_result(session, vote)
     assert result is not None
 

@@ -22,7 +22,10 @@ rows, so every row stands alone.  Columns:
   below_threshold) and ``status_zh``, ``rank`` (the order it was selected in
   this round, most approved first, or empty), ``in_next_round`` (1 or 0);
 - for the vote: ``vote_rank`` (its place among the vote's selected projects, in
-  the order the seats were won, or empty).
+  the order the seats were won, or empty); ``published_at``, when the result was
+  published, in ISO 8601 on the sitting's clock with its offset
+  (``2020-01-08T07:00:00+08:00``: a program reads the instant, a person the local
+  date), or empty before publication.
 
 Whole numbers are written as digits, so a reader converts them with ``int``.
 """
@@ -33,6 +36,7 @@ import csv
 import io
 
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, TallySheet
+from voting.localtime import local_iso
 
 COLUMNS = (
     "vote_id",
@@ -69,6 +73,7 @@ COLUMNS = (
     "rank",
     "in_next_round",
     "vote_rank",
+    "published_at",
 )
 
 
@@ -78,6 +83,7 @@ def render_csv(sheet: TallySheet) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     vote_rank = {n: i for i, n in enumerate(sheet.selected, start=1)}
+    published_at = local_iso(sheet.published_at, sheet.time_zone) if sheet.published_at else ""
     for r in sheet.rounds:
         rank = {n: i for i, n in enumerate(r.selected, start=1)}
         reconciled = not r.mismatches_zh
@@ -118,6 +124,7 @@ def render_csv(sheet: TallySheet) -> bytes:
                     rank.get(p.number, ""),
                     int(p.number in r.runoff_projects),
                     vote_rank.get(p.number, "") if p.status == "selected" else "",
+                    published_at,
                 )
             )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -149,6 +149,8 @@ class TallySheet:
     scrutineers: tuple[str, ...]
     titles: dict[int, tuple[str, str]]
     """Project number -> (title_zh, title_en)."""
+    time_zone: str
+    """The sitting's time zone (IANA name): every time the forms print is on its clock (voting.localtime)."""
 
     @property
     def marks_zh(self) -> str:

@@ -3,9 +3,42 @@ the round's heading, and the status line; so the forms word the same facts alike
 
 from __future__ import annotations
 
+import datetime as dt
+
 from voting.exports.sheet import KIND_EN, KIND_ZH, RoundSheet, TallySheet
+from voting.localtime import for_people
 
 RUNOFF_KIND = {"tie": "tie_break", "shortfall": "shortfall", "void": "revote"}
+
+WRAPPERS = (("“", "”"), ("「", "」"), ('"', '"'))
+"""Quotes that may already wrap a whole title."""
+
+
+def quoted(title: str) -> str:
+    """A title in quotes, once: one already wholly in “” or 「」 is left as it is; quotes inside a title
+    become the inner quotes ‘’ (第4号“‘阳光老人家’项目”, never ““阳光老人家”项目”)."""
+    for opening, closing in WRAPPERS:
+        inner = title[len(opening) : -len(closing)]
+        if len(title) > 2 and title.startswith(opening) and title.endswith(closing) and closing not in inner:
+            return title
+    inner = title.replace("“", "‘").replace("”", "’")
+    while inner.count('"') >= 2:
+        inner = inner.replace('"', "‘", 1).replace('"', "’", 1)
+    return f"“{inner}”"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 seat``, ``2 seats``: English counts as people say them (``many`` for an irregular plural)."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def when_zh(sheet: TallySheet, instant: dt.datetime) -> str:
+    """An instant on the sitting's clock, zone named: 2020-01-08 07:00 北京时间."""
+    return for_people(instant, sheet.time_zone, "zh")
+
+
+def when_en(sheet: TallySheet, instant: dt.datetime) -> str:
+    return for_people(instant, sheet.time_zone, "en")
 
 
 def round_heading_zh(r: RoundSheet) -> str:
@@ -46,7 +79,7 @@ def reconciliation_en(r: RoundSheet) -> tuple[str, ...]:
 
 
 def _numbers_zh(sheet: TallySheet, numbers: tuple[int, ...]) -> str:
-    return "、".join(f"第{n}号“{sheet.titles.get(n, ('', ''))[0]}”" for n in numbers)
+    return "、".join(f"第{n}号{quoted(sheet.titles.get(n, ('', ''))[0])}" for n in numbers)
 
 
 def next_round_zh(sheet: TallySheet, r: RoundSheet) -> str | None:
@@ -65,12 +98,12 @@ def next_round_en(r: RoundSheet) -> str | None:
         return None
     kind = KIND_EN.get(RUNOFF_KIND.get(r.runoff_reason, ""), r.runoff_reason)
     among = ", ".join(f"No. {n}" for n in r.runoff_projects)
-    return f"Next: a {kind} among {among} for {r.runoff_seats} seat(s)."
+    return f"Next: a {kind} among {among} for {plural(r.runoff_seats, 'seat')}."
 
 
 def status_zh(sheet: TallySheet) -> str:
     if sheet.official:
-        when = sheet.published_at.strftime("%Y-%m-%d %H:%M UTC") if sheet.published_at else ""
+        when = when_zh(sheet, sheet.published_at) if sheet.published_at else ""
         line = f"本报告单所载结果已于{when}公布，为正式结果。"
     else:
         line = "本报告单在结果公布前导出，不是正式结果。"
@@ -81,7 +114,7 @@ def status_zh(sheet: TallySheet) -> str:
 
 def status_en(sheet: TallySheet) -> str:
     if sheet.official:
-        when = sheet.published_at.strftime("%Y-%m-%d %H:%M UTC") if sheet.published_at else ""
+        when = when_en(sheet, sheet.published_at) if sheet.published_at else ""
         line = f"The result on this sheet was published on {when} and is official."
     else:
         line = "Exported before the result was published: not the official result."

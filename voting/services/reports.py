@@ -18,7 +18,8 @@ from voting.services.votes import candidates_of
 from voting.store.models import AuditEntry, Ballot, Deputy, Meeting, Participation, Round, Scrutineer
 
 
-def tally_sheet(session: Session, vote_id: int) -> TallySheet:
+def tally_sheet(session: Session, vote_id: int, *, time_zone: str) -> TallySheet:
+    """The vote's tally sheet; ``time_zone`` is the sitting's (the ``TIME_ZONE`` setting), for the times it prints."""
     vote = get_vote(session, vote_id)
     meeting = get(session, Meeting, vote.meeting_id, what="meeting")
     rules = rules_of(vote)
@@ -50,6 +51,7 @@ def tally_sheet(session: Session, vote_id: int) -> TallySheet:
         chief_scrutineer=chief,
         scrutineers=members,
         titles=titles,
+        time_zone=time_zone,
     )
 
 

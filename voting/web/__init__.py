@@ -35,6 +35,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def time_zone(app: Flask) -> str:
+    """The sitting's time zone (``TIME_ZONE``), in which every time shown to people is given (voting.localtime)."""
+    zone: str = app.config["TIME_ZONE"]
+    return zone
+
+
 def get_db(app: Flask) -> Database:
     """The app's one database handle."""
     db: Database = app.extensions["voting.db"]

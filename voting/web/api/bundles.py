@@ -10,7 +10,7 @@ marked UNOFFICIAL in its file name and its VERIFY.md.
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -18,6 +18,7 @@ from voting.domain.lifecycle import VoteState
 from voting.exports.bundle import write_bundle
 from voting.exports.bundle_format import bundle_file_name
 from voting.services.records import get_vote
+from voting.web import time_zone
 from voting.web.api.access import reading, staff
 
 blp = Blueprint(
@@ -43,6 +44,6 @@ class Bundle(MethodView):
         with reading() as db:
             vote = get_vote(db, vote_id)
             published = vote.state == VoteState.PUBLISHED
-            data = write_bundle(db, vote_id)
+            data = write_bundle(db, vote_id, time_zone=time_zone(current_app))
             name = bundle_file_name(vote_id, training=vote.training, official=published)
         return Response(data, mimetype=ZIP, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -24,6 +24,7 @@ from voting.exports.xlsx import render_xlsx
 from voting.services.errors import Conflict, NotFound
 from voting.services.records import get_vote
 from voting.services.reports import tally_sheet
+from voting.web import time_zone
 from voting.web.api.access import is_staff, reading
 from voting.web.api.schemas import AnnouncementQuerySchema
 
@@ -54,7 +55,7 @@ def _sheet(vote_id: int) -> TallySheet:
             raise NotFound(
                 "not_found", "the tally sheet is published with the result", what="tally sheet", id=str(vote_id)
             )
-        sheet = tally_sheet(db, vote_id)
+        sheet = tally_sheet(db, vote_id, time_zone=time_zone(current_app))
     if not sheet.rounds:
         raise Conflict("no_counted_round", f"vote {vote_id} has no counted round yet: there is no tally to export")
     return sheet

@@ -12,6 +12,7 @@ from typing import Any
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from voting import localtime
 from voting.domain import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
 
 
@@ -25,6 +26,16 @@ class Text(fields.String):
         except UnicodeEncodeError:
             raise ValidationError("not valid Unicode text") from None
         return text
+
+
+class UtcDateTime(fields.DateTime):
+    """An instant as machines keep it: ISO 8601 in UTC with its offset (``2020-01-17T23:00:00+00:00``).
+
+    The database returns naive UTC; without the offset a browser would read the text as its own local
+    time.  People are shown the sitting's local time by the pages (static/js/clock.js)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else localtime.as_utc(value).isoformat()
 
 
 NUMBER = validate.Range(min=1, max=10_000)
@@ -170,7 +181,7 @@ class VoteSchema(Schema):
     rules = fields.Dict()
     rules_digest = Text(allow_none=True)
     candidates = fields.List(fields.Nested(CandidateSchema))
-    published_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
     result_digest = Text(allow_none=True)
     ballots_digest = Text(allow_none=True)
     audit_head_at_publication = Text(allow_none=True)
@@ -208,8 +219,8 @@ class RoundSchema(Schema):
     deputy_count = fields.Integer(allow_none=True)
     deputies_present = fields.Integer(allow_none=True)
     ballots_issued = fields.Integer(allow_none=True)
-    opened_at = fields.DateTime(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
+    opened_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
     audit_head_at_close = Text(allow_none=True)
     result = fields.Dict(allow_none=True)
     training = fields.Boolean(metadata={"description": "The round of a training vote (演练)"})
@@ -410,6 +421,13 @@ class HallSchema(Schema):
         metadata={"description": "Only once published, in the order seats were won; null before"},
     )
     vacant = fields.Integer(allow_none=True)
+    published_at = UtcDateTime(
+        allow_none=True, metadata={"description": "Once published: when (UTC; the screen shows the sitting's time)"}
+    )
+
+
+class TimeZoneSchema(Schema):
+    time_zone = Text(metadata={"description": "IANA name of the sitting's time zone, e.g. Asia/Shanghai"})
 
 
 class AnnouncementQuerySchema(Schema):

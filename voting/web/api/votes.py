@@ -261,6 +261,7 @@ def _published_hall(db: Session, vote_id: int) -> dict[str, Any]:
             for number in (result.selected if result else ())
         ]
         view["vacant"] = result.vacant if result else 0
+        view["published_at"] = vote.published_at
     return view
 
 
