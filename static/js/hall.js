@@ -3,6 +3,7 @@
 // All text comes from the catalogs (i18n.js).
 
 import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { forPeople, loadZone } from "./clock.js";
 import { $, element, fetchJson } from "./page.js";
 
 const POLL_MS = 2000;
@@ -64,6 +65,7 @@ function renderResult(data) {
   }
   $("vacant").hidden = !data.vacant;
   $("vacant").textContent = data.vacant ? t("hall.vacant", { vacant: data.vacant }) : "";
+  $("published-at").textContent = data.published_at ? t("hall.published_at", { at: forPeople(data.published_at) }) : "";
 }
 
 function render() {
@@ -114,7 +116,7 @@ function visibility() {
 }
 
 async function start() {
-  await load(undefined, ["hall"]);
+  await Promise.all([load(undefined, ["hall"]), loadZone()]);
   apply();
   languageSwitch($("lang-switch"), render);
   const vote = new URLSearchParams(window.location.search).get("vote");

@@ -6,6 +6,7 @@
 
 import { apply, language, languageSwitch, load, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
+import { forPeople, loadZone } from "./clock.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -330,7 +331,7 @@ function render() {
     ? t("results.meeting", { name: titleOf(meeting, "name"), date: meeting.date })
     : "";
   $("official").textContent = t("results.published_at", {
-    at: (vote.published_at || "").replace("T", " ").slice(0, 16),
+    at: forPeople(vote.published_at),
   });
   renderSelected();
   renderRounds();
@@ -369,7 +370,7 @@ async function fetchResult() {
 }
 
 async function start() {
-  await load(undefined, ["results"]);
+  await Promise.all([load(undefined, ["results"]), loadZone()]);
   apply();
   languageSwitch($("lang-switch"), render);
   $("print").addEventListener("click", () => window.print());

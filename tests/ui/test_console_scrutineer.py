@@ -15,7 +15,7 @@ __all__ = ["console"]
 
 BALLOTS = {1: range(1, 11), 2: range(1, 11), 3: range(1, 11), 4: range(1, 11), 5: range(3, 13)}
 # Buttons a scrutineer may see in the screens: choosing what to look at, never changing it.
-READING = {ZH["meetings.open_vote"], ZH["meetings.checkin"], ZH["paper.show"]}
+READING = {ZH["meetings.open_vote"], ZH["meetings.checkin"], ZH["paper.show"], ZH["audit.verify_again"]}
 
 
 def no_write_controls(page: Page) -> None:

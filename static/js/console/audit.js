@@ -1,20 +1,25 @@
-// The audit log (审计日志): its verification status (the whole hash chain checked by the server:
-// verified, or broken at entry N) and its entries, for the chosen vote or all.
+// The audit log (审计日志) for scrutineers and clerks: its verification status (the whole hash chain checked by the
+// server: verified, or broken at entry N), verified again on request with the time of the last check, and its
+// entries, each as a sentence in the page's language at the sitting's local time ("2020-01-18 10:02:05 北京时间 ·
+// 工作人员 clerk-li 开启第1轮投票"), with the raw entry as the log keeps it (UTC, JSON) one click away.
 
+import { forPeople } from "../clock.js";
 import { t } from "../i18n.js";
 import { get } from "./api.js";
-import { el, state, table } from "./ui.js";
+import { act, el, state, table } from "./ui.js";
 
 const SHOWN = 300;
 let onlyVote = true;
 
-function verification(check) {
+function verification(check, at) {
+  const when = el("p", { className: "meta", id: "audit-verified-at", text: t("audit.verified_at", { at: forPeople(at, { seconds: true }) }) });
   if (check.ok) {
     return el(
       "div",
       { className: "verified card", id: "audit-status", dataset: { ok: "true" }, role: "status" },
       el("p", { className: "big", text: t("audit.verified", { entries: check.entries }) }),
       el("p", { className: "hash", text: t("audit.head", { head: check.head }) }),
+      when,
     );
   }
   return el(
@@ -22,25 +27,77 @@ function verification(check) {
     { className: "broken card", id: "audit-status", dataset: { ok: "false" }, role: "alert" },
     el("p", { className: "big", text: t("audit.broken", { entry: check.first_bad ?? "?" }) }),
     el("p", { text: check.reason || "" }),
+    when,
   );
+}
+
+const numbers = (list) => (list && list.length ? list.join(t("console.list_sep")) : "—");
+
+// What the entry's sentence needs besides its details: words for its codes, lists as text.
+function params(entry) {
+  const d = entry.details || {};
+  return {
+    ...d,
+    seats: d.seats ?? (d.rules && d.rules.seats),
+    kind_name: d.kind ? t(`round.kind.${d.kind}`) : "",
+    role_name: d.role ? t(`role.${d.role}`) : "",
+    members: numbers(d.members),
+    deputies: Array.isArray(d.deputies) ? numbers(d.deputies) : d.deputies,
+    outcome: d.passed === undefined ? "" : t(d.passed ? "audit.drill_passed" : "audit.drill_failed"),
+  };
+}
+
+// "工作人员 clerk-li 开启第1轮投票（第一轮，应选10个，实到代表230人）" in the page's language; an action the
+// catalog does not know yet is shown by its code.
+export function sentence(entry) {
+  const key = `audit.says.${entry.action}`;
+  const says = t(key, params(entry));
+  const who = t("audit.who", { role: t(`role.${entry.role}`), actor: entry.actor });
+  const training = entry.details && entry.details.training ? t("audit.training") : "";
+  return `${who} ${says === key ? entry.action : says}${training}`;
+}
+
+function row(entry) {
+  return el(
+    "tr",
+    { dataset: { seq: String(entry.seq), action: entry.action } },
+    el("td", { text: entry.seq }),
+    el("td", { className: "when", text: forPeople(entry.at, { seconds: true }) }),
+    el(
+      "td",
+      { className: "entry" },
+      el("p", { className: "says", text: sentence(entry) }),
+      entry.vote_id ? el("p", { className: "meta", text: t("audit.of_vote", { vote: entry.vote_id }) }) : null,
+      el("details", { className: "raw" }, el("summary", { text: t("audit.raw") }), el("pre", { text: JSON.stringify(entry, null, 1) })),
+    ),
+  );
+}
+
+async function verify(container) {
+  const check = await get("/audit/verify");
+  const status = verification(check, new Date());
+  const shown = container.querySelector("#audit-status");
+  if (shown) shown.replaceWith(status);
+  return status;
 }
 
 export async function render(container) {
   const useVote = Boolean(state.vote) && onlyVote;
   const [check, entries] = await Promise.all([get("/audit/verify"), get(useVote ? `/audit?vote_id=${state.vote.id}` : "/audit")]);
+  const checkedAt = new Date();
   const latest = entries.slice(-SHOWN).reverse();
-  const rows = latest.map((e) =>
-    el(
-      "tr",
-      { dataset: { seq: String(e.seq) } },
-      el("td", { text: e.seq }),
-      el("td", { text: e.at }),
-      el("td", { text: `${e.actor} (${t(`role.${e.role}`)})` }),
-      el("td", { text: e.action }),
-      el("td", { text: e.vote_id ?? "" }),
-      el("td", { className: "details", text: JSON.stringify(e.details) }),
-    ),
-  );
+  const problem = el("p", { className: "error", id: "audit-verify-error", role: "alert", hidden: true });
+  const again = el("button", {
+    type: "button",
+    id: "audit-verify-again",
+    className: "primary",
+    text: t("audit.verify_again"),
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      await act(button, problem, () => verify(container));
+      button.focus();
+    },
+  });
   const filter = state.vote
     ? el(
         "span",
@@ -59,10 +116,12 @@ export async function render(container) {
     : null;
   container.replaceChildren(
     ...[
-      verification(check),
+      verification(check, checkedAt),
+      el("p", {}, again),
+      problem,
       filter,
       el("p", { className: "meta", id: "audit-count", text: t("audit.count", { shown: latest.length, total: entries.length }) }),
-      table("audit.table", ["audit.seq", "audit.at", "audit.actor", "audit.action", "audit.vote", "audit.details"], rows, { id: "audit-entries" }),
+      table("audit.table", ["audit.seq", "audit.at", "audit.entry"], latest.map(row), { id: "audit-entries" }),
     ].filter(Boolean),
   );
 }

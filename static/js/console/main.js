@@ -3,6 +3,7 @@
 // A scrutineer logs into the same console and sees every screen read-only (no write control at all).
 
 import { apply, languageSwitch, load, t, titleOf } from "../i18n.js";
+import { loadZone } from "../clock.js";
 import { $ } from "../page.js";
 import { ApiError, get, post, setCsrf, whenLoggedOut } from "./api.js";
 import * as audit from "./audit.js";
@@ -152,7 +153,7 @@ async function logout() {
 }
 
 async function start() {
-  await load(undefined, ["console"]);
+  await Promise.all([load(undefined, ["console"]), loadZone()]);
   apply();
   languageSwitch($("lang-switch"), async () => {
     if (state.user) await go(state.screen);

@@ -1,6 +1,7 @@
 // Meetings and their votes: create a meeting, create a vote from the Gongshu 2020 template
 // (a training vote if ticked), choose a meeting for check-in or a vote to run.
 
+import { today } from "../clock.js";
 import { t, titleOf } from "../i18n.js";
 import { get, post } from "./api.js";
 import { act, canWrite, el, go, hooks, remember, state, trainingMark, writeButton } from "./ui.js";
@@ -26,7 +27,7 @@ function createMeetingForm(container) {
   const nameZh = el("input", { id: "meeting-name-zh", type: "text", required: true, "aria-describedby": "meeting-error" });
   const nameEn = el("input", { id: "meeting-name-en", type: "text" });
   const date = el("input", { id: "meeting-date", type: "date", required: true });
-  date.value = new Date().toISOString().slice(0, 10);
+  date.value = today(); // the sitting's date: at 07:00 in Beijing, UTC's date is still yesterday
   const submit = el("button", { type: "submit", className: "primary", id: "meeting-create", dataset: { write: "" } }, t("meetings.create"));
   const form = el(
     "form",

@@ -3,6 +3,7 @@
 // the round's result and what comes next (tie-break, shortfall or repeat round), publish (confirmed).
 
 import { t, titleOf } from "../i18n.js";
+import { forPeople } from "../clock.js";
 import { $ } from "../page.js";
 import { get, post } from "./api.js";
 import { act, confirmDialog, el, hooks, needs, remember, showError, state, table, writeButton } from "./ui.js";
@@ -135,6 +136,7 @@ function nextStep(round, error) {
       "div",
       { className: "card next", id: "published" },
       el("p", { className: "done", text: t("publish.done") }),
+      el("p", { className: "meta", id: "published-at", text: t("publish.when", { at: forPeople(state.vote.published_at) }) }),
       el("a", { href: `/results?vote=${state.vote.id}`, target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
     );
   }
