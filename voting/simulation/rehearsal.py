@@ -25,6 +25,7 @@ an existing vote is used only after the server says it is a training vote
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import secrets
 import time
@@ -36,6 +37,7 @@ import numpy as np
 import requests
 from flask import Flask
 
+from voting import localtime
 from voting.simulation.models import round_ballots, spoil
 from voting.simulation.run import _Block
 from voting.simulation.scenario import Scenario
@@ -311,9 +313,11 @@ def create_sitting(
     second: Transport | None = None,
 ) -> Sitting:
     """A meeting of ``deputies`` simulated deputies and a training vote on it: from the template, or as given."""
+    # Dated on the sitting's clock, which the server names: at 07:00 in Beijing a UTC machine's date is yesterday.
+    today = localtime.local(dt.datetime.now(dt.UTC), client.get("/api/v1/time-zone")["time_zone"]).date()
     meeting = client.post(
         "/api/v1/meetings",
-        {"name_zh": f"演练：{title}", "name_en": f"Training: {title}", "date": time.strftime("%Y-%m-%d")},
+        {"name_zh": f"演练：{title}", "name_en": f"Training: {title}", "date": today.isoformat()},
     )
     mid = meeting["id"]
     # The training vote first, so that the meeting holds one before anything else is recorded about it:
