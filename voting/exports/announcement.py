@@ -10,15 +10,7 @@ a title is quoted once (``words.quoted``); English counts are singular or plural
 from __future__ import annotations
 
 from voting.exports.sheet import KIND_EN, KIND_ZH, RoundSheet, TallySheet
-from voting.exports.words import plural, quoted, when_en, when_zh
-
-
-def _project_zh(sheet: TallySheet, number: int) -> str:
-    return f"第{number}号{quoted(sheet.titles.get(number, ('', ''))[0])}"
-
-
-def _projects_zh(sheet: TallySheet, numbers: tuple[int, ...]) -> str:
-    return "、".join(_project_zh(sheet, n) for n in numbers)
+from voting.exports.words import plural, project_zh, projects_zh, quoted, when_en, when_zh
 
 
 def _project_en(sheet: TallySheet, number: int) -> str:
@@ -93,14 +85,14 @@ def round_zh(sheet: TallySheet, r: RoundSheet) -> list[str]:
     lines.append("现将计票结果报告如下：")
     last = len(r.projects) - 1
     lines += [
-        f"{_project_zh(sheet, p.number)}，赞成{p.approvals}票，票决率{p.rate_text}{'。' if i == last else '；'}"
+        f"{project_zh(sheet, p.number)}，赞成{p.approvals}票，票决率{p.rate_text}{'。' if i == last else '；'}"
         for i, p in enumerate(r.projects)
     ]
     if _named_rounds(sheet):
-        lines.append(f"本轮当选的项目是：{_projects_zh(sheet, r.selected)}。" if r.selected else "本轮没有项目当选。")
+        lines.append(f"本轮当选的项目是：{projects_zh(sheet, r.selected)}。" if r.selected else "本轮没有项目当选。")
     if r.runoff_reason == "tie":
         lines.append(
-            f"{_projects_zh(sheet, r.runoff_projects)}得票相等，需就这些项目再次投票，确定{r.runoff_seats}个项目。"
+            f"{projects_zh(sheet, r.runoff_projects)}得票相等，需就这些项目再次投票，确定{r.runoff_seats}个项目。"
         )
     elif r.runoff_reason == "shortfall":
         lines.append(f"当选项目不足应选数，需就未当选的项目另行票决，确定{r.runoff_seats}个项目。")
@@ -116,7 +108,7 @@ def announcement_zh(sheet: TallySheet) -> str:
     paragraphs += ["\n".join(round_zh(sheet, r)) for r in sheet.rounds]
     if sheet.decided:
         paragraphs.append(
-            f"根据票决结果，{_projects_zh(sheet, sheet.selected)}，共{len(sheet.selected)}个项目当选。"
+            f"根据票决结果，{projects_zh(sheet, sheet.selected)}，共{len(sheet.selected)}个项目当选。"
             + (f"{sheet.vacant}个名额空缺。" if sheet.vacant else "")
         )
     when = _when(sheet)

@@ -78,16 +78,21 @@ def reconciliation_en(r: RoundSheet) -> tuple[str, ...]:
     return (line,)
 
 
-def _numbers_zh(sheet: TallySheet, numbers: tuple[int, ...]) -> str:
-    return "、".join(f"第{n}号{quoted(sheet.titles.get(n, ('', ''))[0])}" for n in numbers)
+def project_zh(sheet: TallySheet, number: int) -> str:
+    """第4号“‘阳光老人家’项目”: a project as every form names it, its title quoted once."""
+    return f"第{number}号{quoted(sheet.titles.get(number, ('', ''))[0])}"
+
+
+def projects_zh(sheet: TallySheet, numbers: tuple[int, ...]) -> str:
+    return "、".join(project_zh(sheet, n) for n in numbers)
 
 
 def next_round_zh(sheet: TallySheet, r: RoundSheet) -> str | None:
     """What the round calls for next, or None when it calls for nothing."""
     if r.runoff_reason == "tie":
-        return f"{_numbers_zh(sheet, r.runoff_projects)}得票相等，就这些项目再次投票，确定{r.runoff_seats}个项目。"
+        return f"{projects_zh(sheet, r.runoff_projects)}得票相等，就这些项目再次投票，确定{r.runoff_seats}个项目。"
     if r.runoff_reason == "shortfall":
-        return f"当选项目不足应选数，就{_numbers_zh(sheet, r.runoff_projects)}另行票决，确定{r.runoff_seats}个项目。"
+        return f"当选项目不足应选数，就{projects_zh(sheet, r.runoff_projects)}另行票决，确定{r.runoff_seats}个项目。"
     if r.runoff_reason == "void":
         return f"本轮票决无效，重新投票，确定{r.runoff_seats}个项目。"
     return None
