@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.api.servers import Http
+from tests.api.servers import Http, serving
 from tests.api.support import set_up
 from tests.exports.sheets import PUBLISHED_AT
 from tests.ui.conftest import DESKTOP, PHONE, page_text, watch
@@ -58,9 +59,10 @@ def published_vote(console: Console, database_url: str) -> tuple[int, int]:
     return sitting.vote_id, round_id
 
 
-def test_the_pages_date_a_vote_published_at_seven_in_beijing_that_day(
-    browser: Browser, console: Console, database_url: str
+def test_the_pages_and_the_audit_screen_show_the_sitting_clock(
+    browser: Browser, console: Console, database_url: str, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
+    """One sitting for both points, so that the server and the vote are set up once."""
     vote_id, _ = published_vote(console, database_url)
     results = page_text("zh", "results")
     with utc_tab(browser, PHONE["width"], PHONE["height"]) as page:
@@ -87,11 +89,20 @@ def test_the_pages_date_a_vote_published_at_seven_in_beijing_that_day(
         expect(page.locator("body")).to_have_attribute("data-screen", "round")
         expect(page.locator("#published-at")).to_have_text(ZH["publish.when"].format(at=BEIJING))
 
+    # A sitting held elsewhere: the same instant on its clock, the zone named by its offset.
+    kolkata = {**cli_env, "VOTING_TIME_ZONE": "Asia/Kolkata"}
+    with (
+        serving(kolkata, tmp_path, workers=1, name="kolkata") as server,
+        utc_tab(browser, PHONE["width"], PHONE["height"]) as page,
+    ):
+        open_results(page, server.url, vote_id)
+        shown = results["results.published_at"].format(at="2020-01-18 04:30 UTC+5:30")
+        expect(page.locator("#official")).to_have_text(shown)
+    audit_screen(browser, console, vote_id)
 
-def test_the_audit_screen_says_each_entry_in_words_at_beijing_time(
-    browser: Browser, console: Console, database_url: str
-) -> None:
-    vote_id, _ = published_vote(console, database_url)
+
+def audit_screen(browser: Browser, console: Console, vote_id: int) -> None:
+    """The audit screen of the published vote, as a scrutineer reads it (issue 14, point 7)."""
     entries = console.api().get(f"/api/v1/audit?vote_id={vote_id}")
     opened = next(e for e in entries if e["action"] == "round.opened")
     with utc_tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
