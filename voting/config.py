@@ -7,7 +7,7 @@
 | SECRET_KEY | VOTING_SECRET_KEY | random, made once and kept in ``<instance>/secret_key`` |
 | CODE_GUESS_LIMIT | VOTING_CODE_GUESS_LIMIT | failed voting codes per address: ``30 per minute; 300 per hour`` |
 | LOGIN_GUESS_LIMIT | VOTING_LOGIN_GUESS_LIMIT | failed logins per address: ``10 per minute; 100 per hour`` |
-| RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | ``memory://`` (per worker process) |
+| RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | a file in the instance folder, shared by the host's workers |
 | TIME_ZONE | VOTING_TIME_ZONE | ``Asia/Shanghai``: the sitting's zone, for every time shown to people |
 | (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` at the top of the checkout |
 
@@ -35,7 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "CODE_GUESS_LIMIT": "30 per minute; 300 per hour",
     "LOGIN_GUESS_LIMIT": "10 per minute; 100 per hour",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": None,
     "TIME_ZONE": localtime.DEFAULT_ZONE,
 }
 

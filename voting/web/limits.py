@@ -1,40 +1,49 @@
 """Rate limits on guessing: voting codes and staff passwords.
 
 Only failed attempts count (the view refused the code or the password:
-``NotAuthenticated``), so that a hall of deputies behind one address is never
-slowed by its own successful votes.  Each failure is logged with the caller's
-address and what was tried for (never the code or the password).  The
-counters live in the storage that ``RATELIMIT_STORAGE_URI`` names (the
-``limits`` library's: in memory per worker process by default; Redis or
-Memcached to share them between processes and hosts), counted in fixed
+``NotAuthenticated``), and they count against one budget per address and per
+kind of secret (``code``: opening and casting a ballot together; ``login``),
+in the storage that ``RATELIMIT_STORAGE_URI`` names: by default a file in the
+instance folder that every worker process of the host shares
+(``voting.web.counter_file``), or Redis for several hosts.  Counted in fixed
 windows.
 
-An address is looked up in the counters only when this process has seen it
-fail within the longest window; every other request passes at the cost of a
-dictionary look-up.  This is what keeps the guard off the cast path's bill
-(docs/performance.md: Flask-Limiter, which this replaces, checked every
-request of the app and cost a sixth of a cast).  With shared counters, an
-address blocked by the failures other processes saw may therefore fail once
-more here before this process looks: one guess per process, not a way round
-the limit.
+The two kinds differ in what an address over its limit may still do:
+
+- **A voting code is always checked.**  A hall's phones share one address
+  behind its Wi-Fi, so refusing that address would let one guesser stop every
+  deputy.  An honest code therefore always passes, and a wrong one from an
+  address over its limit is answered 429 instead of 401.  This does not stop a
+  guesser who ignores the 429 (each answer still says whether the guess was
+  right): what bounds guessing is the 50 bits of a code against the rate at
+  which the service can check codes at all (docs/secrecy.md has the
+  arithmetic).  The limit keeps the log and the screens quiet and tells an
+  honest mistyper to slow down.
+- **A password is not checked once the address is over its limit** (429
+  before argon2 runs): passwords are far weaker than codes, and staff are few
+  and can log in again later or from another network.
+
+An honest request pays nothing: the counters are touched only after a
+failure (and before a login).  Each failure within the limit is logged with
+the caller's address and the kind of secret (never the secret), and the first
+one over the limit once per window, so that a flood cannot fill the disk.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import threading
-import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.storage import Storage, storage_from_string
 from werkzeug.exceptions import TooManyRequests
 
 from voting.services.errors import NotAuthenticated
+from voting.web import counter_file
 
 log = logging.getLogger("voting.security")
 
@@ -44,33 +53,23 @@ EXTENSION = "voting.limits"
 
 
 class Guard:
-    """One app's counters of failed attempts, and the addresses worth checking."""
+    """One app's view of the shared counters of failed attempts (fixed windows)."""
 
     def __init__(self, storage_uri: str) -> None:
-        self._limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
-        self._suspects: dict[str, float] = {}
-        """address -> until when (monotonic) its failures here can still block it."""
-        self._lock = threading.Lock()
+        storage = storage_from_string(storage_uri)
+        if not isinstance(storage, Storage):
+            raise ValueError(f"RATELIMIT_STORAGE_URI names an asynchronous storage: {storage_uri}")
+        self._storage = storage
 
-    def blocked(self, scope: str, address: str, limits: list[RateLimitItem]) -> bool:
-        until = self._suspects.get(address)
-        if until is None:
-            return False
-        if until < time.monotonic():
-            with self._lock:
-                self._suspects.pop(address, None)
-            return False
-        return not all(self._limiter.test(limit, scope, address) for limit in limits)
+    def over(self, scope: str, address: str, limits: list[RateLimitItem]) -> bool:
+        """Whether ``address`` has used up a limit of ``scope`` (counting nothing)."""
+        return any(self._storage.get(limit.key_for(scope, address)) >= limit.amount for limit in limits)
 
-    def failed(self, scope: str, address: str, limits: list[RateLimitItem]) -> None:
-        for limit in limits:
-            self._limiter.hit(limit, scope, address)
-        until = time.monotonic() + max(limit.get_expiry() for limit in limits)
-        with self._lock:
-            if len(self._suspects) > 100_000:  # many addresses: forget those whose windows are over
-                now = time.monotonic()
-                self._suspects = {a: u for a, u in self._suspects.items() if u >= now}
-            self._suspects[address] = until
+    def failed(self, scope: str, address: str, limits: list[RateLimitItem]) -> int:
+        """Count one failure: how far past its tightest limit the address now is (0 or less: within every one)."""
+        return max(
+            self._storage.incr(limit.key_for(scope, address), limit.get_expiry()) - limit.amount for limit in limits
+        )
 
 
 @functools.lru_cache(maxsize=16)
@@ -78,23 +77,36 @@ def _parsed(setting: str) -> list[RateLimitItem]:
     return parse_many(setting)
 
 
-def _guarded(setting: str) -> Callable[[View], View]:
-    """A view whose ``NotAuthenticated`` refusals count against the caller's address, under ``setting``'s limits."""
+def _count_failure(guard: Guard, scope: str, address: str, limits: list[RateLimitItem]) -> bool:
+    """Count a failure and log it (only the first past the limit, once per window); whether it is past the limit."""
+    excess = guard.failed(scope, address, limits)
+    if excess <= 0:
+        log.warning("failed %s attempt from %s", scope, address)
+    elif excess == 1:
+        log.warning("%s attempts from %s over the limit", scope, address)
+    return excess > 0
+
+
+def _guarded(setting: str, scope: str, *, check_when_over: bool) -> Callable[[View], View]:
+    """A view whose ``NotAuthenticated`` refusals count against the caller's address, under ``setting``'s limits.
+
+    ``check_when_over``: whether a request from an address over its limit is still
+    evaluated (and passes if right) or refused unseen.
+    """
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def guarded_view(*args: Any, **kwargs: Any) -> Any:
             guard: Guard = current_app.extensions[EXTENSION]
             limits = _parsed(current_app.config[setting])
-            scope = request.endpoint or view.__name__
             address = request.remote_addr or "unknown"
-            if guard.blocked(scope, address, limits):
+            if not check_when_over and guard.over(scope, address, limits):
                 raise TooManyRequests()
             try:
                 return view(*args, **kwargs)
             except NotAuthenticated:
-                log.warning("failed %s attempt from %s", scope, address)
-                guard.failed(scope, address, limits)
+                if _count_failure(guard, scope, address, limits):
+                    raise TooManyRequests() from None
                 raise
 
         return guarded_view  # type: ignore[return-value]
@@ -102,9 +114,16 @@ def _guarded(setting: str) -> Callable[[View], View]:
     return decorate
 
 
-guarded_by_code = _guarded("CODE_GUESS_LIMIT")
-guarded_by_password = _guarded("LOGIN_GUESS_LIMIT")
+guarded_by_code = _guarded("CODE_GUESS_LIMIT", "code", check_when_over=True)
+"""Opening and casting a ballot: one budget for both, and a right code always passes."""
+guarded_by_password = _guarded("LOGIN_GUESS_LIMIT", "login", check_when_over=False)
+
+
+def storage_uri(app: Flask) -> str:
+    """``RATELIMIT_STORAGE_URI``, or the host's shared counter file in the instance folder."""
+    uri: str = app.config["RATELIMIT_STORAGE_URI"] or counter_file.uri(Path(app.instance_path))
+    return uri
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = Guard(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions[EXTENSION] = Guard(storage_uri(app))
