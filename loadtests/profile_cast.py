@@ -49,7 +49,7 @@ def main() -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)})
     with get_db(app).write() as session:
         user = auth.add_user(session, "profiler", "clerk", "a long enough password", by=auth.Actor("profile", "admin"))
-        token = auth.issue_token(session, user, app.config["SECRET_KEY"])
+        token = auth.issue_token(session, user, app.config["SECRET_KEY"], auth.SessionLimits.of(60, 12))
     client = app.test_client()
     staff = {"Authorization": f"Bearer {token}"}
     codes, vote_id, round_id = _sitting(client, staff, args.deputies)
@@ -113,7 +113,7 @@ def _batching(app: Flask, url: str, threads: int) -> None:
 def _token(app: Flask) -> str:
     with get_db(app).write() as session:
         user = auth.add_user(session, "batcher", "clerk", "a long enough password", by=auth.Actor("profile", "admin"))
-        return auth.issue_token(session, user, app.config["SECRET_KEY"])
+        return auth.issue_token(session, user, app.config["SECRET_KEY"], auth.SessionLimits.of(60, 12))
 
 
 def _run(client: FlaskClient, plan: Plan, codes: list[str], first: int, profile: Profiler | None) -> dict[str, float]:

@@ -7,6 +7,9 @@
 | SECRET_KEY | VOTING_SECRET_KEY | random, made once and kept in ``<instance>/secret_key`` |
 | CODE_GUESS_LIMIT | VOTING_CODE_GUESS_LIMIT | failed voting codes per address: ``30 per minute; 300 per hour`` |
 | LOGIN_GUESS_LIMIT | VOTING_LOGIN_GUESS_LIMIT | failed logins per address: ``10 per minute; 100 per hour`` |
+| SESSION_IDLE_MINUTES | VOTING_SESSION_IDLE_MINUTES | a staff login ends after ``120`` minutes unused |
+| SESSION_MAX_HOURS | VOTING_SESSION_MAX_HOURS | and ``12`` hours after it began, however busy |
+| SESSION_COOKIE_SECURE | VOTING_SESSION_COOKIE_SECURE | ``null``: the cookie is ``Secure`` when the request came over HTTPS; ``true``: always |
 | RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | a file in the instance folder, shared by the host's workers |
 | TIME_ZONE | VOTING_TIME_ZONE | ``Asia/Shanghai``: the sitting's zone, for every time shown to people |
 | (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` at the top of the checkout |
@@ -20,6 +23,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Strict",
+    "SESSION_COOKIE_SECURE": None,
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_MAX_HOURS": 12,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "CODE_GUESS_LIMIT": "30 per minute; 300 per hour",
     "LOGIN_GUESS_LIMIT": "10 per minute; 100 per hour",
@@ -58,6 +65,9 @@ def load(instance: str, overrides: Mapping[str, Any] | None = None) -> Config:
     if not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = instance_secret_key(instance)
     localtime.zone(settings["TIME_ZONE"])  # a misspelt zone stops the start, naming it, not the first export
+    # The signed cookie itself expires with the login's absolute limit (Flask's default: 31 days);
+    # the login in the database is what really ends it (voting.services.auth).
+    settings["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=settings["SESSION_MAX_HOURS"])
     return settings
 
 

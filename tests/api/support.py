@@ -81,7 +81,8 @@ def make_user(app: Flask, name: str, role: str) -> str:
     db = get_db(app)
     with db.write() as session:
         user = auth.add_user(session, name, role, PASSWORD, by=auth.Actor("test", "admin"))
-        return auth.issue_token(session, user, app.config["SECRET_KEY"])
+        limits = auth.SessionLimits.of(app.config["SESSION_IDLE_MINUTES"], app.config["SESSION_MAX_HOURS"])
+        return auth.issue_token(session, user, app.config["SECRET_KEY"], limits)
 
 
 @dataclass

@@ -5,6 +5,8 @@ guesser sends wrong codes to opening and casting, each on a new connection so
 that both workers answer some, while twenty deputies open and cast their
 ballots.  Every deputy gets a receipt, and the guesser gets exactly the limit's
 five 401s in all (one budget for both endpoints and both processes), then 429s.
+The same server also shows the session cookie marked Secure behind a TLS proxy
+on the same host (issue 16.5), which needs gunicorn and cannot be shown in-process.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import requests
 
 from tests.api.servers import add_staff, login, serving
-from tests.api.support import Sitting, set_up
+from tests.api.support import PASSWORD, Sitting, set_up
 
 DEPUTIES = 20
 
@@ -39,6 +41,20 @@ def test_one_guesser_does_not_stop_the_hall_on_two_workers(cli_env: dict[str, st
     add_staff(env, "clerk-hall", "clerk")
     with serving(env, tmp_path, workers=2) as server:
         clerk = login(server.url, "clerk-hall")
+        # (16.5, on the same server) a TLS proxy on this host says the request came over HTTPS: the cookie is Secure.
+        proxied = requests.post(
+            server.url + "/api/v1/auth/login",
+            json={"name": "clerk-hall", "password": PASSWORD},
+            headers={"X-Forwarded-Proto": "https", "Connection": "close"},
+            timeout=30,
+        )
+        assert "; Secure" in proxied.headers["Set-Cookie"]
+        assert (
+            "Secure"
+            not in clerk.session.post(
+                server.url + "/api/v1/auth/login", json={"name": "clerk-hall", "password": PASSWORD}, timeout=30
+            ).headers["Set-Cookie"]
+        )
         sitting: Sitting = set_up(clerk, size=DEPUTIES)
         sitting.check_in(range(1, DEPUTIES + 1))
         sitting.issue_codes(range(1, DEPUTIES + 1))

@@ -190,13 +190,22 @@ class StaffUser(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token for API clients; only its hash is kept."""
+    """One login: its bearer token and, for a browser, its session cookie's id; only their hashes are kept.
+
+    Both credentials a login issues live in this one row, so that logging out
+    with either deletes it and ends both (voting.services.auth).
+    """
 
     __tablename__ = "api_token"
 
     token_hash: str = Field(primary_key=True, max_length=64)
+    session_hash: str | None = Field(default=None, max_length=64, unique=True)
     user_id: int = Field(foreign_key="staff_user.id", index=True)
+    issued_at: dt.datetime = Field(default_factory=_now)
+    last_seen_at: dt.datetime = Field(default_factory=_now)
+    """When the login was last used, to the minute (voting.services.auth.TOUCH_EVERY): the idle limit counts from it."""
     expires_at: dt.datetime
+    """The absolute limit: the login ends then, however busy."""
 
 
 class AuditEntry(SQLModel, table=True):

@@ -1,8 +1,10 @@
-"""Headers every response carries: no framing, no sniffing, scripts only from this server, no caching of API answers."""
+"""Headers every response carries: no framing, no sniffing, scripts only from this server, no caching of
+API answers; and the session cookie's ``Secure`` flag."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -14,7 +16,22 @@ DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").r
 """The browsable API page (flask-smorest's Swagger UI template) needs its inline script."""
 
 
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie, ``Secure`` whenever the request came over HTTPS (``SESSION_COOKIE_SECURE``: null).
+
+    Behind a TLS proxy the request is HTTPS when the proxy says so in
+    ``X-Forwarded-Proto`` and gunicorn trusts it (``FORWARDED_ALLOW_IPS``,
+    docs/operations.md); ``SESSION_COOKIE_SECURE=true`` marks it ``Secure`` always.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        setting = app.config["SESSION_COOKIE_SECURE"]
+        return request.is_secure if setting is None else bool(setting)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookie()
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = DOCS_CSP if request.path == "/api/docs" else CSP

@@ -33,7 +33,7 @@ from voting.services.errors import Conflict, NotFound
 from voting.simulation.drill import Drill, all_drills, check, load_drill, run_drill, shipped_drills
 from voting.simulation.rehearsal import InProcessClient, RehearsalError
 from voting.store.models import StaffUser
-from voting.web.api.access import secret, staff, writer, writing
+from voting.web.api.access import secret, session_limits, staff, writer, writing
 from voting.web.api.schemas import Text
 from voting.web.i18n import language
 
@@ -127,9 +127,9 @@ class RunDrill(MethodView):
         key = secret()
         with writing() as db:
             user = db.exec(select(StaffUser).where(StaffUser.name == actor.name)).one()
-            tokens = [auth.issue_token(db, user, key)]
+            tokens = [auth.issue_token(db, user, key, session_limits())]
             if drill.needs_paper:
-                tokens.append(auth.issue_token(db, _second_clerk(db, actor), key))
+                tokens.append(auth.issue_token(db, _second_clerk(db, actor), key, session_limits()))
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         clients = [InProcessClient(app, token, language()) for token in tokens]  # a failure in the caller's words
         try:
@@ -144,7 +144,7 @@ class RunDrill(MethodView):
         finally:
             with writing() as db:
                 for token in tokens:
-                    auth.revoke_token(db, token, key)
+                    auth.log_out(db, auth.keyed_hash(key, token))
         problems = check(drill, report)
         with writing() as db:
             audit.record(

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from voting.services import auth
-from voting.web.api.access import bearer_token, secret, staff, writing
+from voting.web.api.access import caller, secret, session_limits, staff, writing
 from voting.web.api.schemas import LoginSchema, SessionSchema
 from voting.web.limits import guarded_by_password
 
@@ -23,26 +23,24 @@ class Login(MethodView):
     @blp.response(200, SessionSchema)
     @guarded_by_password
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Log in: sets the session cookie and returns a bearer token and the CSRF token."""
+        """Log in: sets the session cookie and returns a bearer token and the CSRF token, both of one login."""
         with writing() as db:
             user = auth.authenticate(db, data["name"], data["password"])
-            token = auth.issue_token(db, user, secret())
+            login = auth.log_in(db, user, secret(), session_limits())
         session.clear()
-        session["user_id"] = user.id
+        session["login"] = login.session_id
         session["csrf"] = secrets.token_urlsafe(24)
-        return {"name": user.name, "role": user.role, "token": token, "csrf_token": session["csrf"]}
+        return {"name": user.name, "role": user.role, "token": login.token, "csrf_token": session["csrf"]}
 
 
 @blp.route("/logout")
 class Logout(MethodView):
     @blp.response(204)
     def post(self) -> None:
-        """Log out: ends the session and revokes the bearer token used, if any."""
-        staff()
-        token = bearer_token()
-        if token is not None:
-            with writing() as db:
-                auth.revoke_token(db, token, secret())
+        """Log out: ends the login on the server, its session cookie and its bearer token together."""
+        login = caller().login
+        with writing() as db:
+            auth.log_out(db, login)
         session.clear()
 
 
