@@ -10,6 +10,7 @@
 | SESSION_IDLE_MINUTES | VOTING_SESSION_IDLE_MINUTES | a staff login ends after ``120`` minutes unused |
 | SESSION_MAX_HOURS | VOTING_SESSION_MAX_HOURS | and ``12`` hours after it began, however busy |
 | SESSION_COOKIE_SECURE | VOTING_SESSION_COOKIE_SECURE | ``null``: the cookie is ``Secure`` when the request came over HTTPS; ``true``: always |
+| TRUSTED_PROXIES | VOTING_TRUSTED_PROXIES | ``0``; behind N reverse proxies, N: addresses and scheme from X-Forwarded-For/-Proto |
 | RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | a file in the instance folder, shared by the host's workers |
 | TIME_ZONE | VOTING_TIME_ZONE | ``Asia/Shanghai``: the sitting's zone, for every time shown to people |
 | (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` at the top of the checkout |
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": None,
     "SESSION_IDLE_MINUTES": 120,
     "SESSION_MAX_HOURS": 12,
+    "TRUSTED_PROXIES": 0,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "CODE_GUESS_LIMIT": "30 per minute; 300 per hour",
     "LOGIN_GUESS_LIMIT": "10 per minute; 100 per hour",

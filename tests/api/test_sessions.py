@@ -17,7 +17,7 @@ from voting.cli import main
 from voting.services import auth
 from voting.services.errors import InvalidInput
 from voting.store.models import ApiToken
-from voting.web import get_db
+from voting.web import create_app, get_db
 from voting.web.i18n import text
 
 
@@ -185,3 +185,33 @@ def test_the_refusals_are_worded_in_both_languages() -> None:
     assert "12" in text("error.password_too_short", "zh")
     assert "常用密码" in text("error.password_too_common", "zh")
     assert "common passwords" in text("error.password_too_common", "en")
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_and_scheme_count(database_url: str) -> None:
+    """VOTING_TRUSTED_PROXIES=1: the rate limits see each caller's address, and the cookie is Secure over HTTPS."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "TRUSTED_PROXIES": 1,
+            "LOGIN_GUESS_LIMIT": "2 per minute",
+        }
+    )
+    make_user(app, "clerk-li", "clerk")
+    client = app.test_client()
+    wrong = {"name": "clerk-li", "password": "not the password"}
+    for _ in range(2):
+        assert (
+            client.post("/api/v1/auth/login", json=wrong, headers={"X-Forwarded-For": "198.51.100.1"}).status_code
+            == 401
+        )
+    assert client.post("/api/v1/auth/login", json=wrong, headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    proxied = client.post(
+        "/api/v1/auth/login",
+        json={"name": "clerk-li", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.2", "X-Forwarded-Proto": "https"},
+    )
+    assert proxied.status_code == 200  # another network behind the same proxy: a budget of its own
+    assert "; Secure" in _session_cookie(proxied)
+    get_db(app).dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -31,6 +32,12 @@ class SessionCookie(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     app.session_interface = SessionCookie()
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Behind that many proxies, the caller's address and scheme are the ones the nearest proxies
+        # append to X-Forwarded-For and X-Forwarded-Proto: the rate limits then count per deputy's
+        # network again, not all against the proxy.  Never set without a proxy: the headers are forgeable.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     @app.after_request
     def _headers(response: Response) -> Response:
