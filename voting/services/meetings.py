@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import Session, col, func, or_, select
 
-from voting.domain.lifecycle import RoundState
+from voting.domain.lifecycle import RoundState, VoteState
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, require
 from voting.services.errors import Conflict, InvalidInput
@@ -59,6 +59,11 @@ def _open_rounds(session: Session, meeting_id: int) -> list[Round]:
     return list(session.exec(query.where(Vote.meeting_id == meeting_id, Round.state == RoundState.OPEN)).all())
 
 
+def _all_published(session: Session, meeting_id: int) -> bool:
+    states = session.exec(select(Vote.state).where(Vote.meeting_id == meeting_id)).all()
+    return bool(states) and all(state == VoteState.PUBLISHED for state in states)
+
+
 def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Actor) -> Deputy:
     """Check a deputy in or out.
 
@@ -70,12 +75,21 @@ def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Ac
     back (the counts shrink) until they check in again.  So a deputy who
     steps out and back in counts once, and ballots issued never exceeds the
     deputies who could vote.
+
+    Once every vote of the meeting is published, the attendance is part of
+    the published record (deputies present), so nobody is checked out any more.
     """
     require(by, WRITERS)
     deputy = get(session, Deputy, deputy_id, what="deputy")
     if deputy.checked_in == checked_in:
         state = "checked in" if checked_in else "not checked in"
         raise Conflict("attendance_unchanged", f"deputy {deputy.number} is already {state}", deputy=deputy.number)
+    if not checked_in and _all_published(session, deputy.meeting_id):
+        raise Conflict(
+            "attendance_final",
+            f"every vote of this meeting is published: deputy {deputy.number} stays checked in",
+            deputy=deputy.number,
+        )
     deputy.checked_in = checked_in
     session.add(deputy)
     for open_round in _open_rounds(session, deputy.meeting_id):

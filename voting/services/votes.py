@@ -225,8 +225,13 @@ def code_hash(secret: str, code: str) -> str:
     return keyed_hash(secret, "code:" + normalise_code(code))
 
 
-def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, by: Actor) -> str:
-    """A new voting code for a checked-in deputy; any code they held for this vote stops working."""
+def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, by: Actor, reissue: bool = False) -> str:
+    """A new voting code for a checked-in deputy.
+
+    One who already holds a working code has a printed slip in hand: it is
+    voided only when the clerk says so (``reissue``, a lost slip), never as a
+    side effect of issuing, so that no click voids the slips of a whole hall.
+    """
     require(by, WRITERS)
     vote = get_vote(session, vote_id)
     deputy = get(session, Deputy, deputy_id, what="deputy")
@@ -241,6 +246,12 @@ def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, b
             VotingCode.vote_id == vote_id, VotingCode.deputy_id == deputy_id, col(VotingCode.revoked).is_(False)
         )
     ).all()
+    if previous and not reissue:
+        raise Conflict(
+            "code_held",
+            f"deputy {deputy.number} already holds a working code: reissue it to void the printed slip",
+            deputy=deputy.number,
+        )
     for old in previous:
         old.revoked = True
         session.add(old)
@@ -258,7 +269,10 @@ def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, b
 
 
 def issue_codes(session: Session, vote_id: int, deputy_ids: Sequence[int], *, secret: str, by: Actor) -> list[str]:
-    """``issue_code`` for each deputy, in one transaction (the slips of a whole hall); the codes in the same order."""
+    """``issue_code`` for each deputy, in one transaction (the slips of a whole hall); the codes in the same order.
+
+    All or none: one deputy who already holds a working code refuses the whole batch (``code_held``).
+    """
     return [issue_code(session, vote_id, deputy_id, secret=secret, by=by) for deputy_id in deputy_ids]
 
 

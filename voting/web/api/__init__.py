@@ -11,7 +11,7 @@ from flask_smorest import Api
 from werkzeug.routing import IntegerConverter, Map
 
 from voting import __version__
-from voting.web.api import audit, ballots, bundles, clock, drills, errors, exports, meetings, rounds, staff, votes
+from voting.web.api import audit, ballots, bundles, clock, codes, drills, errors, exports, meetings, rounds, staff, votes
 from voting.web.api.schemas import ID_MAX, ErrorSchema
 
 OPENAPI_SETTINGS: dict[str, Any] = {
@@ -71,5 +71,5 @@ def init_app(app: Flask) -> None:
             }
         },
     )
-    for module in (staff, meetings, votes, rounds, ballots, audit, exports, bundles, drills, clock):
+    for module in (staff, meetings, votes, codes, rounds, ballots, audit, exports, bundles, drills, clock):
         api.register_blueprint(module.blp)

@@ -194,6 +194,10 @@ class ScrutineersSchema(Schema):
 
 class CodeInSchema(Schema):
     deputy_id = fields.Integer(required=True, validate=ROW_ID)
+    reissue = fields.Boolean(
+        load_default=False,
+        metadata={"description": "A lost slip: void the deputy's working code and issue a new one (else code_held)"},
+    )
 
 
 class CodeSchema(Schema):
@@ -201,8 +205,44 @@ class CodeSchema(Schema):
     code = Text(metadata={"description": "Shown once, to print on the deputy's slip"})
 
 
+class IssuedCodeSchema(CodeSchema):
+    number = fields.Integer(metadata={"description": "The deputy's number (seat) on the roster"})
+    name = Text()
+
+
 class CodesInSchema(Schema):
     deputy_ids = fields.List(fields.Integer(validate=ROW_ID), required=True, validate=IDS)
+
+
+class CodeHolderSchema(DeputySchema):
+    holds_code = fields.Boolean(metadata={"description": "Holds a working code for this vote (a slip in hand)"})
+
+
+class ReissueAllSchema(Schema):
+    confirm = fields.Boolean(required=True, metadata={"description": "Must be true: every printed slip stops working"})
+    voids = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=ID_MAX),
+        metadata={"description": "The working codes the clerk was told this voids; refused (voids_changed) if not so"},
+    )
+
+    @validates_schema
+    def _confirmed(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("confirm") is not True:
+            raise ValidationError("voiding every printed slip must be confirmed", "confirm")
+
+
+class BallotAddressSchema(Schema):
+    base = Text(metadata={"description": "What the QR codes carry before /ballot?code=…"})
+    configured = fields.Boolean(
+        metadata={"description": "Set by VOTING_PUBLIC_URL (else the address this request used)"}
+    )
+    problem = Text(
+        allow_none=True,
+        metadata={
+            "description": "Why phones could not open it: malformed, loopback, unspecified, link_local, local_name, unreachable"
+        },
+    )
 
 
 # --- rounds ----------------------------------------------------------------

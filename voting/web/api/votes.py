@@ -1,4 +1,4 @@
-"""Votes: candidates and rules, templates, scrutineers, voting codes, results and publication."""
+"""Votes: candidates and rules, templates, scrutineers, results and publication (voting codes: ``codes``)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,9 @@ from voting.services.records import get_vote
 from voting.services.votes import CandidateInput
 from voting.store.models import Meeting, Vote
 from voting.web.api import published
-from voting.web.api.access import is_staff, reading, secret, staff, writer, writing
+from voting.web.api.access import is_staff, reading, staff, writer, writing
 from voting.web.api.rounds import round_view
 from voting.web.api.schemas import (
-    CodeInSchema,
-    CodeSchema,
-    CodesInSchema,
     HallSchema,
     RoundSchema,
     ScrutineersSchema,
@@ -113,41 +110,6 @@ class Scrutineers(MethodView):
         with writing() as db:
             votes.set_scrutineers(db, vote_id, chief=data["chief"], members=data["members"], by=actor)
         return data
-
-
-@blp.route("/<int:vote_id>/codes")
-class Codes(MethodView):
-    @blp.arguments(CodeInSchema)
-    @blp.response(201, CodeSchema)
-    def post(self, data: dict[str, Any], vote_id: int) -> dict[str, Any]:
-        """Issue a voting code to a checked-in deputy (re-issuing revokes the old one); shown only here."""
-        actor = writer()
-        with writing() as db:
-            code = votes.issue_code(db, vote_id, data["deputy_id"], secret=secret(), by=actor)
-        return {"deputy_id": data["deputy_id"], "code": code}
-
-
-@blp.route("/<int:vote_id>/codes/batch")
-class ManyCodes(MethodView):
-    @blp.arguments(CodesInSchema)
-    @blp.response(201, CodeSchema(many=True))
-    def post(self, data: dict[str, Any], vote_id: int) -> list[dict[str, Any]]:
-        """Issue voting codes to many checked-in deputies at once (a sheet of slips); all or none."""
-        actor = writer()
-        ids = list(dict.fromkeys(data["deputy_ids"]))
-        with writing() as db:
-            codes = votes.issue_codes(db, vote_id, ids, secret=secret(), by=actor)
-        return [{"deputy_id": deputy_id, "code": code} for deputy_id, code in zip(ids, codes, strict=True)]
-
-
-@blp.route("/<int:vote_id>/codes/<int:deputy_id>")
-class OneCode(MethodView):
-    @blp.response(204)
-    def delete(self, vote_id: int, deputy_id: int) -> None:
-        """Revoke a deputy's code (a lost slip); issue a new one with POST."""
-        actor = writer()
-        with writing() as db:
-            votes.revoke_code(db, vote_id, deputy_id, by=actor)
 
 
 @blp.route("/<int:vote_id>/rounds")
