@@ -122,8 +122,10 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
                 page.get_by_role("button", name=ZH["checkin.out_label"].format(name=name, number=number))
             ).to_be_visible()
         expect(page.locator("#checkin-counts")).to_have_text(ZH["checkin.counts"].format(present=4, roster=6))
-        # Checking out again works too.
+        # Checking out again works too, after a confirmation naming the deputy.
         page.get_by_role("button", name=ZH["checkin.out_label"].format(name="李秀英", number=2)).click()
+        expect(page.locator("#confirm")).to_contain_text(ZH["round.deputy"].format(number=2, name="李秀英"))
+        page.click("#confirm-yes")
         expect(page.locator("#checkin-counts")).to_have_text(ZH["checkin.counts"].format(present=3, roster=6))
         check_screen(page, "checkin")
 
@@ -138,7 +140,7 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         page.click("#slips-issue")
         slips = page.locator(".slip")
         expect(slips).to_have_count(3)
-        expect(page.locator("#slips-summary")).to_have_text(ZH["slips.count"].format(count=3))
+        expect(page.locator("#slips-summary")).to_have_text(ZH["slips.count"].format(count=3, picked=3))
         assert [s.get_attribute("data-deputy") for s in slips.all()] == ["1", "3", "5"]
         codes = slips.locator(".slip-code").all_inner_texts()
         assert len(set(codes)) == 3
@@ -192,7 +194,7 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         # Still logged in after the reload, on the same screen and vote; the codes are gone (never stored).
         expect(page.locator("body")).to_have_attribute("data-screen", "slips")
         expect(page.locator("#nav [data-screen='meetings']")).to_have_text(EN["screen.meetings"])
-        expect(page.locator("#slips-summary")).to_have_text(EN["slips.none"])
+        expect(page.locator("#slips-summary")).to_have_text(EN["slips.none"].format(holding=3))
         expect(page.locator(".slip")).to_have_count(0)
         go(page, "checkin")
         page.set_input_files("#roster-file", files=[roster(GOOD)])

@@ -185,6 +185,46 @@ async function switchToPaper(round, button, error, note) {
   if (answer) note.textContent = t("paper_switch.done", { count: answer.issued });
 }
 
+// Paper for one chosen deputy (a phone that will not work, a deputy who prefers paper): by seat number,
+// after a confirmation naming them; the server refuses one who is not checked in or has voted already.
+function paperForOne(round, note) {
+  const error = el("p", { className: "error", role: "alert", id: "paper-one-error", hidden: true });
+  const number = el("input", { id: "paper-one-number", type: "text", inputmode: "numeric", autocomplete: "off", "aria-describedby": "paper-one-hint paper-one-error" });
+  const submit = el("button", { type: "submit", className: "secondary", id: "paper-one", dataset: { write: "" } }, t("paper_one.button"));
+  const form = el(
+    "form",
+    { className: "card", id: "paper-one-form", novalidate: true, "aria-labelledby": "paper-one-heading" },
+    el("h4", { id: "paper-one-heading", text: t("paper_one.heading") }),
+    el("label", { for: number.id, text: t("paper_one.number") }),
+    el("p", { id: "paper-one-hint", className: "hint", text: t("paper_one.hint") }),
+    el("div", { className: "inline" }, number, submit),
+    error,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const wanted = number.value.trim();
+    if (!/^\d+$/.test(wanted)) {
+      showError(error, { message: t("paper_one.not_a_number") });
+      number.focus();
+      return;
+    }
+    const waiting = await act(null, error, () => get(`/rounds/${round.id}/not-voted`));
+    if (waiting === null) return;
+    const deputy = waiting.find((d) => d.number === Number(wanted));
+    if (deputy) {
+      const body = el("p", { id: "paper-one-who", text: t("paper_one.text", { who: t("round.deputy", { number: deputy.number, name: deputy.name }) }) });
+      if (!(await confirmDialog("paper_one.title", body, "paper_one.confirm"))) return;
+    }
+    const answer = await act(submit, error, () => post(`/rounds/${round.id}/paper`, { deputies: [Number(wanted)] }));
+    if (answer) {
+      note.textContent = t("paper_one.done", { who: deputy ? t("round.deputy", { number: deputy.number, name: deputy.name }) : wanted });
+      number.value = "";
+      number.focus();
+    }
+  });
+  return form;
+}
+
 function roundsTable(rounds) {
   return table(
     "rounds.table",
@@ -248,6 +288,7 @@ export async function render(target) {
         className: "danger",
       });
       parts.push(el("div", { className: "actions" }, paperButton, closeButton), note);
+      if (paperButton) parts.push(paperForOne(round, note));
       timer = window.setTimeout(() => refreshLive(round), POLL_MS);
     } else if (round.state === "closed") {
       parts.push(el("p", { className: "hint", text: t("round.closed_hint") }));
