@@ -11,7 +11,20 @@ from flask_smorest import Api
 from werkzeug.routing import IntegerConverter, Map
 
 from voting import __version__
-from voting.web.api import audit, ballots, bundles, clock, codes, drills, errors, exports, meetings, rounds, staff, votes
+from voting.web.api import (
+    audit,
+    ballots,
+    bundles,
+    clock,
+    codes,
+    drills,
+    errors,
+    exports,
+    meetings,
+    rounds,
+    staff,
+    votes,
+)
 from voting.web.api.schemas import ID_MAX, ErrorSchema
 
 OPENAPI_SETTINGS: dict[str, Any] = {
