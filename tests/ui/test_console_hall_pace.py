@@ -218,12 +218,12 @@ def test_the_default_address_is_the_loopback_and_the_slips_screen_warns(browser:
     sitting = set_up(clerk, size=3)
     sitting.check_in([1, 2])
     with tab(browser, PHONE["width"], PHONE["height"]) as page:
-        page.goto(f"{console.url}/console")
-        expect(page.locator("body")).to_have_attribute("data-ready", "true")
-        page.click("#lang-switch")
         log_in(page, console.url, CLERK)
         page.locator(f"button[data-vote='{sitting.vote_id}']").click()
+        expect(page.locator("body")).to_have_attribute("data-screen", "round")
         go(page, "slips")
+        page.click("#lang-switch")
+        expect(page.locator("#slips-heading")).to_have_text(EN["screen.slips"])
         # Before anything is printed: where the QR codes lead, and that a phone cannot open it.
         expect(page.locator("#slips-address")).to_have_text(
             EN["slips.address_guessed"].format(url=f"{console.url}/ballot")
