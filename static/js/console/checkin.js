@@ -294,8 +294,8 @@ export async function render(container) {
     filterForm = fresh;
     drawList();
   };
+  // In the order of the desk's work during the sitting; the roster import, done before it, comes last.
   const parts = [
-    canWrite() ? importForm(afterImport) : null,
     counts,
     canWrite() ? quickForm() : null,
     filterForm,
@@ -303,6 +303,7 @@ export async function render(container) {
     listError,
     list,
     pager,
+    canWrite() ? importForm(afterImport) : null,
   ];
   container.replaceChildren(...parts.filter(Boolean));
   drawList();
