@@ -321,9 +321,8 @@ def _check_one(index: int, request: CastRequest, batch: _Batch) -> Receipt:
         if earlier is None and receipt in batch.new_ballots:
             earlier = batch.new_ballots[receipt][1]
         if earlier is not None:
-            if earlier != marks:
-                raise Conflict("idempotency_key_reused", "this idempotency key was used for a different ballot")
-            return Receipt(format_receipt(receipt), round_.number, replayed=True, training=batch.training[vote_id])
+            still_open = round_.id == getattr(batch.open_rounds.get(vote_id), "id", None)
+            return replay(receipt, round_.number, still_open, earlier, marks, batch.training[vote_id])
     open_round = batch.open_rounds.get(vote_id)
     if open_round is None:
         raise Conflict("round_not_open", "no round of this vote is open for voting")
@@ -345,22 +344,24 @@ def _check_one(index: int, request: CastRequest, batch: _Batch) -> Receipt:
     return Receipt(format_receipt(receipt), open_round.number, replayed=False, training=batch.training[vote_id])
 
 
-def _open_round(session: Session, vote_id: int) -> Round:
+def _open_round(session: Session, vote_id: int) -> Round | None:
+    """The vote's open round, held in share mode (a close waits for this transaction), or None."""
     round_ = session.exec(select(Round).where(Round.vote_id == vote_id, Round.state == RoundState.OPEN)).first()
     if round_ is None:
-        raise Conflict("round_not_open", "no round of this vote is open for voting")
+        return None
     assert round_.id is not None
-    return lock_round(session, round_.id, exclusive=False)
+    locked = lock_round(session, round_.id, exclusive=False)
+    return locked if locked.state == RoundState.OPEN else None
 
 
 def _cast(session: Session, secret: str, code: str, marks: Marks, key: str) -> Receipt:
     holder = holder_of(session, secret, code)
     vote = get(session, Vote, holder.vote_id, what="vote")
     earlier = _recorded(session, secret, code, key, holder.vote_id)
-    if earlier is not None:
-        return _replay(earlier, marks, vote.training)
     round_ = _open_round(session, holder.vote_id)
-    if round_.state != RoundState.OPEN:
+    if earlier is not None:
+        return _replay(earlier, round_, marks, vote.training)
+    if round_ is None:
         raise Conflict("round_not_open", "no round of this vote is open for voting")
     assert round_.id is not None
     deputy = get(session, Deputy, holder.deputy_id, what="deputy")
@@ -375,7 +376,7 @@ def _cast(session: Session, secret: str, code: str, marks: Marks, key: str) -> R
         # participation rows were committed together, so it is visible now.
         again = _recorded(session, secret, code, key, holder.vote_id)
         if again is not None:
-            return _replay(again, marks, vote.training)
+            return _replay(again, round_, marks, vote.training)
         raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
     check_electronic(round_, vote, marks)
     receipt = electronic_receipt(secret, round_.id, code, key)
@@ -404,16 +405,40 @@ def _recorded(session: Session, secret: str, code: str, key: str, vote_id: int) 
     return None
 
 
-def _replay(earlier: tuple[Ballot, Round], marks: Marks, training: bool) -> Receipt:
-    ballot, round_ = earlier
-    if marks_of(ballot) != marks:
+def replay(receipt: str, round_number: int, still_open: bool, earlier: Marks, marks: Marks, training: bool) -> Receipt:
+    """The answer to a cast whose code and key already recorded a ballot: one rule, for a batch and for ``cast_one``.
+
+    While that ballot's round is open, a retry of it gets its receipt again (a
+    phone on the hall's Wi-Fi that lost the answer), and other marks under the
+    same key are refused.  Once the round has closed, the answer carries no
+    receipt and is the same whatever marks are sent: otherwise whoever holds
+    the code and the key (a buyer who dictated the key) could have the server
+    confirm the ballot (docs/secrecy.md).  The same refusal stops a key used
+    in an earlier round from being answered, in the next round, with that
+    round's receipt.
+    """
+    if not still_open:
+        raise Conflict(
+            "idempotency_key_spent",
+            f"a ballot with this code and key was recorded in round {round_number}, which has closed",
+            field="idempotency_key",
+            round=round_number,
+        )
+    if earlier != marks:
         raise Conflict("idempotency_key_reused", "this idempotency key was used for a different ballot")
-    return Receipt(format_receipt(ballot.receipt), round_.number, replayed=True, training=training)
+    return Receipt(format_receipt(receipt), round_number, replayed=True, training=training)
+
+
+def _replay(earlier: tuple[Ballot, Round], open_round: Round | None, marks: Marks, training: bool) -> Receipt:
+    ballot, round_ = earlier
+    still_open = open_round is not None and open_round.id == round_.id
+    return replay(ballot.receipt, round_.number, still_open, marks_of(ballot), marks, training)
 
 
 def _after_race(session: Session, secret: str, code: str, marks: Marks, key: str) -> Receipt:
     holder = holder_of(session, secret, code)
     earlier = _recorded(session, secret, code, key, holder.vote_id)
     if earlier is not None:
-        return _replay(earlier, marks, get(session, Vote, holder.vote_id, what="vote").training)
+        training = get(session, Vote, holder.vote_id, what="vote").training
+        return _replay(earlier, _open_round(session, holder.vote_id), marks, training)
     raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
