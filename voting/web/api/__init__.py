@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, abort, request
 from flask_smorest import Api
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 from voting import __version__
 from voting.web.api import audit, ballots, bundles, clock, drills, errors, exports, meetings, rounds, staff, votes
@@ -43,6 +43,15 @@ class RowId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class Segment(UnicodeConverter):
+    """``<name>`` or ``<string:...>`` in a URL: any text but a NUL character, which PostgreSQL's text cannot
+    hold; a path with one names nothing (404), as on SQLite, instead of failing in the database driver."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")
+
+
 BODY_TYPES = ("application/json", "multipart/form-data")
 """JSON everywhere; multipart only for the roster file, whose schema then asks for its ``file`` field."""
 
@@ -57,6 +66,7 @@ def require_json() -> None:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId
+    app.url_map.converters["string"] = app.url_map.converters["default"] = Segment
     app.before_request(require_json)
     for key, value in OPENAPI_SETTINGS.items():
         app.config.setdefault(key, value)

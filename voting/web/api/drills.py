@@ -23,7 +23,6 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlmodel import Session, select
 
@@ -34,6 +33,7 @@ from voting.simulation.drill import Drill, all_drills, check, load_drill, run_dr
 from voting.simulation.rehearsal import InProcessClient, RehearsalError
 from voting.store.models import StaffUser
 from voting.web.api.access import secret, session_limits, staff, writer, writing
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import Text
 from voting.web.i18n import language
 

@@ -17,7 +17,8 @@ from voting.domain import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolic
 
 
 class Text(fields.String):
-    """A string that is valid Unicode: a lone surrogate (an escape like \\ud800) cannot be stored or hashed."""
+    """A string that can be stored and hashed on either database: valid Unicode (a lone surrogate,
+    an escape like \\ud800, cannot be encoded) and no NUL character (PostgreSQL's text cannot hold one)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text: str = super()._deserialize(value, attr, data, **kwargs)
@@ -25,6 +26,8 @@ class Text(fields.String):
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise ValidationError("not valid Unicode text") from None
+        if "\x00" in text:
+            raise ValidationError("a NUL character cannot be stored")
         return text
 
 
@@ -36,6 +39,17 @@ class UtcDateTime(fields.DateTime):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else localtime.as_utc(value).isoformat()
+
+
+class Flag(fields.Boolean):
+    """A request's yes or no: JSON ``true`` or ``false`` only.  marshmallow's ``Boolean`` also reads 1, 0,
+    "yes", "off" and a dozen more, and ``1 in {True}`` holds in Python, so a client's number or typo would
+    pass for a choice such as confirming a close or making a vote a drill."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value
 
 
 NUMBER = validate.Range(min=1, max=10_000)
@@ -99,7 +113,7 @@ class DeputyQuerySchema(Schema):
 
 
 class AttendanceSchema(Schema):
-    checked_in = fields.Boolean(required=True)
+    checked_in = Flag(required=True)
 
 
 IDS = validate.Length(min=1, max=10_000)
@@ -155,7 +169,7 @@ class VoteInSchema(Schema):
     meeting_id = fields.Integer(required=True, validate=ROW_ID)
     title_zh = Text(required=True, validate=SHORT)
     title_en = Text(load_default="", validate=validate.Length(max=200))
-    training = fields.Boolean(load_default=False)
+    training = Flag(load_default=False)
     rules = fields.Nested(RulesSchema, required=True)
     candidates = fields.List(fields.Nested(CandidateSchema), required=True, validate=validate.Length(min=2, max=100))
 
@@ -163,7 +177,7 @@ class VoteInSchema(Schema):
 class TemplateInSchema(Schema):
     meeting_id = fields.Integer(required=True, validate=ROW_ID)
     template = Text(load_default="gongshu-2020", validate=validate.OneOf(["gongshu-2020"]))
-    training = fields.Boolean(load_default=False)
+    training = Flag(load_default=False)
 
 
 class VotePatchSchema(Schema):
@@ -227,7 +241,7 @@ class RoundSchema(Schema):
 
 
 class ConfirmSchema(Schema):
-    confirm = fields.Boolean(required=True, metadata={"description": "Must be true: closing cannot be undone"})
+    confirm = Flag(required=True, metadata={"description": "Must be true: closing cannot be undone"})
 
     @validates_schema
     def _confirmed(self, data: dict[str, Any], **_: Any) -> None:
