@@ -18,8 +18,9 @@ from flask import Flask
 
 from tests.api.support import Api, Sitting, set_up
 from voting.domain import DomainError
-from voting.services import casting
-from voting.services.casting import CastRequest, Receipt, cast_batch, make_marks
+from voting.services import cast_batch as batching
+from voting.services.cast_batch import cast_batch
+from voting.services.casting import CastRequest, Receipt, make_marks
 from voting.store.db import Database
 
 CANDIDATES = [{"number": n, "title_zh": f"项目{n}"} for n in (1, 2, 3)]
@@ -37,7 +38,7 @@ def both_paths(app: Flask, db: Database, sitting: Sitting, marks: list[int], key
     """What the batch and the fallback after a race each answer deputy 1's cast, in a comparable form."""
     request = CastRequest(app.config["SECRET_KEY"], sitting.codes[1], make_marks(marks), key)
     answers: list[Any] = []
-    for outcome in (cast_batch(db, [request])[0], casting._one_or_error(db, request)):
+    for outcome in (cast_batch(db, [request])[0], batching._one_or_error(db, request)):
         if isinstance(outcome, Receipt):
             answers.append(outcome)
         else:
