@@ -8,7 +8,8 @@ import pytest
 from marshmallow import Schema, ValidationError, fields, validate
 
 from tests.api.support import Api, set_up
-from voting.web.api.schemas import PROJECT, MarksSchema
+from voting.web.api.fields import PROJECT
+from voting.web.api.schemas import MarksSchema
 
 
 class PlainMarks(Schema):

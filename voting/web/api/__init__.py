@@ -12,7 +12,8 @@ from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 from voting import __version__
 from voting.web.api import audit, ballots, bundles, clock, drills, errors, exports, meetings, rounds, staff, votes
-from voting.web.api.schemas import ID_MAX, ErrorSchema
+from voting.web.api.fields import ID_MAX
+from voting.web.api.schemas import ErrorSchema
 
 OPENAPI_SETTINGS: dict[str, Any] = {
     "API_TITLE": "民生实事项目票决 · Livelihood projects vote",
