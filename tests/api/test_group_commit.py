@@ -27,9 +27,10 @@ from sqlmodel import select
 from tests.api.servers import round_rows
 from tests.api.support import Api, Sitting, set_up
 from voting.domain import DomainError, InvalidBallot
-from voting.services import casting
+from voting.services import cast_batch as batching
 from voting.services.auth import Actor
-from voting.services.casting import CastRequest, Receipt, cast_ballot, cast_batch, make_marks, parse_receipt
+from voting.services.cast_batch import cast_batch
+from voting.services.casting import CastRequest, Receipt, cast_ballot, make_marks, parse_receipt
 from voting.services.errors import Conflict, NotAuthenticated
 from voting.services.rounds import close_round
 from voting.store.db import Database
@@ -120,14 +121,14 @@ def test_a_batch_loses_a_race_and_each_cast_is_told_what_happened(
     first = cast_batch(db, [request(app, sitting, 5, [5], key)])
     assert isinstance(first[0], Receipt)
     # The race, staged: the batch's look-ups miss deputy 5's committed rows, so its insert hits the primary keys.
-    seen = casting._check_one
+    seen = batching._check_one
 
     def blind(index: int, request_: CastRequest, batch: Any) -> Receipt:
         batch.done.clear()
         batch.recorded.clear()
         return seen(index, request_, batch)
 
-    monkeypatch.setattr(casting, "_check_one", blind)
+    monkeypatch.setattr(batching, "_check_one", blind)
     outcomes = cast_batch(
         db,
         [

@@ -189,13 +189,16 @@ def test_the_electronic_path_failing_mid_round(clerk: Api, clerk2: Api, deputy: 
     assert listed_approvals(clerk, round_id) == Counter({"1 2": 6, "1 3": 1, "3 4": 1, "1": 1, "2": 1})
 
 
-def test_a_paper_issue_with_no_body_gives_paper_to_all_who_have_not_voted(clerk: Api, deputy: Api) -> None:
+def test_a_paper_issue_without_deputies_gives_paper_to_all_who_have_not_voted(clerk: Api, deputy: Api) -> None:
     sitting = set_up(clerk, size=10, template=False, vote=VOTE)
     sitting.check_in(range(1, 9))
     sitting.issue_codes(range(1, 9))
     round_id = sitting.open_round()["id"]
     sitting.cast(deputy, 1, {1})
-    assert clerk.post(f"/api/v1/rounds/{round_id}/paper") == {"issued": 7}
+    # No body at all is a request that lost its body, not "everyone" (issue 16, point 7): nothing is issued.
+    assert clerk.post(f"/api/v1/rounds/{round_id}/paper", status=400)["code"] == "missing_body"
+    assert turnout(clerk, round_id)["paper_issued"] == 0
+    assert clerk.post(f"/api/v1/rounds/{round_id}/paper", {}) == {"issued": 7}
     assert clerk.get(f"/api/v1/rounds/{round_id}/not-voted") == []
     assert turnout(clerk, round_id)["paper_issued"] == 7
 

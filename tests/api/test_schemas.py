@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from marshmallow import Schema, ValidationError, fields, validate
 
-from voting.web.api.schemas import PROJECT, MarksSchema
+from tests.api.support import Api, set_up
+from voting.web.api.fields import PROJECT
+from voting.web.api.schemas import MarksSchema
 
 
 class PlainMarks(Schema):
@@ -52,3 +54,32 @@ def _load(schema: Schema, body: dict[str, Any]) -> tuple[str, Any]:
 def test_project_numbers_load_as_marshmallow_list_does(body: dict[str, Any]) -> None:
     """The shortcut for plain in-range integers changes neither what is accepted nor what a refusal says."""
     assert _load(MarksSchema(), body) == _load(PlainMarks(), body)
+
+
+NOT_BOOLEANS: list[Any] = [1, 0, "true", "yes", "1", "on", None]
+
+
+def test_a_yes_or_no_is_json_true_or_false_only(clerk: Api) -> None:
+    """marshmallow's Boolean reads 1, 0, "yes", "on"...: a number or a typo must not confirm a close (issue 16.7)."""
+    sitting = set_up(clerk, size=4)
+    attendance = f"/api/v1/meetings/{sitting.meeting_id}/deputies/{sitting.deputies[0]['id']}/attendance"
+    for value in NOT_BOOLEANS:
+        assert clerk.put(attendance, {"checked_in": value}, 422)["field"] == "checked_in", value
+        vote = {"meeting_id": sitting.meeting_id, "training": value}
+        assert clerk.post("/api/v1/votes/from-template", vote, 422)["field"] == "training", value
+    assert clerk.put(attendance, {"checked_in": True})["checked_in"] is True
+    sitting.check_in(range(2, 5))
+    round_id = sitting.open_round()["id"]
+    for value in NOT_BOOLEANS:
+        assert clerk.post(f"/api/v1/rounds/{round_id}/close", {"confirm": value}, 422)["field"] == "confirm", value
+    assert clerk.get(f"/api/v1/rounds/{round_id}")["state"] == "open"
+    assert clerk.post(f"/api/v1/rounds/{round_id}/close", {"confirm": True})["state"] == "closed"
+
+
+def test_a_missing_body_is_refused_where_one_is_required(clerk: Api) -> None:
+    """No body is not ``{}``: a PATCH that lost its body changes nothing and says so (issue 16.7)."""
+    sitting = set_up(clerk, size=4)
+    path = f"/api/v1/votes/{sitting.vote_id}"
+    assert clerk.send("PATCH", path, None, 400)["code"] == "missing_body"
+    assert clerk.send("PATCH", path, {})["id"] == sitting.vote_id
+    assert clerk.post(f"/api/v1/votes/{sitting.vote_id}/codes", None, 400)["code"] == "missing_body"

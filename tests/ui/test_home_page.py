@@ -99,3 +99,18 @@ def test_chinese_is_drawn_with_a_real_font(browser: Browser, demo: Server) -> No
         inked = [int(glyph.split(":")[0]) for glyph in glyphs]
         assert all(ink > 100 for ink in inked), glyphs
         assert len(set(glyphs)) == 4, f"every Chinese character drawn alike (no CJK font?): {glyphs}"
+
+
+def test_the_api_docs_page_runs_with_no_inline_script(
+    browser: Browser, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Swagger UI starts from a script file: the page's policy allows no inline script, and nothing is refused."""
+    with serving(cli_env, tmp_path, workers=1) as server, tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        answer = page.goto(f"{server.url}/api/docs")
+        assert answer is not None
+        policy = answer.headers["content-security-policy"]
+        assert "script-src 'self';" in policy
+        assert "unsafe-inline" not in policy
+        page.locator(".swagger-ui .info .title").wait_for()
+        assert page.locator(".opblock").count() > 20
+        screenshot(page, "api-docs-desktop")

@@ -74,6 +74,8 @@ def read_roster(filename: str, data: bytes) -> tuple[list[RosterRow], list[RowPr
     else:
         raise InvalidInput("roster_format", "the roster must be a .csv or .xlsx file", field="file")
     cells = [row for row in cells if any(cell.strip() for cell in row)]
+    if any("\x00" in cell for row in cells for cell in row):  # PostgreSQL's text cannot hold one
+        raise InvalidInput("roster_nul", "the roster file holds a NUL character", field="file")
     if not cells:
         raise InvalidInput("roster_empty", "the roster file is empty", field="file")
     header = [cell.strip().lower() for cell in cells[0]]

@@ -25,7 +25,8 @@ POOL = {"pool_size": 20, "max_overflow": 10, "pool_use_lifo": True}
 """Connections kept per process: one for each request thread of ``voting serve`` and a few more,
 so that a surge does not open and close connections (and rerun the pragmas) request by request.
 The most recently used first: on SQLite each connection has a page cache of its own, and the one
-just used is the one whose cache holds the pages the next request reads."""
+just used is the one whose cache holds the pages the next request reads.  Every engine is made with
+``hide_parameters``: an error's text names the SQL, never the values (a code, a name, a ballot)."""
 SERIAL_LOCK_KEY = 2020_0118
 """PostgreSQL advisory lock taken by every serial write transaction."""
 
@@ -34,6 +35,7 @@ def _sqlite_engine(url: str) -> Engine:
     in_memory = url in ("sqlite://", "sqlite:///") or ":memory:" in url  # one connection, not a pool
     engine = create_engine(
         url,
+        hide_parameters=True,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         **({} if in_memory else POOL),
     )
@@ -68,7 +70,7 @@ class Database:
         if url.startswith("sqlite"):
             self.engine = _sqlite_engine(url)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, **POOL)
+            self.engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **POOL)
         self._writer = self.engine.execution_options(voting_write=True)
         self._queue = _WriterQueue.for_url(url) if self.is_sqlite else None
 

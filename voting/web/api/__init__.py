@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, abort, request
 from flask_smorest import Api
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 from voting import __version__
 from voting.web.api import (
@@ -25,7 +25,8 @@ from voting.web.api import (
     staff,
     votes,
 )
-from voting.web.api.schemas import ID_MAX, ErrorSchema
+from voting.web.api.fields import ID_MAX
+from voting.web.api.schemas import ErrorSchema
 
 OPENAPI_SETTINGS: dict[str, Any] = {
     "API_TITLE": "民生实事项目票决 · Livelihood projects vote",
@@ -56,6 +57,15 @@ class RowId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class Segment(UnicodeConverter):
+    """``<name>`` or ``<string:...>`` in a URL: any text but a NUL character, which PostgreSQL's text cannot
+    hold; a path with one names nothing (404), as on SQLite, instead of failing in the database driver."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")
+
+
 BODY_TYPES = ("application/json", "multipart/form-data")
 """JSON everywhere; multipart only for the roster file, whose schema then asks for its ``file`` field."""
 
@@ -70,6 +80,7 @@ def require_json() -> None:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId
+    app.url_map.converters["string"] = app.url_map.converters["default"] = Segment
     app.before_request(require_json)
     for key, value in OPENAPI_SETTINGS.items():
         app.config.setdefault(key, value)

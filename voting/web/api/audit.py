@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.services import audit
 from voting.web.api.access import reading, staff
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import AuditEntrySchema, AuditQuerySchema, ChainCheckSchema
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The tamper-evident audit log")

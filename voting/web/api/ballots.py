@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.services import casting, hot, publication
 from voting.web import get_db
 from voting.web.api.access import reading, secret
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
 from voting.web.limits import guarded_by_code
 from voting.web.loop import on_event_loop

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.domain.lifecycle import VoteState
 from voting.exports.bundle import write_bundle
@@ -20,6 +19,7 @@ from voting.exports.bundle_format import bundle_file_name
 from voting.services.records import get_vote
 from voting.web import time_zone
 from voting.web.api.access import reading, staff
+from voting.web.api.parsing import Blueprint
 
 blp = Blueprint(
     "bundles",

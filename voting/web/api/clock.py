@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.web import time_zone
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import TimeZoneSchema
 from voting.web.loop import on_event_loop
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.services import codes, votes
 from voting.web.address import ballot_address
 from voting.web.api.access import reading, secret, staff, writer, writing
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import (
     BallotAddressSchema,
     CodeHolderSchema,

@@ -23,7 +23,6 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlmodel import Session, select
 
@@ -34,7 +33,8 @@ from voting.simulation.drill import Drill, all_drills, check, load_drill, run_dr
 from voting.simulation.rehearsal import InProcessClient, RehearsalError
 from voting.store.models import StaffUser
 from voting.web.api.access import secret, session_limits, staff, writer, writing
-from voting.web.api.schemas import Text
+from voting.web.api.fields import Text
+from voting.web.api.parsing import Blueprint
 from voting.web.i18n import language
 
 blp = Blueprint("drills", __name__, url_prefix="/api/v1/drills", description="Scenario drills (演练脚本) for trainers")

@@ -2,8 +2,10 @@
 
 The status comes from the error's class, the message from the catalog in the
 caller's language, keyed by the stable code.  A request never ends in an
-unhandled 500: anything unforeseen is logged (without the request body, which
-may hold a ballot) and answered as ``internal_error``.
+unhandled 500: anything unforeseen is logged as its kind and stack, without
+its message or the request (``voting.web.logs``: either may quote a code or
+a ballot), and answered as ``internal_error``.  A value the database refuses
+(``DataError``) is the caller's bad input, answered 422, and logged the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from voting.domain.errors import DomainError
@@ -20,6 +22,7 @@ from voting.domain.lifecycle import InvalidTransition
 from voting.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
 from voting.services.roster import RosterRejected
 from voting.web.i18n import language, text
+from voting.web.logs import without_values
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +79,8 @@ def _domain(exc: DomainError) -> tuple[Response, int]:
 
 def _http(exc: HTTPException) -> tuple[Response, int]:
     status = exc.code or 500
-    code = HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
     data = getattr(exc, "data", None) or {}
+    code = data.get("code") or HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
     messages = data.get("messages") or data.get("errors")
     field = None
     if isinstance(messages, dict):
@@ -101,8 +104,13 @@ def _operational(exc: OperationalError) -> tuple[Response, int]:
     return error_response(503, "internal_error", fallback="the database is busy; try again")
 
 
+def _data(exc: DataError) -> tuple[Response, int]:
+    log.warning("the database refused a value: %s", without_values(exc))
+    return error_response(422, "invalid_value", fallback="a value sent cannot be stored")
+
+
 def _unexpected(exc: Exception) -> tuple[Response, int]:
-    log.exception("unexpected error")
+    log.error("unexpected error: %s", without_values(exc))
     return error_response(500, "internal_error")
 
 
@@ -111,4 +119,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(IntegrityError, _integrity)
     app.register_error_handler(OperationalError, _operational)
+    app.register_error_handler(DataError, _data)
     app.register_error_handler(Exception, _unexpected)

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.domain.lifecycle import VoteState
 from voting.exports.announcement import announcement_en, announcement_zh
@@ -26,6 +25,7 @@ from voting.services.records import get_vote
 from voting.services.reports import tally_sheet
 from voting.web import time_zone
 from voting.web.api.access import is_staff, reading
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import AnnouncementQuerySchema
 
 blp = Blueprint(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlmodel import col, select
 
 from voting.services import meetings, roster
@@ -13,6 +12,7 @@ from voting.services.errors import InvalidInput
 from voting.services.records import get
 from voting.store.models import Deputy, Meeting
 from voting.web.api.access import reading, staff, writer, writing
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import (
     AttendanceManyInSchema,
     AttendanceManySchema,

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.domain.lifecycle import VoteState
 from voting.services import paper, publication, rounds
@@ -16,6 +15,7 @@ from voting.services.records import get_round, get_vote
 from voting.store.models import Deputy, Round, Vote
 from voting.web import get_db
 from voting.web.api.access import is_staff, reading, staff, writer, writing
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import (
     AcceptedSchema,
     ConfirmSchema,

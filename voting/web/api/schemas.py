@@ -1,8 +1,7 @@
-"""The API's contract: marshmallow schemas for every request and response.
+"""The API's contract: marshmallow schemas for every request and response (their fields: ``fields``).
 
-Requests reject unknown fields (marshmallow's default, ``RAISE``).  Responses
-dump storage rows and domain values as they are; conversion happens here, at
-the edge, and nowhere else.
+Requests reject unknown fields (marshmallow's default, ``RAISE``).  Responses dump storage rows and
+domain values as they are; conversion happens here, at the edge, and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,38 +11,8 @@ from typing import Any
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from voting import localtime
 from voting.domain import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
-
-
-class Text(fields.String):
-    """A string that is valid Unicode: a lone surrogate (an escape like \\ud800) cannot be stored or hashed."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text: str = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError("not valid Unicode text") from None
-        return text
-
-
-class UtcDateTime(fields.DateTime):
-    """An instant as machines keep it: ISO 8601 in UTC with its offset (``2020-01-17T23:00:00+00:00``).
-
-    The database returns naive UTC; without the offset a browser would read the text as its own local
-    time.  People are shown the sitting's local time by the pages (static/js/clock.js)."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else localtime.as_utc(value).isoformat()
-
-
-NUMBER = validate.Range(min=1, max=10_000)
-PROJECT = validate.Range(min=1, max=1_000)
-SHORT = validate.Length(min=1, max=200)
-ID_MAX = 2**31 - 1
-"""The largest row id either database can hold (PostgreSQL's INTEGER); a larger one names no row."""
-ROW_ID = validate.Range(min=1, max=ID_MAX)
+from voting.web.api.fields import ID_MAX, NUMBER, PROJECT, ROW_ID, SHORT, Flag, ProjectNumbers, Text, UtcDateTime
 
 
 class ErrorSchema(Schema):
@@ -99,7 +68,7 @@ class DeputyQuerySchema(Schema):
 
 
 class AttendanceSchema(Schema):
-    checked_in = fields.Boolean(required=True)
+    checked_in = Flag(required=True)
 
 
 IDS = validate.Length(min=1, max=10_000)
@@ -155,7 +124,7 @@ class VoteInSchema(Schema):
     meeting_id = fields.Integer(required=True, validate=ROW_ID)
     title_zh = Text(required=True, validate=SHORT)
     title_en = Text(load_default="", validate=validate.Length(max=200))
-    training = fields.Boolean(load_default=False)
+    training = Flag(load_default=False)
     rules = fields.Nested(RulesSchema, required=True)
     candidates = fields.List(fields.Nested(CandidateSchema), required=True, validate=validate.Length(min=2, max=100))
 
@@ -163,7 +132,7 @@ class VoteInSchema(Schema):
 class TemplateInSchema(Schema):
     meeting_id = fields.Integer(required=True, validate=ROW_ID)
     template = Text(load_default="gongshu-2020", validate=validate.OneOf(["gongshu-2020"]))
-    training = fields.Boolean(load_default=False)
+    training = Flag(load_default=False)
 
 
 class VotePatchSchema(Schema):
@@ -194,7 +163,7 @@ class ScrutineersSchema(Schema):
 
 class CodeInSchema(Schema):
     deputy_id = fields.Integer(required=True, validate=ROW_ID)
-    reissue = fields.Boolean(
+    reissue = Flag(
         load_default=False,
         metadata={"description": "A lost slip: void the deputy's working code and issue a new one (else code_held)"},
     )
@@ -219,7 +188,7 @@ class CodeHolderSchema(DeputySchema):
 
 
 class ReissueAllSchema(Schema):
-    confirm = fields.Boolean(required=True, metadata={"description": "Must be true: every printed slip stops working"})
+    confirm = Flag(required=True, metadata={"description": "Must be true: every printed slip stops working"})
     voids = fields.Integer(
         required=True,
         validate=validate.Range(min=0, max=ID_MAX),
@@ -267,7 +236,7 @@ class RoundSchema(Schema):
 
 
 class ConfirmSchema(Schema):
-    confirm = fields.Boolean(required=True, metadata={"description": "Must be true: closing cannot be undone"})
+    confirm = Flag(required=True, metadata={"description": "Must be true: closing cannot be undone"})
 
     @validates_schema
     def _confirmed(self, data: dict[str, Any], **_: Any) -> None:
@@ -299,27 +268,6 @@ class PaperIssueSchema(Schema):
 
 class IssuedSchema(Schema):
     issued = fields.Integer()
-
-
-class ProjectNumbers(fields.List[int]):
-    """A list of project numbers, as a ballot marks them.
-
-    Every ballot cast passes these, and marshmallow's ``List`` deserializes
-    and validates item by item, a dozen calls an item: the largest single
-    item of a cast's web layer in the profile, 18 of its 218 µs in-process
-    (docs/performance.md).  A list of plain integers in range, which is what
-    the ballot page sends, is taken as it is; anything else goes through
-    ``List`` item by item, for its coercions and its error messages.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(fields.Integer(validate=PROJECT), load_default=list, validate=validate.Length(max=1_000))
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[int | None]:
-        low, high = PROJECT.min, PROJECT.max
-        if type(value) is list and all(type(item) is int and low <= item <= high for item in value):
-            return list(value)
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class MarksSchema(Schema):

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from voting.services import auth
 from voting.web.api.access import caller, secret, session_limits, staff, writing
+from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import LoginSchema, SessionSchema
 from voting.web.limits import guarded_by_password
 

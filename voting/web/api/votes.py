@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlmodel import Session, col, select
 
 from voting.domain import RuleSettings
@@ -18,6 +17,7 @@ from voting.services.votes import CandidateInput
 from voting.store.models import Meeting, Vote
 from voting.web.api import published
 from voting.web.api.access import is_staff, reading, staff, writer, writing
+from voting.web.api.parsing import Blueprint
 from voting.web.api.rounds import round_view
 from voting.web.api.schemas import (
     HallSchema,
