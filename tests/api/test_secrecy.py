@@ -61,6 +61,31 @@ def file_order(database_url: str, receipts: list[str]) -> list[str]:
     return sorted((r for r in receipts if offsets[r] >= 0), key=lambda r: offsets[r])
 
 
+def heap_orders(session: Any, receipts: list[str]) -> list[list[str]]:
+    """PostgreSQL: the receipts in the order they were written into each table's file, dead rows included.
+
+    A heap page fills from its end towards its start, so the writing order is
+    page by page, and within a page by falling offset.  Empty when the
+    server's files cannot be read here (a server on another machine).
+    """
+    session.execute(text("CHECKPOINT"))
+    directory = Path(session.execute(text("SHOW data_directory")).scalar_one())
+    files = session.execute(
+        text("SELECT pg_relation_filepath(oid) FROM pg_class WHERE relkind = 'r' AND relfilenode <> 0")
+    ).scalars()
+    orders = []
+    for name in files:
+        path = directory / name
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        offsets = {r: data.find(r.encode()) for r in receipts}
+        found = [r for r in receipts if offsets[r] >= 0]
+        if found:
+            orders.append(sorted(found, key=lambda r: (offsets[r] // 8192, -(offsets[r] % 8192))))
+    return orders
+
+
 def attacks(db: Database, database_url: str, receipts: list[str], truth: dict[int, str]) -> dict[str, int]:
     """Each attack's count of deputies correctly linked to their ballot."""
     with db.read() as session:
@@ -76,6 +101,7 @@ def attacks(db: Database, database_url: str, receipts: list[str], truth: dict[in
             participation_xmin = [x for (x,) in session.execute(text("SELECT xmin::text FROM participation")).all()]
             # A ballot is linked when its writing transaction wrote exactly one participation row.
             results["xmin"] = sum(1 for r in receipts if participation_xmin.count(ballot_xmin[r]) == 1)
+            results["file bytes"] = max((best_order_guess(o, truth) for o in heap_orders(session, receipts)), default=0)
     return results
 
 

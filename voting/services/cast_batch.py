@@ -19,10 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from voting.domain import DomainError, Marks, RuleSettings
-from voting.domain.ballot_list import numbers_text
 from voting.domain.lifecycle import RoundState
 from voting.services.casting import (
-    ELECTRONIC,
     PAPER,
     CastRequest,
     Receipt,
@@ -31,6 +29,7 @@ from voting.services.casting import (
     electronic_receipt,
     format_receipt,
     replay,
+    write_casts,
 )
 from voting.services.errors import Conflict, NotAuthenticated, NotFound
 from voting.services.votes import code_hash
@@ -110,27 +109,7 @@ def _cast_batch(session: Session, requests: Sequence[CastRequest]) -> list[Recei
             outcomes.append(_check_one(index, request, batch))
         except DomainError as exc:
             outcomes.append(exc)
-    if batch.new_participation:
-        raw.execute_many(
-            session,
-            "INSERT INTO participation (round_id, deputy_id, channel) VALUES (?, ?, ?)",
-            [(round_id, deputy_id, ELECTRONIC) for round_id, deputy_id in sorted(batch.new_participation)],
-        )
-        raw.execute_many(
-            session,
-            "INSERT INTO ballot (receipt, round_id, approvals, opposes, abstains, channel) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    receipt,
-                    round_id,
-                    numbers_text(marks.approvals),
-                    numbers_text(marks.opposes),
-                    numbers_text(marks.abstains),
-                    ELECTRONIC,
-                )
-                for receipt, (round_id, marks) in sorted(batch.new_ballots.items())
-            ],
-        )
+    write_casts(session, batch.new_participation, batch.new_ballots)
     return outcomes
 
 

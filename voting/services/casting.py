@@ -34,6 +34,7 @@ from voting.services.errors import Conflict
 from voting.services.locks import lock_round
 from voting.services.records import get, marks_of, rules_of
 from voting.services.votes import holder_of, normalise_code
+from voting.store import secrecy
 from voting.store.db import Database
 from voting.store.group_commit import GroupCommit
 from voting.store.models import Ballot, Deputy, Participation, Round, Vote
@@ -173,19 +174,27 @@ def _cast(session: Session, secret: str, code: str, marks: Marks, key: str) -> R
         raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
     check_electronic(round_, vote, marks)
     receipt = electronic_receipt(secret, round_.id, code, key)
-    session.add(Participation(round_id=round_.id, deputy_id=holder.deputy_id, channel=ELECTRONIC))
-    session.add(
-        Ballot(
-            receipt=receipt,
-            round_id=round_.id,
-            approvals=numbers_text(marks.approvals),
-            opposes=numbers_text(marks.opposes),
-            abstains=numbers_text(marks.abstains),
-            channel=ELECTRONIC,
-        )
-    )
-    session.flush()
+    write_casts(session, {(round_.id, holder.deputy_id)}, {receipt: (round_.id, marks)})
     return Receipt(format_receipt(receipt), round_.number, replayed=False, training=vote.training)
+
+
+def write_casts(session: Session, participation: set[tuple[int, int]], ballots: dict[str, tuple[int, Marks]]) -> None:
+    """Write accepted casts, round by round, into each round's staging tables (``store.secrecy``).
+
+    Participation rows in deputy order, ballots in receipt order: within a
+    batch neither follows the order of arrival.
+    """
+    for round_id in sorted({round_id for round_id, _ in participation}):
+        secrecy.insert_cast_rows(
+            session,
+            round_id,
+            [(round_id, deputy_id, ELECTRONIC) for r, deputy_id in sorted(participation) if r == round_id],
+            [
+                (receipt, r, numbers_text(m.approvals), numbers_text(m.opposes), numbers_text(m.abstains), ELECTRONIC)
+                for receipt, (r, m) in sorted(ballots.items())
+                if r == round_id
+            ],
+        )
 
 
 def _recorded(session: Session, secret: str, code: str, key: str, vote_id: int) -> tuple[Ballot, Round] | None:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from voting.domain import Marks, RoundKind, RoundSpec, TallyResult, next_round, tally_counts
 from voting.domain.lifecycle import RoundState, VoteState, check_round_move, check_vote_move
-from voting.services import audit, hot
+from voting.services import audit, erasure, hot
 from voting.services.auth import WRITERS, Actor, require
 from voting.services.casting import PAPER
 from voting.services.errors import Conflict
@@ -99,6 +99,8 @@ def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
     )
     session.add(round_)
     session.flush()
+    assert round_.id is not None
+    secrecy.open_staging(session, round_.id)
     audit.record(
         session,
         actor=by.name,
@@ -188,8 +190,10 @@ def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | Non
 def close_round(db: Database, round_id: int, *, by: Actor) -> Round:
     """Stop accepting ballots, under the lock every cast takes (``voting.services.locks``).
 
-    Then rewrite the round's storage so that nothing keeps the order in which
-    ballots arrived (``voting.store.secrecy``).
+    The closing transaction moves the round's rows to their final place and
+    marks its secrecy step pending; the step (``voting.services.erasure``)
+    then erases the order in which ballots arrived, or, if a reader holds it
+    up, the round stays pending, says so, and the server completes it later.
     """
     require(by, WRITERS)
     with db.write() as session:
@@ -197,6 +201,7 @@ def close_round(db: Database, round_id: int, *, by: Actor) -> Round:
         check_round_move(round_.state, RoundState.CLOSED)
         round_.state = RoundState.CLOSED
         round_.closed_at = dt.datetime.now(dt.UTC)
+        round_.secrecy_pending = True
         returned = session.exec(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id)).one()
         secrecy.rewrite_round(session, round_id)
         entry = audit.record(
@@ -209,7 +214,7 @@ def close_round(db: Database, round_id: int, *, by: Actor) -> Round:
         )
         round_.audit_head_at_close = entry.hash
         session.add(round_)
-    secrecy.compact(db)
+    round_.secrecy_pending = not erasure.after_close(db, round_id, by=by)
     return round_
 
 
@@ -223,19 +228,27 @@ def pending_paper(session: Session, round_id: int) -> list[str]:
 def count_round(db: Database, round_id: int, *, by: Actor) -> TallyResult:
     """Count a closed round with the pure tally and keep the result; decide the vote if no round follows.
 
-    Compacts the storage again afterwards, in case a server died between a
-    close and its compaction (docs/operations.md).
+    Refused while the round's secrecy step is pending (``voting.services.erasure``):
+    the count first tries to complete it, within the close's bound.
     """
     require(by, WRITERS)
+    with db.read() as session:
+        pending = get_round(session, round_id).secrecy_pending
+    if pending:
+        erasure.settle(db, round_id, by=by, announce=True)
     with db.write() as session:
-        result = _count(session, round_id, by)
-    secrecy.compact(db)
-    return result
+        return _count(session, round_id, by)
 
 
 def _count(session: Session, round_id: int, by: Actor) -> TallyResult:
     round_ = lock_round(session, round_id, exclusive=True)
     check_round_move(round_.state, RoundState.COUNTED)
+    if round_.secrecy_pending:
+        raise Conflict(
+            "secrecy_pending",
+            f"round {round_.number}'s secrecy step waits for a reader of the database to finish (a backup, an export)",
+            round=round_.number,
+        )
     pending = pending_paper(session, round_id)
     if pending:
         raise Conflict(

@@ -16,6 +16,7 @@ from voting.services.auth import WRITERS, Actor, keyed_hash, require
 from voting.services.demo import gongshu_2020
 from voting.services.errors import Conflict, InvalidInput, NotAuthenticated
 from voting.services.records import get, get_vote
+from voting.store import secrecy
 from voting.store.models import (
     Ballot,
     CandidateProject,
@@ -313,6 +314,8 @@ def reset_training(session: Session, vote_id: int, *, by: Actor) -> Vote:
         raise Conflict("not_training", "only a training vote can be reset")
     round_ids = list(session.exec(select(Round.id).where(Round.vote_id == vote_id)).all())
     if round_ids:
+        # Their staging tables too (PostgreSQL), unless a reader holds one: the rows go with the parents' anyway.
+        secrecy.drop_staging(session, [r for r in round_ids if r is not None])
         for model in (Ballot, Participation, PaperEntry):
             session.execute(delete(model).where(col(model.round_id).in_(round_ids)))
         session.execute(delete(Round).where(col(Round.vote_id) == vote_id))

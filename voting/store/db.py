@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -101,6 +102,19 @@ class Database:
             if serial and not self.is_sqlite:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SERIAL_LOCK_KEY})
             yield session
+
+    @contextmanager
+    def maintenance(self) -> Iterator[sqlite3.Connection]:
+        """SQLite: the driver's own connection, outside any transaction, in the writers' queue (VACUUM, checkpoints)."""
+        turn = self._queue.turn() if self._queue else nullcontext()
+        with turn:
+            pooled = self.engine.raw_connection()
+            try:
+                connection = pooled.driver_connection
+                assert isinstance(connection, sqlite3.Connection)
+                yield connection
+            finally:
+                pooled.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -115,6 +115,8 @@ class Round(SQLModel, table=True):
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """``TallyResult.to_dict()`` once counted."""
     audit_head_at_close: str | None = Field(default=None, max_length=64)
+    secrecy_pending: bool = False
+    """Closed, but the storage may still keep the order of casting (voting.services.erasure): not countable yet."""
 
 
 class PaperEntry(SQLModel, table=True):

@@ -34,12 +34,15 @@ class _Server(BaseApplication):  # type: ignore[misc]
         from gevent import get_hub
 
         from voting.exports.pdf import load_renderer
-        from voting.web import create_app
+        from voting.services import erasure
+        from voting.web import create_app, get_db
 
         load_renderer()
         pool = get_hub().threadpool
         pool.maxsize = self.options["threads"]
-        return Dispatch(create_app(), pool)
+        app = create_app()
+        erasure.resume(get_db(app))  # a close's secrecy step left pending by a crash: completed by itself
+        return Dispatch(app, pool)
 
 
 THREADS = 16

@@ -89,9 +89,9 @@ class Close(MethodView):
     def post(self, data: dict[str, Any], round_id: int) -> dict[str, Any]:
         """Close the round (after confirmation): a ballot in flight is counted before it or refused after it."""
         actor = writer()
-        closed = rounds.close_round(get_db(current_app), round_id, by=actor)
+        rounds.close_round(get_db(current_app), round_id, by=actor)
         with reading() as db:
-            return round_view(closed, get_vote(db, closed.vote_id))
+            return _round(db, round_id)
 
 
 @blp.route("/<int:round_id>/count")

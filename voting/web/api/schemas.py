@@ -231,6 +231,12 @@ class RoundSchema(Schema):
     opened_at = UtcDateTime(allow_none=True)
     closed_at = UtcDateTime(allow_none=True)
     audit_head_at_close = Text(allow_none=True)
+    secrecy_pending = fields.Boolean(
+        metadata={
+            "description": "Closed, but its secrecy step waits for a reader of the database (a backup, an export):"
+            " the server completes it by itself, and the round cannot be counted until then (docs/secrecy.md)"
+        }
+    )
     result = fields.Dict(allow_none=True)
     training = fields.Boolean(metadata={"description": "The round of a training vote (演练)"})
 
