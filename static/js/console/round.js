@@ -72,6 +72,19 @@ async function refreshLive(round) {
   if (state.screen === "round" && round.state === "open") timer = window.setTimeout(() => refreshLive(round), POLL_MS);
 }
 
+async function refreshSecrecy(round) {
+  try {
+    const now = await get(`/rounds/${round.id}`);
+    if (!now.secrecy_pending || now.state !== round.state) {
+      await render(container);
+      return;
+    }
+  } catch (error) {
+    showError("live-error", error);
+  }
+  if (state.screen === "round") timer = window.setTimeout(() => refreshSecrecy(round), POLL_MS);
+}
+
 function openNextButton(error, label) {
   return writeButton(
     label,
@@ -292,6 +305,11 @@ export async function render(target) {
       timer = window.setTimeout(() => refreshLive(round), POLL_MS);
     } else if (round.state === "closed") {
       parts.push(el("p", { className: "hint", text: t("round.closed_hint") }));
+      if (round.secrecy_pending) {
+        // The server completes the step by itself once the reader ends (docs/secrecy.md): watch for it.
+        parts.push(el("p", { className: "warning", role: "status", id: "secrecy-pending", text: t("round.secrecy_pending") }));
+        timer = window.setTimeout(() => refreshSecrecy(round), POLL_MS);
+      }
       const countButton = writeButton(
         "count.button",
         async (event) => {
