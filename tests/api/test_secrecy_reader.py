@@ -7,7 +7,9 @@ emptied; on PostgreSQL it holds a lock on the ballot tables (like
 it.  Here a reader is held for ``READER_SECONDS`` (the length the attack
 used) across the close of one vote's round while deputies of another vote
 keep casting and a screen keeps reading turnout: none of those requests may
-wait more than ``HALL_BOUND_SECONDS``; the closed round must say that its
+wait more than ``HALL_BOUND_SECONDS`` behind the reader, that is take more
+than that beyond their usual time, measured just before on the same
+(shared, loaded) machine; the closed round must say that its
 secrecy step is pending (API, audit log) and refuse to be counted; once the
 reader lets go, the step completes with no clerk's action, and the linking
 attacks of ``test_secrecy`` are back at chance.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -35,23 +38,26 @@ from voting.store.db import Database
 READER_SECONDS = 12.0
 """As long as the reader the issue measured: longer than any bound the close waits."""
 HALL_BOUND_SECONDS = 0.1
-"""The longest a cast or a turnout read of another vote may take meanwhile."""
+"""The longest a cast or a turnout read of another vote may wait behind the reader, beyond its usual time."""
+BASELINE_SECONDS = 1.5
+"""How long the hall is timed before the reader starts: its usual time is the median of that."""
 SETTLE_SECONDS = 10.0
 """How soon after the reader ends the step must have completed (the server retries every second)."""
-OTHER_DEPUTIES = 40
+OTHER_DEPUTIES = 50
 
 
 class Reader:
     """A connection that reads the ballot tables and keeps its transaction open for ``seconds`` (a backup, an export).
 
     It lets go by itself when the time is up, whatever the close is doing,
-    as the backup in the issue did.
+    as the backup in the issue did (or sooner, on ``release``).
     """
 
     def __init__(self, database_url: str, seconds: float) -> None:
         self.url = database_url
         self.seconds = seconds
         self._reading = threading.Event()
+        self._release = threading.Event()
         self._thread = threading.Thread(target=self._run)
 
     def _run(self) -> None:
@@ -65,7 +71,7 @@ class Reader:
         connection.execute("SELECT count(*) FROM ballot").fetchall()
         connection.execute("SELECT count(*) FROM participation").fetchall()
         self._reading.set()
-        time.sleep(max(0.0, self.seconds - (time.monotonic() - started)))
+        self._release.wait(max(0.0, self.seconds - (time.monotonic() - started)))
         connection.execute("ROLLBACK")
         connection.close()
 
@@ -73,6 +79,9 @@ class Reader:
         self._thread.start()
         assert self._reading.wait(10)
         return self
+
+    def release(self) -> None:
+        self._release.set()
 
     def __exit__(self, *_: Any) -> None:
         self._thread.join()
@@ -87,8 +96,9 @@ class Hall:
         self.sitting.issue_codes(range(1, OTHER_DEPUTIES + 1))
         self.round_id = self.sitting.open_round()["id"]
         self.deputy = Api(app.test_client())
-        self.casts: list[float] = []
-        self.turnouts: list[float] = []
+        self.casts: list[tuple[float, float]] = []
+        self.turnouts: list[tuple[float, float]] = []
+        """(when it started, how long it took), per request."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run)
 
@@ -100,10 +110,10 @@ class Hall:
                 number += 1
                 last_cast = time.perf_counter()
                 self.sitting.cast(self.deputy, number, [1, 2, 3], status=201)
-                self.casts.append(time.perf_counter() - last_cast)
+                self.casts.append((last_cast, time.perf_counter() - last_cast))
             started = time.perf_counter()
             self.deputy.get(f"/api/v1/rounds/{self.round_id}/turnout")
-            self.turnouts.append(time.perf_counter() - started)
+            self.turnouts.append((started, time.perf_counter() - started))
 
     def __enter__(self) -> Hall:
         self._thread.start()
@@ -138,20 +148,27 @@ def test_a_reader_across_the_close_delays_the_secrecy_step_but_not_the_hall(
     truth = cast_all(sitting, deputy, random.Random(20200118))
     hall = Hall(app, clerk)
 
-    with hall, Reader(database_url, READER_SECONDS):
-        closed = clerk.client.post(f"/api/v1/rounds/{round_id}/close", json={"confirm": True}, headers=clerk._headers())
-        refused = clerk.client.post(f"/api/v1/rounds/{round_id}/count", headers=clerk._headers())
-        during = clerk.get(f"/api/v1/rounds/{round_id}")
-        actions = audit_actions(clerk, sitting.vote_id)
+    with hall:
+        time.sleep(BASELINE_SECONDS)
+        held = time.perf_counter()
+        with Reader(database_url, READER_SECONDS):
+            closed = clerk.client.post(
+                f"/api/v1/rounds/{round_id}/close", json={"confirm": True}, headers=clerk._headers()
+            )
+            refused = clerk.client.post(f"/api/v1/rounds/{round_id}/count", headers=clerk._headers())
+            meanwhile = clerk.get(f"/api/v1/rounds/{round_id}")
+            actions = audit_actions(clerk, sitting.vote_id)
     released = time.monotonic()
 
-    assert max(hall.casts) < HALL_BOUND_SECONDS, sorted(hall.casts)[-5:]
-    assert max(hall.turnouts) < HALL_BOUND_SECONDS, sorted(hall.turnouts)[-5:]
-    assert len(hall.casts) >= 30, "the other vote's deputies kept casting while the reader was held"
+    for kind, timed in (("cast", hall.casts), ("turnout", hall.turnouts)):
+        usual = statistics.median(took for at, took in timed if at < held)
+        during = sorted(took for at, took in timed if at >= held)
+        assert during[-1] < usual + HALL_BOUND_SECONDS, f"{kind}: usually {usual:.3f} s, slowest {during[-5:]}"
+    assert sum(1 for at, _ in hall.casts if at >= held) >= 30, "the other vote kept casting while the reader was held"
     assert closed.status_code == 200
     assert closed.get_json()["state"] == "closed"
     assert closed.get_json().get("secrecy_pending") is True, "the close says that its secrecy step is pending"
-    assert during["secrecy_pending"] is True
+    assert meanwhile["secrecy_pending"] is True
     assert refused.status_code == 409
     assert refused.get_json()["code"] == "secrecy_pending"
     assert "保密" in refused.get_json()["message"]

@@ -145,23 +145,22 @@ def keep_trying(db: Database) -> None:
         if asked is not None:
             return
     if monkey.is_module_patched("threading"):
-        # Under ``voting serve``: a greenlet that sleeps on the loop and does each try in a native thread,
-        # so that a VACUUM or a lock wait never holds up the hall's requests on this process's event loop.
-        import gevent
-
-        pool = gevent.get_hub().threadpool
-        gevent.spawn(_loop, db, lambda step: pool.apply(step), gevent.sleep)
+        # Under ``voting serve``: a native thread (as the staff's requests run in), never a greenlet, so that
+        # a VACUUM or a lock wait never stops the hall's event loop; and the close that starts it runs in a
+        # native thread itself, whose hub no loop would ever run.
+        start = monkey.get_original("_thread", "start_new_thread")
+        start(_loop, (db, monkey.get_original("time", "sleep")))
     else:
-        threading.Thread(target=_loop, args=(db, lambda step: step(), time.sleep), daemon=True).start()
+        threading.Thread(target=_loop, args=(db, time.sleep), daemon=True).start()
 
 
-def _loop(db: Database, run: Callable[[Callable[[], bool]], bool], sleep: Callable[[float], None]) -> None:
+def _loop(db: Database, sleep: Callable[[float], None]) -> None:
     errors = 0
     while errors < GIVE_UP_AFTER_ERRORS:
         with _lock:
             asked = _running[db.url]
         try:
-            if run(lambda: _sweep(db)):
+            if _sweep(db):
                 with _lock:
                     if _running[db.url] == asked:
                         del _running[db.url]
