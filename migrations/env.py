@@ -10,6 +10,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import voting.store.models  # noqa: F401  (registers the tables)
+from voting.store import secrecy
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -21,6 +22,7 @@ def run_migrations(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=secrecy.in_schema,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from voting.store import migrate
+from voting.store import migrate, secrecy
 from voting.store.db import Database
 from voting.store.models import Ballot, Deputy, Meeting, Participation, Round, Vote
 
@@ -96,3 +96,17 @@ def test_sqlite_is_durable_and_waits_for_locks(db: Database, db_kind: str) -> No
             .all()
         )
     assert sorted(rowid_tables) == ["ballot", "participation"]
+
+
+def test_an_open_rounds_staging_tables_keep_the_constraint_and_are_not_the_schemas(db: Database) -> None:
+    """On PostgreSQL casts write into the round's staging tables (voting.store.secrecy): one ballot per deputy still."""
+    round_id, deputy_id = _round(db)
+    with db.write() as session:
+        secrecy.open_staging(session, round_id)
+    assert migrate.differences(db) == []
+    with db.write() as session:
+        secrecy.insert_cast_rows(session, round_id, [(round_id, deputy_id, "electronic")], [])
+    with pytest.raises(IntegrityError), db.write() as session:
+        secrecy.insert_cast_rows(session, round_id, [(round_id, deputy_id, "electronic")], [])
+    with db.read() as session:
+        assert session.execute(text("SELECT count(*) FROM participation")).scalar_one() == 1

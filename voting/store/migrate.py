@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 import voting.store.models  # noqa: F401  (registers the tables)
+from voting.store import secrecy
 from voting.store.db import Database
 
 
@@ -38,7 +39,8 @@ def revision(db: Database, message: str) -> None:
 def differences(db: Database) -> list[Any]:
     """What autogenerate would change: empty when the migrations and the models agree."""
     with db.engine.connect() as connection:
-        return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
+        context = MigrationContext.configure(connection, opts={"include_name": secrecy.in_schema})
+        return list(compare_metadata(context, SQLModel.metadata))
 
 
 def is_current(db: Database) -> bool:
