@@ -8,8 +8,8 @@ own (voting.store.secrecy): a round open during the upgrade gets them here,
 with the rows it already has.  Upgrade between rounds: rows moved here leave
 dead versions in the parents' files until a ``VACUUM FULL``.
 
-Revision ID: 0004_secrecy
-Revises: 0003
+Revision ID: 0005_secrecy
+Revises: 0004_sessions
 Create Date: 2026-12-04
 """
 
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0004_secrecy"
-down_revision: str | None = "0003"
+revision: str = "0005_secrecy"
+down_revision: str | None = "0004_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
