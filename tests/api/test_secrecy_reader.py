@@ -9,7 +9,9 @@ used) across the close of one vote's round while deputies of another vote
 keep casting and a screen keeps reading turnout: none of those requests may
 wait more than ``HALL_BOUND_SECONDS`` behind the reader, that is take more
 than that beyond their usual time, measured just before on the same
-(shared, loaded) machine; the closed round must say that its
+machine (the 90th percentile, so that a loaded machine's hiccups are not
+taken for a wait behind the reader: the stall this guards against lasted as
+long as the reader, seconds); the closed round must say that its
 secrecy step is pending (API, audit log) and refuse to be counted; once the
 reader lets go, the step completes with no clerk's action, and the linking
 attacks of ``test_secrecy`` are back at chance.
@@ -39,8 +41,8 @@ READER_SECONDS = 12.0
 """As long as the reader the issue measured: longer than any bound the close waits."""
 HALL_BOUND_SECONDS = 0.1
 """The longest a cast or a turnout read of another vote may wait behind the reader, beyond its usual time."""
-BASELINE_SECONDS = 1.5
-"""How long the hall is timed before the reader starts: its usual time is the median of that."""
+BASELINE_SECONDS = 2.0
+"""How long the hall is timed before the reader starts: its usual time is the 90th percentile of that."""
 SETTLE_SECONDS = 10.0
 """How soon after the reader ends the step must have completed (the server retries every second)."""
 OTHER_DEPUTIES = 50
@@ -161,7 +163,7 @@ def test_a_reader_across_the_close_delays_the_secrecy_step_but_not_the_hall(
     released = time.monotonic()
 
     for kind, timed in (("cast", hall.casts), ("turnout", hall.turnouts)):
-        usual = statistics.median(took for at, took in timed if at < held)
+        usual = statistics.quantiles([took for at, took in timed if at < held], n=10)[-1]
         during = sorted(took for at, took in timed if at >= held)
         assert during[-1] < usual + HALL_BOUND_SECONDS, f"{kind}: usually {usual:.3f} s, slowest {during[-5:]}"
     assert sum(1 for at, _ in hall.casts if at >= held) >= 30, "the other vote kept casting while the reader was held"

@@ -55,6 +55,10 @@ _running: dict[str, int] = {}
 _lock = threading.Lock()
 
 
+class _Held(Exception):
+    """The staging tables' lock was not had in time: the attempt's transaction is rolled back."""
+
+
 def attempt(db: Database, round_id: int, *, by: Actor, announce: bool) -> bool:
     """One try at the step, bounded in time; True once it is complete (or was already).
 
@@ -71,23 +75,29 @@ def attempt(db: Database, round_id: int, *, by: Actor, announce: bool) -> bool:
             _vacuumed.add(key)
             return False
         _vacuumed.discard(key)
-    with db.write() as session:
-        round_ = lock_round(session, round_id, exclusive=True)
-        if not round_.secrecy_pending:
-            return True
-        if not secrecy.drop_staging(session, [round_id]):
-            return False
-        round_.secrecy_pending = False
-        session.add(round_)
-        if announce:
-            audit.record(
-                session,
-                actor=by.name,
-                role=by.role,
-                action="round.secrecy_completed",
-                vote_id=round_.vote_id,
-                details={"round": round_.number},
-            )
+    try:
+        with db.write() as session:
+            round_ = lock_round(session, round_id, exclusive=True)
+            if not round_.secrecy_pending:
+                return True
+            round_.secrecy_pending = False
+            session.add(round_)
+            if announce:
+                audit.record(
+                    session,
+                    actor=by.name,
+                    role=by.role,
+                    action="round.secrecy_completed",
+                    vote_id=round_.vote_id,
+                    details={"round": round_.number},
+                )
+            session.flush()
+            # Last, just before the commit: the hall's reads of ballot and participation queue behind
+            # the staging tables' lock from the moment it is granted until the commit.
+            if not secrecy.drop_staging(session, [round_id]):
+                raise _Held
+    except _Held:  # rolled back: still pending
+        return False
     if db.is_sqlite:  # that transaction's frames hold the round and the log, never a ballot; empty the log again
         for _ in range(10):
             if secrecy.compact_sqlite(db, vacuum=False):
