@@ -3,9 +3,10 @@
 # into .venv, with the Debian packages the PDF tally sheet needs (WeasyPrint's
 # Pango and a CJK font); with --test also the Debian packages the test suite
 # runs against (PostgreSQL, poppler's pdftotext and pdftoppm, which read
-# the PDFs back, Debian's chromium, which the browser tests in tests/ui drive
-# through the playwright pip package, never `playwright install`, and redis-server,
-# which tests/api/test_limits.py starts to share rate-limit counters between hosts). Safe to run again: it skips what is already there.
+# the PDFs back, LibreOffice Calc, which opens the tally sheet's XLSX and CSV as a clerk would, Debian's
+# chromium, which the browser tests in tests/ui drive through the playwright pip package, never
+# `playwright install`, and redis-server, which tests/api/test_limits.py starts to share rate-limit counters
+# between hosts). Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,7 @@ mode=${1:-run}
 # the sheet is Chinese, in Noto CJK.
 apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 if [ "$mode" = "--test" ]; then
-  apt_packages+=(postgresql poppler-utils chromium redis-server)
+  apt_packages+=(postgresql poppler-utils chromium redis-server libreoffice-calc-nogui)
 fi
 python=${PYTHON:-python3}
 if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then

@@ -105,6 +105,18 @@ def fresh_database(db_kind: str, template: str | None, directory: Path) -> Itera
         pg.drop(name)
 
 
+@contextmanager
+def module_app(url: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Flask]:
+    """An app on the database at ``url`` with its own instance folder, for a module-wide stage."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VOTING_INSTANCE_PATH", str(tmp_path_factory.mktemp(f"{name}-instance")))
+        application = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+        try:
+            yield application
+        finally:
+            application.extensions["voting.db"].dispose()
+
+
 @pytest.fixture
 def database_url(db_kind: str, _template: str, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh, migrated, empty database of this run's kind."""

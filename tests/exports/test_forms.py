@@ -32,10 +32,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.api.support import Api, Sitting, make_user, set_up
-from tests.conftest import fresh_database
+from tests.conftest import fresh_database, module_app
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, RoundSheet, TallySheet
 from voting.services.reports import tally_sheet
-from voting.web import create_app, get_db
+from voting.web import get_db
 
 PNG_FOR_REVIEW = Path("/tmp/tally-sheet-page1.png")
 """A copy of the first page, for a person to look at."""
@@ -211,13 +211,8 @@ def module_database_url(db_kind: str, _template: str, tmp_path_factory: pytest.T
 
 @pytest.fixture(scope="module")
 def stage(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VOTING_INSTANCE_PATH", str(tmp_path_factory.mktemp("forms-instance")))
-        app = create_app({"TESTING": True, "DATABASE_URL": module_database_url, "SECRET_KEY": "test"})
-        try:
-            yield build(app)
-        finally:
-            app.extensions["voting.db"].dispose()
+    with module_app(module_database_url, tmp_path_factory, "forms") as app:
+        yield build(app)
 
 
 # --- reading the files back -----------------------------------------------------------------------

@@ -28,6 +28,11 @@ rows, so every row stands alone.  Columns:
   date), or empty before publication.
 
 Whole numbers are written as digits, so a reader converts them with ``int``.
+A text field that a spreadsheet would take for a formula (it begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return: a title such as ``=1+1``) is
+written with a single quote before it (``'=1+1``), as the OWASP "CSV injection"
+guidance recommends (``spreadsheet.csv_field``); drop that one quote to get the
+text as entered.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import csv
 import io
 
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, TallySheet
+from voting.exports.spreadsheet import csv_field
 from voting.localtime import local_iso
 
 COLUMNS = (
@@ -89,7 +95,8 @@ def render_csv(sheet: TallySheet) -> bytes:
         reconciled = not r.mismatches_zh
         for p in r.projects:
             writer.writerow(
-                (
+                csv_field(value)
+                for value in (
                     sheet.vote_id,
                     int(sheet.training),
                     int(sheet.official),
