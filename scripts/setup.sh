@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-run}
 # WeasyPrint (the PDF tally sheet) lays text out with Pango and subsets the fonts with HarfBuzz;
-# the sheet is Chinese, in Noto CJK.
-apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+# the sheet is Chinese, in Noto CJK, with HanaMin (fonts-hanazono) for the rare characters beyond it
+# (CJK Extension B and later, in a deputy's name); fontconfig's fc-list says what the fonts cover.
+apt_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono fontconfig)
 if [ "$mode" = "--test" ]; then
   apt_packages+=(postgresql poppler-utils chromium redis-server libreoffice-calc-nogui)
 fi

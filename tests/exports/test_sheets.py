@@ -1,10 +1,12 @@
-"""The tally sheet's workbook and CSV as a clerk opens them in a spreadsheet (issue 15, points 1 and 5).
+"""The tally sheet's workbook and CSV as a clerk opens them in a spreadsheet, and rare characters in its
+PDF (issue 15, points 1, 5 and 7).
 
 One module-wide stage: a published vote shaped like Gongshu's (12 projects, 10 seats, one round) whose
 meeting name, vote title, six project titles and the scrutineers' names are known formula-injection
 payloads, the other six titles Gongshu's own.  Its XLSX and CSV are read back with openpyxl and with
 LibreOffice headless (one soffice run converts both to CSV, one more prints the workbook to PDF), and the
-workbook's print set-up is read with openpyxl.
+workbook's print set-up is read with openpyxl.  Two scrutineers' names hold rare characters: 𪚥, which
+the PDF must draw with its fallback font, and a code point no font has, which the export must report.
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import secrets
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from PIL import Image
 from pypdf import PdfReader
 
 from tests.api.support import Api, Sitting, make_user
@@ -32,8 +37,11 @@ from voting.services.demo import gongshu_2020
 MEETING = "=1+1"
 TITLE = '=HYPERLINK("http://x","y")'
 PROJECT_PAYLOADS = ["+1", "-1+2", "@SUM(1)", "\t=1+1", "\r=1+1", "=cmd|'/C calc'!A0"]
-CHIEF, MEMBERS = "=1+1", ["@SUM(1)", "-1+2"]
-PAYLOADS = [MEETING, TITLE, *PROJECT_PAYLOADS, *MEMBERS]
+RARE, NONE = "\U0002a6a5", "\U000f0000"
+"""Names of one character (so that the word's box is the glyph's): 𪚥 (CJK Extension B: HanaMin B has it,
+Noto CJK not), and a private-use code point no font has."""
+CHIEF, MEMBERS = "=1+1", ["@SUM(1)", "-1+2", RARE, NONE]
+PAYLOADS = [MEETING, TITLE, *PROJECT_PAYLOADS, *MEMBERS[:2]]
 ROSTER = 30
 
 
@@ -41,6 +49,9 @@ ROSTER = 30
 class Stage:
     xlsx: bytes
     csv: bytes
+    pdf: bytes
+    glyphs: dict[str, Any]
+    """GET tally-sheet/glyphs, as the console asks for it."""
     titles: dict[int, str]
 
 
@@ -51,7 +62,7 @@ def build(app: Flask) -> Stage:
     titles = {c["number"]: c["title_zh"] for c in gongshu[:6]}
     titles |= {7 + i: payload for i, payload in enumerate(PROJECT_PAYLOADS)}
     mid = clerk.post("/api/v1/meetings", {"name_zh": MEETING, "date": "2020-01-18"}, 201)["id"]
-    names = [CHIEF, *MEMBERS, *(f"代表{n}" for n in range(4, ROSTER + 1))]
+    names = [CHIEF, *MEMBERS, *(f"代表{n}" for n in range(len(MEMBERS) + 2, ROSTER + 1))]
     roster = "编号,姓名\n" + "".join(f'{n},"{name}"\n' for n, name in enumerate(names, start=1))
     assert clerk.upload(f"/api/v1/meetings/{mid}/roster", "roster.csv", roster.encode("utf-8")) == {"imported": ROSTER}
     vote = {
@@ -68,7 +79,7 @@ def build(app: Flask) -> Stage:
     sitting = Sitting(clerk, mid, vote_id, clerk.get(f"/api/v1/meetings/{mid}/deputies"))
     sitting.check_in(range(1, ROSTER + 1))
     sitting.issue_codes(range(1, ROSTER + 1))
-    clerk.put(f"/api/v1/votes/{vote_id}/scrutineers", {"chief": 1, "members": [2, 3]})
+    clerk.put(f"/api/v1/votes/{vote_id}/scrutineers", {"chief": 1, "members": [2, 3, 4, 5]})
     round_id = sitting.open_round()["id"]
     deputy = Api(client)
     for number in range(1, ROSTER + 1):
@@ -77,7 +88,9 @@ def build(app: Flask) -> Stage:
     clerk.post(f"/api/v1/votes/{vote_id}/publish")
     xlsx = client.get(f"/api/v1/votes/{vote_id}/tally-sheet.xlsx").data
     table = client.get(f"/api/v1/votes/{vote_id}/tally-sheet.csv").data
-    return Stage(xlsx, table, titles)
+    pdf = client.get(f"/api/v1/votes/{vote_id}/tally-sheet.pdf").data
+    glyphs = clerk.get(f"/api/v1/votes/{vote_id}/tally-sheet/glyphs")
+    return Stage(xlsx, table, pdf, glyphs, titles)
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +219,7 @@ def test_the_workbook_has_the_pdfs_signature_lines(stage: Stage) -> None:
     lines = [summary.cell(row=counters, column=c).border.bottom.style for c in range(2, 11)]
     assert lines.count("thin") == 9  # three slots of three columns to sign on
     members = labels.index("监票人") + 1
-    assert [summary.cell(row=members + 1, column=c).value for c in (2, 5)] == MEMBERS
+    assert [summary.cell(row=members + 1, column=c).value for c in (2, 5, 8, 11)] == MEMBERS
 
 
 def test_the_gongshu_workbook_prints_on_two_a4_pages(stage: Stage, tmp_path: Path) -> None:
@@ -218,3 +231,85 @@ def test_the_gongshu_workbook_prints_on_two_a4_pages(stage: Stage, tmp_path: Pat
     for page in reader.pages:
         width, height = sorted(float(v) for v in page.mediabox.upper_right)
         assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+
+
+# --- 15.7: rare characters ---------------------------------------------------------------------------
+
+
+def word_boxes(pdf: Path) -> dict[str, tuple[int, float, float, float, float]]:
+    """Each word of the PDF -> (page, xMin, yMin, xMax, yMax) in points, as pdftotext -bbox places it."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    boxes: dict[str, tuple[int, float, float, float, float]] = {}
+    for page, body in enumerate(html.split("<page ")[1:], start=1):
+        for box, word in re.findall(r"<word ([^>]*)>([^<]*)</word>", body):
+            values = dict(re.findall(r'(\w+)="([\d.]+)"', box))
+            boxes[word] = (
+                page,
+                float(values["xMin"]),
+                float(values["yMin"]),
+                float(values["xMax"]),
+                float(values["yMax"]),
+            )
+    return boxes
+
+
+def glyph(pdf: Path, box: tuple[int, float, float, float, float], tmp_path: Path, name: str) -> Image.Image:
+    """The 10 points from where pdftotext places a one-character word (the 8.5-point name: the glyph whole,
+    since pdftotext's widths for these fonts are not the glyphs'), rendered at 300 dpi, as a grey image."""
+    page, x0, y0, _, y1 = box
+    dpi = 300
+    stem = tmp_path / name
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf), str(stem)], check=True
+    )
+    (png,) = tmp_path.glob(f"{name}*.png")
+    scale = dpi / 72
+    with Image.open(png) as image:
+        return image.convert("L").crop(
+            (round((x0 - 1) * scale), round(y0 * scale), round((x0 + 10) * scale), round((y1 + 1) * scale))
+        )
+
+
+def framed(image: Image.Image) -> bool:
+    """Whether the glyph is drawn in a frame, as the .notdef box is: some column of its ink runs unbroken
+    from top to bottom (𪚥's strokes break between its upper and lower 龍)."""
+    width, height = image.size
+    dark = [[image.getpixel((x, y)) < 128 for y in range(height)] for x in range(width)]  # type: ignore[operator]
+    for y in range(height):  # the signature line above the name is no part of the glyph
+        if sum(column[y] for column in dark) > 0.8 * width:
+            for column in dark:
+                column[y] = False
+    rows = [y for y in range(height) if any(column[y] for column in dark)]
+    if not rows:
+        return False
+    tall = rows[-1] - rows[0] + 1
+
+    def longest(column: list[bool]) -> int:
+        best = run = 0
+        for on in column:
+            run = run + 1 if on else 0
+            best = max(best, run)
+        return best
+
+    return max(longest(column) for column in dark) >= 0.9 * tall
+
+
+def test_the_pdf_draws_a_rare_character_with_the_fallback_font(stage: Stage, tmp_path: Path) -> None:
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(stage.pdf)
+    fonts = set()
+    for page in PdfReader(pdf).pages:
+        resources: Any = page["/Resources"]
+        fonts |= {str(font.get_object()["/BaseFont"]) for font in resources["/Font"].values()}
+    assert any("HanaMin" in f for f in fonts), fonts
+    boxes = word_boxes(pdf)
+    assert RARE in boxes, sorted(boxes)  # on the signature line, read back as the character itself
+    drawn = glyph(pdf, boxes[RARE], tmp_path, "rare")
+    box = glyph(pdf, boxes[NONE], tmp_path, "none")
+    # 𪚥 is four 龍 in a square; a character no font has is the .notdef box.
+    assert framed(box), "the box for a missing character was not found"
+    assert not framed(drawn), "𪚥 printed as a box"
+
+
+def test_the_export_reports_a_character_no_font_has(stage: Stage) -> None:
+    assert stage.glyphs == {"missing": [{"character": "\U000f0000", "codepoint": "U+F0000", "texts": [NONE]}]}

@@ -3,7 +3,9 @@
 An HTML page from a Jinja2 template (``templates/tally_sheet.html`` with its
 stylesheet ``tally_sheet.css``), laid out by WeasyPrint.  The text is set in
 Noto Serif/Sans CJK SC (Debian's fonts-noto-cjk, which ``scripts/setup.sh``
-installs); the page numbers (第 N 页 / 共 M 页) and the running header come from
+installs), falling back to HanaMin A and B (fonts-hanazono) for the rare
+characters beyond them, such as CJK Extension B in a deputy's name; what no
+installed font covers is reported at export (``fonts.missing_glyphs``).  The page numbers (第 N 页 / 共 M 页) and the running header come from
 CSS ``@page`` rules, and a training vote's 演练 / TRAINING mark is a fixed
 element, which WeasyPrint repeats on every page.
 """
@@ -15,7 +17,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from voting.domain.rules import BallotStyle
-from voting.exports import words
+from voting.exports import fonts, words
 from voting.exports.sheet import STATUS_EN, STATUS_ZH, TallySheet, rules_in_words_en, rules_in_words_zh
 
 
@@ -56,9 +58,11 @@ def load_renderer() -> None:
     WeasyPrint finds Pango's libraries by running ``ldconfig``, and under the
     gevent workers a subprocess can only be started from the event loop's own
     thread, while a PDF is made in one of the worker's native threads
-    (voting.web.loop).
+    (voting.web.loop).  The fonts' coverage (``fonts.load``) is read by ``fc-list`` for the same reason.
     """
     import weasyprint  # noqa: F401
+
+    fonts.load()
 
 
 def render_pdf(sheet: TallySheet) -> bytes:

@@ -35,6 +35,14 @@ export async function render(container) {
     }
     parts.push(el("h3", { text: t("exports.sheet") }));
     parts.push(sheet.length ? el("ul", { className: "downloads" }, sheet) : el("p", { className: "hint", id: "exports-no-count", text: t("exports.no_count") }));
+    if (counted.length) {
+      // Characters no installed font draws would print as boxes on the PDF (a rare character in a name).
+      const { missing } = await get(`/votes/${vote.id}/tally-sheet/glyphs`);
+      if (missing.length) {
+        const list = missing.map((g) => `${g.character} (${g.codepoint}: ${g.texts.join(" / ")})`).join(" · ");
+        parts.push(el("p", { className: "warning", id: "exports-missing-glyphs", role: "status", text: t("exports.missing_glyphs", { list }) }));
+      }
+    }
     parts.push(el("h3", { text: t("exports.ballots") }));
     parts.push(
       closed.length

@@ -17,6 +17,7 @@ from flask.views import MethodView
 from voting.domain.lifecycle import VoteState
 from voting.exports.announcement import announcement_en, announcement_zh
 from voting.exports.csv_sheet import render_csv
+from voting.exports.fonts import missing_glyphs
 from voting.exports.pdf import render_pdf
 from voting.exports.sheet import TallySheet
 from voting.exports.xlsx import render_xlsx
@@ -26,7 +27,7 @@ from voting.services.reports import tally_sheet
 from voting.web import time_zone
 from voting.web.api.access import is_staff, reading
 from voting.web.api.parsing import Blueprint
-from voting.web.api.schemas import AnnouncementQuerySchema
+from voting.web.api.schemas import AnnouncementQuerySchema, GlyphReportSchema
 
 blp = Blueprint(
     "exports",
@@ -76,6 +77,18 @@ class TallySheetPdf(MethodView):
     def get(self, vote_id: int) -> Response:
         """The tally sheet to print and sign (A4): every counted round, the result, the hashes, signature lines."""
         return _form(_sheet(vote_id), render_pdf, PDF, "pdf")
+
+
+@blp.route("/<int:vote_id>/tally-sheet/glyphs")
+class TallySheetGlyphs(MethodView):
+    @blp.response(200, GlyphReportSchema)
+    def get(self, vote_id: int) -> dict[str, Any]:
+        """The characters of the sheet's names and titles that no installed font draws (a box in the PDF).
+
+        The console shows them beside the downloads, so that the clerk corrects them on the signed paper
+        or installs a font that has them.
+        """
+        return {"missing": [glyph.__dict__ for glyph in missing_glyphs(_sheet(vote_id))]}
 
 
 @blp.route("/<int:vote_id>/tally-sheet.xlsx")
