@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -n 2
 
 run: setup
 	$(BIN)/voting db upgrade
-	$(BIN)/voting demo
+	$(BIN)/voting demo --url http://$(HOST):$(PORT)/
 	$(BIN)/voting serve --host $(HOST) --port $(PORT)
 
 test: setup-test lint typecheck test-sqlite test-postgres

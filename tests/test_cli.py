@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,9 @@ from typing import Any
 
 import pytest
 import requests
+from flask import Flask
+
+from voting.web import create_app
 
 VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
 EXAMPLES = json.loads((Path(__file__).parent / "data" / "tally-examples.json").read_text("utf-8"))
@@ -148,3 +152,54 @@ def test_serve_answers_over_http_with_the_demo(cli_env: dict[str, str]) -> None:
         _, stderr = server.communicate(timeout=30)
     assert "gunicorn" in stderr.lower()
     assert f"http://127.0.0.1:{port}/" in stderr
+
+
+def _accounts(output: str) -> dict[str, tuple[str, str]]:
+    """The demo's account lines: ``  NAME (ROLE): PASSWORD`` -> {name: (role, password)}."""
+    found = re.findall(r"^  (\S+) \((\w+)\): (\S+)$", output, flags=re.MULTILINE)
+    return {name: (role, password) for name, role, password in found}
+
+
+def _logs_in(app: Flask, name: str, password: str) -> bool:
+    response = app.test_client().post("/api/v1/auth/login", json={"name": name, "password": password})
+    return response.status_code == 200
+
+
+def test_demo_ends_with_the_console_and_each_staff_account_once(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert voting("db", "upgrade", env=cli_env).returncode == 0
+    first = voting("demo", "--url", "http://hall.example:8000/", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    made = _accounts(first.stdout)
+    roles = sorted(role for role, _ in made.values())
+    assert roles.count("clerk") >= 2
+    assert roles.count("scrutineer") >= 1
+    passwords = [password for _, password in made.values()]
+    assert len(set(passwords)) == len(passwords)
+    assert all(len(password) >= 12 for password in passwords)
+    lines = first.stdout.splitlines()
+    # It ends with the console's address, then one line per account made.
+    assert lines[-len(made) - 2] == "Console: http://hall.example:8000/console"
+    assert set(_accounts("\n".join(lines[-len(made) :]))) == set(made)
+
+    second = voting("demo", env=cli_env)
+    assert second.returncode == 0, second.stderr
+    assert _accounts(second.stdout) == {}
+    assert not any(password in second.stdout for password in passwords)
+    assert "passwords unchanged" in second.stdout
+    assert "voting user add NAME" in second.stdout
+    assert "voting user password NAME" in second.stdout
+    assert second.stdout.splitlines()[-1] == "Console: http://127.0.0.1:8000/console"
+
+    app = create_app({"TESTING": True, "DATABASE_URL": cli_env["VOTING_DATABASE_URL"], "SECRET_KEY": "test"})
+    try:
+        for name, (_, password) in made.items():
+            assert _logs_in(app, name, password), name  # unchanged by the second run
+        name, (_, old) = next(iter(made.items()))
+        assert voting("user", "password", name, env=cli_env, input="a new password for the hall\n").returncode == 0
+        assert not _logs_in(app, name, old)
+        assert _logs_in(app, name, "a new password for the hall")
+        missing = voting("user", "password", "nobody", env=cli_env, input="a new password for the hall\n")
+        assert missing.returncode == 1
+        assert "no user named 'nobody'" in missing.stderr
+    finally:
+        app.extensions["voting.db"].dispose()

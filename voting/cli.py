@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from voting.cli_staff import demo, user
 from voting.domain import DomainError, RoundSpec, RuleSettings, ThresholdBasis, read_ballot_list, tally_counts
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ def main() -> None:
     """民生实事项目人大代表票决: deputies' vote on livelihood projects."""
 
 
+main.add_command(demo)
+main.add_command(user)
+
+
 @main.group()
 def db() -> None:
     """The database schema (Alembic migrations)."""
@@ -74,21 +79,6 @@ def db_revision(message: str) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Load the Gongshu 2020 meeting and vote with a roster of 250 deputies (idempotent)."""
-    from voting.services.demo import load_demo
-
-    database = _database()
-    _require_current(database)
-    summary = load_demo(database)
-    state = "created" if summary.created else "already present"
-    click.echo(
-        f"Gongshu 2020 demo {state}: meeting {summary.meeting_id}, vote {summary.vote_id}, "
-        f"{summary.deputies} deputies, {summary.candidates} candidates, {summary.seats} seats"
-    )
-
-
-@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int, help="Worker processes (default: one per core).")
@@ -107,32 +97,6 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
     per_worker = threads or THREADS
     click.echo(f"voting: serving on http://{host}:{port}/ with {count} workers of {per_worker} threads", err=True)
     run(host=host, port=port, workers=count, threads=per_worker)
-
-
-@main.group()
-def user() -> None:
-    """Staff accounts."""
-
-
-@user.command("add")
-@click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["admin", "clerk", "scrutineer"]))
-def user_add(name: str, role: str) -> None:
-    """Create a staff account; the password is read from a prompt, or from standard input when piped."""
-    from voting.services import auth
-
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
-    database = _database()
-    _require_current(database)
-    try:
-        with database.write() as session:
-            auth.add_user(session, name, role, password, by=auth.Actor("voting user add", "admin"))
-    except DomainError as exc:
-        _fail(str(exc))
-    click.echo(f"user {name} added with the role {role}")
 
 
 @main.group()

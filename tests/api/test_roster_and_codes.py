@@ -9,9 +9,10 @@ import secrets
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.api.support import Api, Sitting, set_up
+from voting.services.roster import sample_roster
 
 CANDIDATES = [{"number": n, "title_zh": f"项目{n}"} for n in (1, 2, 3)]
 SMALL_VOTE: dict[str, Any] = {"title_zh": "代码测试", "rules": {"seats": 2}, "candidates": CANDIDATES}
@@ -439,3 +440,20 @@ def test_seats_must_be_fewer_than_candidates(clerk: Api) -> None:
     assert created["code"] == "seats_not_fewer_than_candidates"
     assert (created["params"]["seats"], created["params"]["candidates"]) == (3, 3)
     assert [v["id"] for v in clerk.get("/api/v1/votes")] == [sitting.vote_id]
+
+
+def test_the_shipped_sample_rosters_import_as_the_same_deputies(clerk: Api) -> None:
+    """The sample files a trainer finds in the package (voting/data/) and on the console's import screen."""
+    imported = []
+    for ext in ("csv", "xlsx"):
+        response = clerk.client.get(f"/api/v1/meetings/roster-sample.{ext}")
+        assert response.status_code == 200
+        assert response.data == sample_roster(ext)
+        assert response.headers["Content-Disposition"] == f'attachment; filename="sample-roster.{ext}"'
+        mid = new_meeting(clerk)
+        assert upload(clerk, mid, response.data, f"sample-roster.{ext}") == {"imported": 30}
+        imported.append(roster(clerk, mid))
+    assert imported[0] == imported[1]
+    assert all(name and delegation for _, name, delegation in imported[0])
+    book = load_workbook(io.BytesIO(sample_roster("xlsx")))
+    assert [c.data_type for row in book.active.iter_rows() for c in row if isinstance(c.value, str)].count("f") == 0

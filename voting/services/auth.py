@@ -26,7 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, select, update
 
 from voting.services import audit
-from voting.services.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+from voting.services.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from voting.store.models import ApiToken, StaffUser
 
 MIN_PASSWORD_LENGTH = 12
@@ -101,6 +101,19 @@ def add_user(session: Session, name: str, role: str, password: str, *, by: Actor
     session.add(user)
     session.flush()
     audit.record(session, actor=by.name, role=by.role, action="user.added", details={"name": name, "role": role})
+    return user
+
+
+def set_password(session: Session, name: str, password: str, *, by: Actor) -> StaffUser:
+    """Give an account a new password (a forgotten one, or the demo's); every login of it ends."""
+    check_password(password)
+    user = session.exec(select(StaffUser).where(StaffUser.name == name)).first()
+    if user is None:
+        raise NotFound("not_found", f"there is no user named {name!r}", what="user", id=name)
+    user.password_hash = _hasher.hash(password)
+    session.add(user)
+    session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user.id))  # every login of it ends
+    audit.record(session, actor=by.name, role=by.role, action="user.password_set", details={"name": name})
     return user
 
 

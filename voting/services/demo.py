@@ -3,6 +3,11 @@
 The candidates come from the 2020 Gongshu government work report (shipped as
 ``voting/data/gongshu-2020-candidates.json``); the 250 deputies are made up,
 by a seeded generator, so that every demo database has the same roster.
+
+The demo also makes the staff accounts a newcomer needs to get into the console
+(``demo_staff``): two clerks, since paper ballots are entered twice by two
+different clerks, and a scrutineer, each with a random password that is shown
+once and never reset by running the demo again.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import secrets
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -17,9 +23,9 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from voting.domain.rules import GONGSHU_2020
-from voting.services import audit
+from voting.services import audit, auth
 from voting.store.db import Database
-from voting.store.models import CandidateProject, Deputy, Meeting, Vote
+from voting.store.models import CandidateProject, Deputy, Meeting, StaffUser, Vote
 
 ROSTER_SIZE = 250
 ROSTER_SEED = 2020
@@ -37,6 +43,9 @@ DELEGATIONS = (
 )
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰文斌海燕晓东宁晨浩雪琳佳欣怡俊"
+DEMO_STAFF = (("clerk-1", "clerk"), ("clerk-2", "clerk"), ("scrutineer-1", "scrutineer"))
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105  (an alphabet, not a password)
+"""Lower-case letters and digits without the look-alikes (i, l, o, 0, 1), for a password copied by hand."""
 
 
 def gongshu_2020() -> dict[str, Any]:
@@ -138,3 +147,32 @@ def _create(session: Session, data: dict[str, Any], actor: str) -> Meeting:
         details={"title_zh": vote.title_zh, "candidates": len(data["candidates"]), "rules": rules.to_dict()},
     )
     return meeting
+
+
+def new_password() -> str:
+    """A random password of four groups of four (``k7dm-…``): about 79 bits, 19 characters, easy to copy."""
+    groups = ("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
+
+
+@dataclass(frozen=True)
+class StaffAccounts:
+    made: tuple[tuple[str, str, str], ...]
+    """(name, role, password) of each account made now: the only time its password is seen."""
+    existing: tuple[tuple[str, str], ...]
+    """(name, role) of each demo account that was already there, left as it was."""
+
+
+def demo_staff(db: Database, *, actor: str = "voting demo") -> StaffAccounts:
+    """Make the demo's staff accounts that do not exist yet; never touch one that does."""
+    made, existing = [], []
+    with db.write() as session:
+        for name, role in DEMO_STAFF:
+            user = session.exec(select(StaffUser).where(StaffUser.name == name)).first()
+            if user is not None:
+                existing.append((name, user.role))
+                continue
+            password = new_password()
+            auth.add_user(session, name, role, password, by=auth.Actor(actor, "admin"))
+            made.append((name, role, password))
+    return StaffAccounts(tuple(made), tuple(existing))

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Any
 
 from openpyxl import load_workbook
@@ -27,6 +28,15 @@ COLUMNS = {"number": ("number", "编号", "座号"), "name": ("name", "姓名"),
 MAX_NAME = 100
 WHOLE = re.compile(r"([0-9]+)(?:\.0+)?")
 """A roster number: "12", or the "12.0" a spreadsheet may hand back."""
+
+
+SAMPLE = "data/sample-roster"
+"""The sample roster a trainer tries the import with (``.csv`` and ``.xlsx``, the same 30 made-up deputies)."""
+
+
+def sample_roster(ext: str) -> bytes:
+    """The shipped sample roster file, ``csv`` or ``xlsx``."""
+    return files("voting").joinpath(f"{SAMPLE}.{ext}").read_bytes()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from sqlmodel import col, select
 
@@ -73,6 +74,33 @@ class Deputies(MethodView):
         staff()
         with reading() as db:
             return meetings.deputies(db, meeting_id, query["q"])
+
+
+ROSTER_SAMPLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@blp.route("/roster-sample.<any(csv, xlsx):ext>")
+class RosterSample(MethodView):
+    @blp.doc(
+        responses={
+            "200": {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ROSTER_SAMPLE_TYPES}}
+        }
+    )
+    @blp.response(200)
+    def get(self, ext: str) -> Response:
+        """A sample roster of 30 made-up deputies (编号, 姓名, 代表团), as CSV or XLSX, for a trainer to try the import.
+
+        The same files ship in the package (``voting/data/sample-roster.csv``, ``.xlsx``).
+        """
+        disposition = f'attachment; filename="sample-roster.{ext}"'
+        return Response(
+            roster.sample_roster(ext),
+            content_type=ROSTER_SAMPLE_TYPES[ext],
+            headers={"Content-Disposition": disposition},
+        )
 
 
 @blp.route("/<int:meeting_id>/roster")

@@ -1,0 +1,111 @@
+"""``voting demo`` and ``voting user``: the way into the console for a newcomer and for the staff.
+
+``voting demo`` ends with the console's address and the demo's staff accounts (two clerks, since paper
+ballots are entered twice by two different clerks, and a scrutineer), each new password shown once;
+run again, it changes no account.  ``voting user add`` makes another account, ``voting user password``
+gives one a new password.  Registered on the ``voting`` group by ``voting.cli``, whose helpers these use.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from voting.domain import DomainError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+@click.command()
+@click.option(
+    "--url",
+    default="http://127.0.0.1:8000/",
+    show_default=True,
+    help="Where the server will answer (`make run` passes its HOST and PORT): the console's address is printed.",
+)
+def demo(url: str) -> None:
+    """Load the Gongshu 2020 meeting and vote with a roster of 250 deputies, and the staff accounts (idempotent).
+
+    Ends with the console's address and, for each staff account made now, its name and random password on
+    one line, shown this once; run again, it leaves existing accounts and their passwords as they are.
+    """
+    from importlib.resources import files
+
+    from voting.cli import _database, _require_current
+    from voting.services.demo import demo_staff, load_demo
+    from voting.services.roster import SAMPLE
+
+    database = _database()
+    _require_current(database)
+    summary = load_demo(database)
+    state = "created" if summary.created else "already present"
+    click.echo(
+        f"Gongshu 2020 demo {state}: meeting {summary.meeting_id}, vote {summary.vote_id}, "
+        f"{summary.deputies} deputies, {summary.candidates} candidates, {summary.seats} seats"
+    )
+    staff = demo_staff(database)
+    sample = files("voting").joinpath(SAMPLE)
+    click.echo(f"A sample roster to try the import with: {sample}.csv and {sample}.xlsx")
+    click.echo("More accounts: voting user add NAME --role clerk|scrutineer|admin")
+    if staff.existing:
+        names = ", ".join(f"{name} ({role})" for name, role in staff.existing)
+        click.echo(f"Staff accounts already there, passwords unchanged: {names}")
+        click.echo("A forgotten password: voting user password NAME (asks for the new one)")
+    click.echo(f"Console: {url.rstrip('/')}/console")
+    if staff.made:
+        click.echo("Staff accounts made now; each password is shown this once (paper ballots need both clerks):")
+        for name, role, password in staff.made:
+            click.echo(f"  {name} ({role}): {password}")
+
+
+@click.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["admin", "clerk", "scrutineer"]))
+def user_add(name: str, role: str) -> None:
+    """Create a staff account; the password is read from a prompt, or from standard input when piped."""
+    from voting.services import auth
+
+    password = _new_password()
+    _change(lambda session: auth.add_user(session, name, role, password, by=auth.Actor("voting user add", "admin")))
+    click.echo(f"user {name} added with the role {role}")
+
+
+@user.command("password")
+@click.argument("name")
+def user_password(name: str) -> None:
+    """Give a staff account a new password (asked for, or read from standard input when piped)."""
+    from voting.services import auth
+
+    password = _new_password()
+    by = auth.Actor("voting user password", "admin")
+    _change(lambda session: auth.set_password(session, name, password, by=by))
+    click.echo(f"user {name} has a new password")
+
+
+def _new_password() -> str:
+    if sys.stdin.isatty():
+        password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+        return password
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _change(step: Callable[[Session], object]) -> None:
+    """Run one change to the accounts in a write transaction; a refusal is the command's error message."""
+    from voting.cli import _database, _fail, _require_current
+
+    database = _database()
+    _require_current(database)
+    try:
+        with database.write() as session:
+            step(session)
+    except DomainError as exc:
+        _fail(str(exc))
