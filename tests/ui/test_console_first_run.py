@@ -47,8 +47,8 @@ def test_the_login_page_says_how_to_get_an_account_and_exports_warn_of_missing_g
         check_screen(page, "login-accounts")
         page.click("#lang-switch")
         expect(page.locator("#login-accounts")).to_have_text(EN["login.accounts"])
-        page.click("#lang-switch")
 
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:  # a fresh browser, in Chinese again
         log_in(page, console.url, CLERK)
         page.locator(f"button[data-vote='{sitting.vote_id}']").click()
         go(page, "checkin")
