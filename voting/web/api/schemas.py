@@ -428,20 +428,6 @@ class AnnouncementQuerySchema(Schema):
     lang = Text(load_default="zh", validate=validate.OneOf(["zh", "en"]), metadata={"description": "zh or en"})
 
 
-class MissingGlyphSchema(Schema):
-    character = fields.String(required=True)
-    codepoint = fields.String(required=True, metadata={"description": "U+XXXX"})
-    texts = fields.List(fields.String(), required=True, metadata={"description": "the names and titles it is in"})
-
-
-class GlyphReportSchema(Schema):
-    missing = fields.List(
-        fields.Nested(MissingGlyphSchema),
-        required=True,
-        metadata={"description": "characters of the sheet that no installed font draws: a box in the PDF"},
-    )
-
-
 class AuditQuerySchema(Schema):
     vote_id = fields.Integer(validate=ROW_ID)
 
