@@ -327,8 +327,15 @@ class BallotPaperSchema(Schema):
     title_en = Text()
     training = fields.Boolean()
     round_number = fields.Integer()
-    kind = Text()
+    kind = Text(metadata={"description": "first, tie_break, shortfall or revote"})
     seats = fields.Integer()
+    participation = Text(
+        allow_none=True,
+        metadata={
+            "description": "electronic: this code has voted in this round; paper: a paper ballot was issued "
+            "to its holder for this round; null: the deputy may vote"
+        },
+    )
     ballot_style = Text()
     projects = fields.List(fields.Nested(ProjectOnBallotSchema))
 
