@@ -6,7 +6,7 @@
 // second ballot. It comes back only for its own code (in the address, or typed again), and is cleared once
 // a receipt arrives. All text comes from the catalogs (i18n.js).
 
-import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, failureMessage, fetchJson } from "./page.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
@@ -114,14 +114,24 @@ async function openBallot(event) {
     return false;
   }
   $("code").removeAttribute("aria-invalid");
+  const draft = readDraft();
+  const mine = draft && draft.code === code && draft.vote === answer.data.vote_id && draft.round === answer.data.round_number;
+  // A code that has voted in this round (or whose holder was given paper) is told so now, not after a
+  // whole ballot is filled in; unless this page holds that ballot, confirmed and sent (a reload after a
+  // dropped answer), which it sends again below for its receipt.
+  if (answer.data.participation && !(mine && draft.sent && answer.data.participation === "electronic")) {
+    const key = answer.data.participation === "paper" ? "code.paper_issued" : "code.already_voted";
+    $("code-error").textContent = t(key, { round: roundName(answer.data.round_number, answer.data.kind) });
+    $("code").focus();
+    return false;
+  }
   state.code = code;
   state.ballot = answer.data;
   state.receipt = null;
   // The same ballot as before a reload: its choices and its key. Otherwise a fresh ballot, with one
   // idempotency key for every attempt to cast it.
-  const draft = readDraft();
   const onBallot = new Set(answer.data.projects.map((p) => p.number));
-  if (draft && draft.code === code && draft.vote === answer.data.vote_id && draft.round === answer.data.round_number) {
+  if (mine) {
     state.idempotencyKey = draft.key;
     state.sent = Boolean(draft.sent);
     state.marks = new Map();
@@ -194,7 +204,10 @@ function renderBallot() {
   if (!ballot) return;
   $("training").hidden = !ballot.training;
   $("vote-title").textContent = titleOf(ballot, "title");
-  $("round-info").textContent = t("ballot.round", { round: ballot.round_number, seats: ballot.seats });
+  $("round-info").textContent = t("ballot.round", { round: roundName(ballot.round_number, ballot.kind), seats: ballot.seats });
+  // A tie-break, shortfall or repeat round says why it is held, in the words every page uses.
+  $("round-why").hidden = ballot.kind === "first";
+  $("round-why").textContent = ballot.kind === "first" ? "" : t(`round.why.${ballot.kind}`, { seats: ballot.seats });
   $("instructions").textContent = t(aoa() ? "ballot.instructions_aoa" : "ballot.instructions", {
     seats: ballot.seats,
   });
@@ -233,25 +246,47 @@ function renderChoices() {
   $("counter").classList.toggle("full", count >= seats);
 }
 
+// The refusal of one approval too many is said where the deputy is looking: a note right under the
+// project just tapped (on a phone the counter and the top of the list are long scrolled away), and to a
+// screen reader through the live region #limit (emptied first, so that a second refusal is read again).
+function refuse(number, key) {
+  const text = t(key, { seats: state.ballot.seats });
+  $("limit").textContent = "";
+  window.setTimeout(() => {
+    $("limit").textContent = text;
+  }, 50);
+  const note = $("limit-note") || element("p", null, "limit-note");
+  note.id = "limit-note";
+  note.textContent = text;
+  note.dataset.number = String(number);
+  const item = $("projects").querySelector(`[data-number="${number}"]`).closest("li");
+  item.append(note);
+  // The tapped project may sit at the screen's edge: bring the note in, moving the page as little as can be.
+  note.scrollIntoView({ block: "nearest" });
+}
+
+function clearRefusal() {
+  $("limit").textContent = "";
+  if ($("limit-note")) $("limit-note").remove();
+}
+
 function toggle(number) {
   if (state.submitting) return;
-  const limit = $("limit");
   if (state.marks.get(number) === "approve") {
     state.marks.delete(number);
-    limit.textContent = "";
+    clearRefusal();
   } else if (approvals() >= state.ballot.seats) {
-    limit.textContent = t("ballot.limit", { seats: state.ballot.seats });
+    refuse(number, "ballot.limit");
     return;
   } else {
     state.marks.set(number, "approve");
-    limit.textContent = "";
+    clearRefusal();
   }
   saveDraft();
   renderChoices();
 }
 
 function choose(number, value, input) {
-  const limit = $("limit");
   const before = state.marks.get(number) || "none";
   if (state.submitting) {
     renderChoices();
@@ -259,12 +294,12 @@ function choose(number, value, input) {
   }
   if (value === "approve" && before !== "approve" && approvals() >= state.ballot.seats) {
     // An eleventh approval is refused: the project keeps the mark it had.
-    limit.textContent = t("ballot.limit_aoa", { seats: state.ballot.seats });
+    refuse(number, "ballot.limit_aoa");
     renderChoices();
     input.focus();
     return;
   }
-  limit.textContent = "";
+  clearRefusal();
   if (value === "none") state.marks.delete(number);
   else state.marks.set(number, value);
   saveDraft();
@@ -290,12 +325,10 @@ function renderReview() {
       const item = document.createElement("li");
       item.dataset.number = String(project.number);
       item.dataset.mark = mark;
-      const name = document.createElement("span");
-      name.textContent = `${project.number}. ${titleOf(project, "title")}`;
       const choice = document.createElement("strong");
       choice.className = `review-mark review-${mark}`;
       choice.textContent = t(`mark.${mark}`);
-      item.append(name, " — ", choice);
+      item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"), " — ", choice);
       list.append(item);
     }
     return;
@@ -307,13 +340,13 @@ function renderReview() {
   for (const project of chosen) {
     const item = document.createElement("li");
     item.dataset.number = String(project.number);
-    item.textContent = `${project.number}. ${titleOf(project, "title")}`;
+    item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
     list.append(item);
   }
 }
 
 function toReview() {
-  $("limit").textContent = "";
+  clearRefusal();
   $("submit-error").textContent = "";
   $("submit-status").textContent = "";
   renderReview();
@@ -390,8 +423,9 @@ function renderReceipt() {
   const data = state.receipt;
   if (!data) return;
   $("receipt").textContent = data.receipt;
-  $("receipt-counted").textContent = t("receipt.counted", { round: data.round_number });
-  const text = `${t("receipt.file_heading", { title: titleOf(state.ballot || {}, "title") || "", round: data.round_number })}\n${t("receipt.label")}: ${data.receipt}\n`;
+  const kind = state.ballot && state.ballot.round_number === data.round_number ? state.ballot.kind : "first";
+  $("receipt-counted").textContent = t("receipt.counted", { round: roundName(data.round_number, kind) });
+  const text = `${t("receipt.file_heading", { title: titleOf(state.ballot || {}, "title") || "", round: data.round_number })}\n${t("term.receipt")}: ${data.receipt}\n`;
   $("save").href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
   $("save").download = `receipt-${data.receipt}.txt`;
   $("check-link").href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
@@ -403,6 +437,26 @@ function showReceipt(data) {
   renderReceipt();
   show("step-receipt");
   $("receipt-heading").focus();
+}
+
+// On a shared hall terminal: nothing of this deputy stays for the next one. The code leaves the address
+// bar (replaceState: Back does not bring it either), the field and the page's memory; the receipt goes.
+function nextDeputy() {
+  const address = new URL(window.location.href);
+  address.searchParams.delete("code");
+  window.history.replaceState(null, "", `${address.pathname}${address.search}${address.hash}`);
+  clearDraft();
+  Object.assign(state, { code: "", ballot: null, marks: new Map(), idempotencyKey: null, sent: false, receipt: null });
+  $("code").value = "";
+  $("code").removeAttribute("aria-invalid");
+  for (const id of ["code-error", "code-status", "copy-status", "receipt", "receipt-counted"]) $(id).textContent = "";
+  $("save").removeAttribute("href");
+  $("check-link").removeAttribute("href");
+  $("projects").replaceChildren();
+  $("review-list").replaceChildren();
+  $("training").hidden = true;
+  show("step-code");
+  $("code").focus();
 }
 
 async function copyReceipt() {
@@ -446,6 +500,7 @@ async function start() {
   $("submit").addEventListener("click", submit);
   $("copy").addEventListener("click", copyReceipt);
   $("print").addEventListener("click", () => window.print());
+  $("next-deputy").addEventListener("click", nextDeputy);
   languageSwitch($("lang-switch"), rerender);
   // The kept ballot comes back by itself only for the code in the address (the deputy's own QR link);
   // otherwise only once its code is typed again, so that on a shared hall terminal the next deputy never

@@ -2,8 +2,8 @@
 // partial tally: the API gives no approvals before publication), the selected projects once published.
 // All text comes from the catalogs (i18n.js).
 
-import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
 import { forPeople, loadZone } from "./clock.js";
+import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 
 const POLL_MS = 2000;
@@ -25,7 +25,7 @@ function renderLive(data) {
     $("turnout").hidden = true;
     return;
   }
-  $("round").textContent = t("hall.round", { round: round.number });
+  $("round").textContent = roundName(round.number, round.kind);
   $("round-state").textContent = t(`hall.round_state.${round.state}`);
   const live = round.ballots_issued !== null && round.ballots_issued !== undefined;
   $("turnout").hidden = !live;
@@ -60,6 +60,8 @@ function renderResult(data) {
       element("span", project.number, "number"),
       element("span", titleOf(project), "title"),
       element("span", t("hall.approvals", { approvals: project.approvals }), "approvals"),
+      // Each count names its round: a tie-break's count is not shown as if it were round one's.
+      element("span", roundName(project.round_number, project.round_kind), "from-round"),
     );
     list.append(item);
   }

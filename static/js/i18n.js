@@ -74,6 +74,11 @@ export function titleOf(item, field = "title") {
   return language() === "en" && english ? english : item[`${field}_zh`] || "";
 }
 
+// A round as every page names it (the common catalog, DESIGN section 2): 第 2 轮（再次投票）, Round 2 (tie-break round).
+export function roundName(number, kind) {
+  return t("round.named", { round: number, kind: t(`round.kind.${kind}`) });
+}
+
 // The language switch (a button): loads the other language, fills the page's marked text again, lets the
 // page re-draw what it wrote itself (`rerender`, may be async), and leaves the focus on the switch.
 export function languageSwitch(button, rerender = () => undefined) {

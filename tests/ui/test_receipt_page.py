@@ -29,7 +29,7 @@ def test_a_published_ballot_shows_its_round_and_marks(browser: Browser, publishe
         expect(page.locator("#found-heading")).to_be_focused()
         expect(page.locator("#found-receipt")).to_have_text(ballot.receipt)
         expect(page.locator("#found-round")).to_have_text(
-            ZH["check.round_value"].format(round=2, kind=ZH["check.kind.tie_break"])
+            ZH["round.named"].format(round=2, kind=ZH["round.kind.tie_break"])
         )
         expect(page.locator("#found-valid")).to_have_text(ZH["check.valid"])
         assert marks_shown(page) == {10: "approve", 11: "none"}
@@ -61,7 +61,7 @@ def test_approve_oppose_abstain_marks_and_the_training_mark(browser: Browser, pu
         expect(page.locator("#marks li[data-number='5'] .mark")).to_have_text(EN["check.mark.none"])
         expect(page.locator("#found-training")).to_be_visible()
         expect(page.locator("#found-round")).to_have_text(
-            EN["check.round_value"].format(round=1, kind=EN["check.kind.first"])
+            EN["round.named"].format(round=1, kind=EN["round.kind.first"])
         )
 
 

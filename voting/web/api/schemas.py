@@ -404,6 +404,7 @@ class HallProjectSchema(Schema):
     title_zh = Text()
     title_en = Text()
     round_number = fields.Integer(metadata={"description": "The round in which the project won its seat"})
+    round_kind = Text(metadata={"description": "That round's kind (first, tie_break, shortfall, revote)"})
     approvals = fields.Integer(metadata={"description": "Its approvals in that round"})
 
 
