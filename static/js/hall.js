@@ -51,17 +51,28 @@ function renderResult(data) {
   $("selected-count").textContent = selected.length
     ? t("hall.selected_count", { count: selected.length })
     : t("hall.none_selected");
-  const list = $("selected");
-  list.replaceChildren();
+  // Grouped by the round each seat was won in, under that round's name: a tie-break's count is never
+  // shown as if it were round one's (the list is in the order seats were won, so each round is one run).
+  const groups = $("selected");
+  groups.replaceChildren();
+  let list = null;
+  let current = null;
   for (const project of selected) {
+    if (project.round_number !== current) {
+      current = project.round_number;
+      const heading = element("h3", roundName(project.round_number, project.round_kind), "from-round");
+      heading.id = `won-in-round-${current}`;
+      list = element("ol", null, "selected");
+      list.dataset.round = String(current);
+      list.setAttribute("aria-labelledby", heading.id);
+      groups.append(heading, list);
+    }
     const item = element("li", null, "project");
     item.dataset.number = String(project.number);
     item.append(
       element("span", project.number, "number"),
       element("span", titleOf(project), "title"),
       element("span", t("hall.approvals", { approvals: project.approvals }), "approvals"),
-      // Each count names its round: a tie-break's count is not shown as if it were round one's.
-      element("span", roundName(project.round_number, project.round_kind), "from-round"),
     );
     list.append(item);
   }
