@@ -3,7 +3,7 @@ voted (issue 14.6b), and a receipt copied by hand is found however it was writte
 
 from __future__ import annotations
 
-from tests.api.support import Api, set_up
+from tests.api.support import Api, copied_by_hand, set_up
 from voting.domain.codes import RECEIPT_ALPHABET, forgiving, spellings
 
 
@@ -18,11 +18,6 @@ def test_the_ballot_says_when_the_code_has_voted_or_holds_paper(clerk: Api, depu
     assert deputy.post("/api/v1/ballot", {"code": sitting.codes[1]})["participation"] == "electronic"
     assert deputy.post("/api/v1/ballot", {"code": sitting.codes[2]})["participation"] == "paper"
     assert deputy.post("/api/v1/ballot", {"code": sitting.codes[3]})["participation"] is None
-
-
-def copied_by_hand(receipt: str) -> str:
-    """A receipt as a deputy types it back: lower case, no dashes, 0 for O and 1 for I and for L."""
-    return receipt.replace("-", "").lower().replace("o", "0").replace("i", "1").replace("l", "1")
 
 
 def test_a_receipt_copied_by_hand_is_found(clerk: Api, deputy: Api) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from tests.api.servers import Http
+from tests.api.support import copied_by_hand
 from tests.ui.conftest import DESKTOP, PHONE, CastBallot, Published, page_text, tab
 from tests.ui.pages_support import check_both_sizes, marks_shown, open_receipt
 
@@ -48,6 +49,22 @@ def test_a_published_ballot_shows_its_round_and_marks(browser: Browser, publishe
         shown = marks_shown(page)
         assert len(shown) == 12
         assert {n for n, m in shown.items() if m == "approve"} == set(first.approvals)
+
+
+def test_a_receipt_copied_by_hand_with_0_for_o_and_1_for_i_or_l_is_found(
+    browser: Browser, published: Published
+) -> None:
+    """Issue 14.6e: receipts hold O, I and L, which a deputy copying by hand writes as 0 and 1."""
+    misread = [b for b in published.ballots if set(b.receipt) & set("OIL")]
+    assert len(misread) >= 2
+    for ballot, size, language in ((misread[0], PHONE, "zh"), (misread[1], DESKTOP, "en")):
+        with tab(browser, **size) as page:
+            open_receipt(page, published.url, "", language)
+            page.fill("#receipt", copied_by_hand(ballot.receipt))
+            page.press("#receipt", "Enter")
+            expect(page.locator("#found")).to_be_visible()
+            expect(page.locator("#found-receipt")).to_have_text(ballot.receipt)
+            expect(page.locator("#check-error")).to_be_hidden()
 
 
 def test_approve_oppose_abstain_marks_and_the_training_mark(browser: Browser, published: Published) -> None:
