@@ -431,20 +431,26 @@ function renderReceipt() {
   $("check-link").href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
 }
 
+// The code leaves the address bar (replaceState: Back does not bring it either) once it has served.
+function forgetCodeInAddress() {
+  const address = new URL(window.location.href);
+  address.searchParams.delete("code");
+  window.history.replaceState(null, "", `${address.pathname}${address.search}${address.hash}`);
+}
+
 function showReceipt(data) {
   state.receipt = data;
   clearDraft();
+  forgetCodeInAddress();
   renderReceipt();
   show("step-receipt");
   $("receipt-heading").focus();
 }
 
 // On a shared hall terminal: nothing of this deputy stays for the next one. The code leaves the address
-// bar (replaceState: Back does not bring it either), the field and the page's memory; the receipt goes.
+// bar, the field and the page's memory; the receipt goes.
 function nextDeputy() {
-  const address = new URL(window.location.href);
-  address.searchParams.delete("code");
-  window.history.replaceState(null, "", `${address.pathname}${address.search}${address.hash}`);
+  forgetCodeInAddress();
   clearDraft();
   Object.assign(state, { code: "", ballot: null, marks: new Map(), idempotencyKey: null, sent: false, receipt: null });
   $("code").value = "";

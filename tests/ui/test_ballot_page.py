@@ -317,6 +317,7 @@ def test_on_a_phone_the_ballot_says_what_is_wrong_where_the_deputy_looks(browser
         page.click("#to-review")
         page.click("#submit")
         expect(page.locator("#receipt-counted")).to_have_text(ZH["receipt.counted"].format(round=name))
+        assert "code=" not in page.url  # the address no longer carries the code once it has voted
         page.click("#next-deputy")
         expect(page.locator("#step-code")).to_be_visible()
         expect(page.locator("#code")).to_have_value("")
