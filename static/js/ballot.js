@@ -1,18 +1,15 @@
 // The deputy's ballot page: code -> ballot -> choose -> review -> submit -> receipt.
 // Two ballot styles: approve-only (tap to approve, Gongshu 2020) and approve / oppose / abstain (a radio
 // group per project; a project left unmarked is 未表态). The seats limit applies to approvals.
-// An unsent ballot (its choices and its idempotency key) is kept in sessionStorage, so that a reload keeps
-// the choices and a reload after a dropped answer resubmits with the same key: the same receipt, never a
-// second ballot. It comes back only for its own code (in the address, or typed again), and is cleared once
-// a receipt arrives. All text comes from the catalogs (i18n.js).
+// An unsent ballot is kept across a reload (ballot-draft.js): a reload after a dropped answer resubmits
+// with the same key, so the same receipt, never a second ballot. All text comes from the catalogs (i18n.js).
 
+import { clearDraft, forgetCodeInAddress, newKey, readDraft, saveDraft as storeDraft } from "./ballot-draft.js";
+import { approveButton, clearRefusal, MARKS, markGroup, refuse } from "./ballot-projects.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, failureMessage, fetchJson } from "./page.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
-const DRAFT = "ballot.draft";
-const DRAFT_MAX_AGE_MS = 2 * 60 * 60 * 1000;
-const MARKS = ["approve", "oppose", "abstain"];
 
 const state = {
   code: "",
@@ -23,6 +20,7 @@ const state = {
   submitting: false,
   receipt: null,
 };
+const saveDraft = () => storeDraft(state);
 
 function show(step) {
   for (const id of ["step-code", "step-choose", "step-review", "step-receipt"]) {
@@ -32,13 +30,6 @@ function show(step) {
 
 const postJson = (path, body) => fetchJson(path, { method: "POST", body });
 
-function newKey() {
-  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-  const bytes = new Uint8Array(16);
-  window.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 const aoa = () => state.ballot && state.ballot.ballot_style === "approve_oppose_abstain";
 
 function numbersMarked(mark) {
@@ -46,45 +37,6 @@ function numbersMarked(mark) {
 }
 
 const approvals = () => numbersMarked("approve").length;
-
-// --- the unsent ballot, kept across a reload ----------------------------------------------------
-
-function readDraft() {
-  try {
-    const draft = JSON.parse(window.sessionStorage.getItem(DRAFT) || "null");
-    if (!draft || typeof draft.code !== "string" || typeof draft.key !== "string") return null;
-    // A ballot left unsent for hours on a shared terminal is not brought back.
-    return Date.now() - Number(draft.at || 0) < DRAFT_MAX_AGE_MS ? draft : null;
-  } catch {
-    return null;
-  }
-}
-
-function saveDraft() {
-  if (!state.ballot || state.receipt) return;
-  const draft = {
-    code: state.code,
-    key: state.idempotencyKey,
-    vote: state.ballot.vote_id,
-    round: state.ballot.round_number,
-    marks: Object.fromEntries(state.marks),
-    sent: state.sent,
-    at: Date.now(),
-  };
-  try {
-    window.sessionStorage.setItem(DRAFT, JSON.stringify(draft));
-  } catch {
-    // No storage (private mode): the ballot still works, it is only not kept across a reload.
-  }
-}
-
-function clearDraft() {
-  try {
-    window.sessionStorage.removeItem(DRAFT);
-  } catch {
-    // Nothing kept.
-  }
-}
 
 // --- step 1: the code -------------------------------------------------------------------------
 
@@ -157,48 +109,6 @@ async function openBallot(event) {
 
 // --- step 2: choosing -------------------------------------------------------------------------
 
-function approveButton(project) {
-  const button = element("button", null, "project");
-  button.type = "button";
-  button.dataset.number = String(project.number);
-  const body = element("span", null, "body");
-  body.append(
-    element("span", titleOf(project, "title"), "title"),
-    element("span", titleOf(project, "detail"), "detail"),
-  );
-  button.append(element("span", project.number, "number"), body, element("span", null, "mark"));
-  button.addEventListener("click", () => toggle(project.number));
-  return button;
-}
-
-function markGroup(project) {
-  // A fieldset per project: its legend names the project, the radios say 赞成 / 反对 / 弃权 / 不标记.
-  const group = document.createElement("fieldset");
-  group.className = "project-group";
-  group.dataset.number = String(project.number);
-  const legend = document.createElement("legend");
-  legend.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
-  const detail = element("p", titleOf(project, "detail"), "detail");
-  const choices = element("div", null, "choices");
-  for (const value of [...MARKS, "none"]) {
-    const id = `mark-${project.number}-${value}`;
-    const input = document.createElement("input");
-    input.type = "radio";
-    input.name = `mark-${project.number}`;
-    input.id = id;
-    input.value = value;
-    input.addEventListener("change", () => choose(project.number, value, input));
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.className = `choice choice-${value}`;
-    label.dataset.i18n = `mark.${value}`;
-    label.textContent = t(`mark.${value}`);
-    choices.append(input, label);
-  }
-  group.append(legend, detail, choices);
-  return group;
-}
-
 function renderBallot() {
   const ballot = state.ballot;
   if (!ballot) return;
@@ -220,7 +130,7 @@ function renderBallot() {
   if (!supported) return;
   for (const project of ballot.projects) {
     const item = document.createElement("li");
-    item.append(aoa() ? markGroup(project) : approveButton(project));
+    item.append(aoa() ? markGroup(project, choose) : approveButton(project, toggle));
     list.append(item);
   }
   renderChoices();
@@ -246,37 +156,13 @@ function renderChoices() {
   $("counter").classList.toggle("full", count >= seats);
 }
 
-// The refusal of one approval too many is said where the deputy is looking: a note right under the
-// project just tapped (on a phone the counter and the top of the list are long scrolled away), and to a
-// screen reader through the live region #limit (emptied first, so that a second refusal is read again).
-function refuse(number, key) {
-  const text = t(key, { seats: state.ballot.seats });
-  $("limit").textContent = "";
-  window.setTimeout(() => {
-    $("limit").textContent = text;
-  }, 50);
-  const note = $("limit-note") || element("p", null, "limit-note");
-  note.id = "limit-note";
-  note.textContent = text;
-  note.dataset.number = String(number);
-  const item = $("projects").querySelector(`[data-number="${number}"]`).closest("li");
-  item.append(note);
-  // The tapped project may sit at the screen's edge: bring the note in, moving the page as little as can be.
-  note.scrollIntoView({ block: "nearest" });
-}
-
-function clearRefusal() {
-  $("limit").textContent = "";
-  if ($("limit-note")) $("limit-note").remove();
-}
-
 function toggle(number) {
   if (state.submitting) return;
   if (state.marks.get(number) === "approve") {
     state.marks.delete(number);
     clearRefusal();
   } else if (approvals() >= state.ballot.seats) {
-    refuse(number, "ballot.limit");
+    refuse(number, t("ballot.limit", { seats: state.ballot.seats }));
     return;
   } else {
     state.marks.set(number, "approve");
@@ -294,7 +180,7 @@ function choose(number, value, input) {
   }
   if (value === "approve" && before !== "approve" && approvals() >= state.ballot.seats) {
     // An eleventh approval is refused: the project keeps the mark it had.
-    refuse(number, "ballot.limit_aoa");
+    refuse(number, t("ballot.limit_aoa", { seats: state.ballot.seats }));
     renderChoices();
     input.focus();
     return;
@@ -429,13 +315,6 @@ function renderReceipt() {
   $("save").href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
   $("save").download = `receipt-${data.receipt}.txt`;
   $("check-link").href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
-}
-
-// The code leaves the address bar (replaceState: Back does not bring it either) once it has served.
-function forgetCodeInAddress() {
-  const address = new URL(window.location.href);
-  address.searchParams.delete("code");
-  window.history.replaceState(null, "", `${address.pathname}${address.search}${address.hash}`);
 }
 
 function showReceipt(data) {
