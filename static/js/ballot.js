@@ -1,18 +1,15 @@
 // The deputy's ballot page: code -> ballot -> choose -> review -> submit -> receipt.
 // Two ballot styles: approve-only (tap to approve, Gongshu 2020) and approve / oppose / abstain (a radio
 // group per project; a project left unmarked is 未表态). The seats limit applies to approvals.
-// An unsent ballot (its choices and its idempotency key) is kept in sessionStorage, so that a reload keeps
-// the choices and a reload after a dropped answer resubmits with the same key: the same receipt, never a
-// second ballot. It comes back only for its own code (in the address, or typed again), and is cleared once
-// a receipt arrives. All text comes from the catalogs (i18n.js).
+// An unsent ballot is kept across a reload (ballot-draft.js): a reload after a dropped answer resubmits
+// with the same key, so the same receipt, never a second ballot. All text comes from the catalogs (i18n.js).
 
-import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { clearDraft, forgetCodeInAddress, newKey, readDraft, saveDraft as storeDraft } from "./ballot-draft.js";
+import { approveButton, clearRefusal, MARKS, markGroup, refuse } from "./ballot-projects.js";
+import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, failureMessage, fetchJson } from "./page.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
-const DRAFT = "ballot.draft";
-const DRAFT_MAX_AGE_MS = 2 * 60 * 60 * 1000;
-const MARKS = ["approve", "oppose", "abstain"];
 
 const state = {
   code: "",
@@ -23,6 +20,7 @@ const state = {
   submitting: false,
   receipt: null,
 };
+const saveDraft = () => storeDraft(state);
 
 function show(step) {
   for (const id of ["step-code", "step-choose", "step-review", "step-receipt"]) {
@@ -32,13 +30,6 @@ function show(step) {
 
 const postJson = (path, body) => fetchJson(path, { method: "POST", body });
 
-function newKey() {
-  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-  const bytes = new Uint8Array(16);
-  window.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 const aoa = () => state.ballot && state.ballot.ballot_style === "approve_oppose_abstain";
 
 function numbersMarked(mark) {
@@ -46,45 +37,6 @@ function numbersMarked(mark) {
 }
 
 const approvals = () => numbersMarked("approve").length;
-
-// --- the unsent ballot, kept across a reload ----------------------------------------------------
-
-function readDraft() {
-  try {
-    const draft = JSON.parse(window.sessionStorage.getItem(DRAFT) || "null");
-    if (!draft || typeof draft.code !== "string" || typeof draft.key !== "string") return null;
-    // A ballot left unsent for hours on a shared terminal is not brought back.
-    return Date.now() - Number(draft.at || 0) < DRAFT_MAX_AGE_MS ? draft : null;
-  } catch {
-    return null;
-  }
-}
-
-function saveDraft() {
-  if (!state.ballot || state.receipt) return;
-  const draft = {
-    code: state.code,
-    key: state.idempotencyKey,
-    vote: state.ballot.vote_id,
-    round: state.ballot.round_number,
-    marks: Object.fromEntries(state.marks),
-    sent: state.sent,
-    at: Date.now(),
-  };
-  try {
-    window.sessionStorage.setItem(DRAFT, JSON.stringify(draft));
-  } catch {
-    // No storage (private mode): the ballot still works, it is only not kept across a reload.
-  }
-}
-
-function clearDraft() {
-  try {
-    window.sessionStorage.removeItem(DRAFT);
-  } catch {
-    // Nothing kept.
-  }
-}
 
 // --- step 1: the code -------------------------------------------------------------------------
 
@@ -114,14 +66,24 @@ async function openBallot(event) {
     return false;
   }
   $("code").removeAttribute("aria-invalid");
+  const draft = readDraft();
+  const mine = draft && draft.code === code && draft.vote === answer.data.vote_id && draft.round === answer.data.round_number;
+  // A code that has voted in this round (or whose holder was given paper) is told so now, not after a
+  // whole ballot is filled in; unless this page holds that ballot, confirmed and sent (a reload after a
+  // dropped answer), which it sends again below for its receipt.
+  if (answer.data.participation && !(mine && draft.sent && answer.data.participation === "electronic")) {
+    const key = answer.data.participation === "paper" ? "code.paper_issued" : "code.already_voted";
+    $("code-error").textContent = t(key, { round: roundName(answer.data.round_number, answer.data.kind) });
+    $("code").focus();
+    return false;
+  }
   state.code = code;
   state.ballot = answer.data;
   state.receipt = null;
   // The same ballot as before a reload: its choices and its key. Otherwise a fresh ballot, with one
   // idempotency key for every attempt to cast it.
-  const draft = readDraft();
   const onBallot = new Set(answer.data.projects.map((p) => p.number));
-  if (draft && draft.code === code && draft.vote === answer.data.vote_id && draft.round === answer.data.round_number) {
+  if (mine) {
     state.idempotencyKey = draft.key;
     state.sent = Boolean(draft.sent);
     state.marks = new Map();
@@ -147,54 +109,15 @@ async function openBallot(event) {
 
 // --- step 2: choosing -------------------------------------------------------------------------
 
-function approveButton(project) {
-  const button = element("button", null, "project");
-  button.type = "button";
-  button.dataset.number = String(project.number);
-  const body = element("span", null, "body");
-  body.append(
-    element("span", titleOf(project, "title"), "title"),
-    element("span", titleOf(project, "detail"), "detail"),
-  );
-  button.append(element("span", project.number, "number"), body, element("span", null, "mark"));
-  button.addEventListener("click", () => toggle(project.number));
-  return button;
-}
-
-function markGroup(project) {
-  // A fieldset per project: its legend names the project, the radios say 赞成 / 反对 / 弃权 / 不标记.
-  const group = document.createElement("fieldset");
-  group.className = "project-group";
-  group.dataset.number = String(project.number);
-  const legend = document.createElement("legend");
-  legend.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
-  const detail = element("p", titleOf(project, "detail"), "detail");
-  const choices = element("div", null, "choices");
-  for (const value of [...MARKS, "none"]) {
-    const id = `mark-${project.number}-${value}`;
-    const input = document.createElement("input");
-    input.type = "radio";
-    input.name = `mark-${project.number}`;
-    input.id = id;
-    input.value = value;
-    input.addEventListener("change", () => choose(project.number, value, input));
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.className = `choice choice-${value}`;
-    label.dataset.i18n = `mark.${value}`;
-    label.textContent = t(`mark.${value}`);
-    choices.append(input, label);
-  }
-  group.append(legend, detail, choices);
-  return group;
-}
-
 function renderBallot() {
   const ballot = state.ballot;
   if (!ballot) return;
   $("training").hidden = !ballot.training;
   $("vote-title").textContent = titleOf(ballot, "title");
-  $("round-info").textContent = t("ballot.round", { round: ballot.round_number, seats: ballot.seats });
+  $("round-info").textContent = t("ballot.round", { round: roundName(ballot.round_number, ballot.kind), seats: ballot.seats });
+  // A tie-break, shortfall or repeat round says why it is held, in the words every page uses.
+  $("round-why").hidden = ballot.kind === "first";
+  $("round-why").textContent = ballot.kind === "first" ? "" : t(`round.why.${ballot.kind}`, { seats: ballot.seats });
   $("instructions").textContent = t(aoa() ? "ballot.instructions_aoa" : "ballot.instructions", {
     seats: ballot.seats,
   });
@@ -207,7 +130,7 @@ function renderBallot() {
   if (!supported) return;
   for (const project of ballot.projects) {
     const item = document.createElement("li");
-    item.append(aoa() ? markGroup(project) : approveButton(project));
+    item.append(aoa() ? markGroup(project, choose) : approveButton(project, toggle));
     list.append(item);
   }
   renderChoices();
@@ -235,23 +158,21 @@ function renderChoices() {
 
 function toggle(number) {
   if (state.submitting) return;
-  const limit = $("limit");
   if (state.marks.get(number) === "approve") {
     state.marks.delete(number);
-    limit.textContent = "";
+    clearRefusal();
   } else if (approvals() >= state.ballot.seats) {
-    limit.textContent = t("ballot.limit", { seats: state.ballot.seats });
+    refuse(number, t("ballot.limit", { seats: state.ballot.seats }));
     return;
   } else {
     state.marks.set(number, "approve");
-    limit.textContent = "";
+    clearRefusal();
   }
   saveDraft();
   renderChoices();
 }
 
 function choose(number, value, input) {
-  const limit = $("limit");
   const before = state.marks.get(number) || "none";
   if (state.submitting) {
     renderChoices();
@@ -259,12 +180,12 @@ function choose(number, value, input) {
   }
   if (value === "approve" && before !== "approve" && approvals() >= state.ballot.seats) {
     // An eleventh approval is refused: the project keeps the mark it had.
-    limit.textContent = t("ballot.limit_aoa", { seats: state.ballot.seats });
+    refuse(number, t("ballot.limit_aoa", { seats: state.ballot.seats }));
     renderChoices();
     input.focus();
     return;
   }
-  limit.textContent = "";
+  clearRefusal();
   if (value === "none") state.marks.delete(number);
   else state.marks.set(number, value);
   saveDraft();
@@ -290,12 +211,10 @@ function renderReview() {
       const item = document.createElement("li");
       item.dataset.number = String(project.number);
       item.dataset.mark = mark;
-      const name = document.createElement("span");
-      name.textContent = `${project.number}. ${titleOf(project, "title")}`;
       const choice = document.createElement("strong");
       choice.className = `review-mark review-${mark}`;
       choice.textContent = t(`mark.${mark}`);
-      item.append(name, " — ", choice);
+      item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"), " — ", choice);
       list.append(item);
     }
     return;
@@ -307,13 +226,13 @@ function renderReview() {
   for (const project of chosen) {
     const item = document.createElement("li");
     item.dataset.number = String(project.number);
-    item.textContent = `${project.number}. ${titleOf(project, "title")}`;
+    item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
     list.append(item);
   }
 }
 
 function toReview() {
-  $("limit").textContent = "";
+  clearRefusal();
   $("submit-error").textContent = "";
   $("submit-status").textContent = "";
   renderReview();
@@ -390,8 +309,9 @@ function renderReceipt() {
   const data = state.receipt;
   if (!data) return;
   $("receipt").textContent = data.receipt;
-  $("receipt-counted").textContent = t("receipt.counted", { round: data.round_number });
-  const text = `${t("receipt.file_heading", { title: titleOf(state.ballot || {}, "title") || "", round: data.round_number })}\n${t("receipt.label")}: ${data.receipt}\n`;
+  const kind = state.ballot && state.ballot.round_number === data.round_number ? state.ballot.kind : "first";
+  $("receipt-counted").textContent = t("receipt.counted", { round: roundName(data.round_number, kind) });
+  const text = `${t("receipt.file_heading", { title: titleOf(state.ballot || {}, "title") || "", round: data.round_number })}\n${t("term.receipt")}: ${data.receipt}\n`;
   $("save").href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
   $("save").download = `receipt-${data.receipt}.txt`;
   $("check-link").href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
@@ -400,9 +320,28 @@ function renderReceipt() {
 function showReceipt(data) {
   state.receipt = data;
   clearDraft();
+  forgetCodeInAddress();
   renderReceipt();
   show("step-receipt");
   $("receipt-heading").focus();
+}
+
+// On a shared hall terminal: nothing of this deputy stays for the next one. The code leaves the address
+// bar, the field and the page's memory; the receipt goes.
+function nextDeputy() {
+  forgetCodeInAddress();
+  clearDraft();
+  Object.assign(state, { code: "", ballot: null, marks: new Map(), idempotencyKey: null, sent: false, receipt: null });
+  $("code").value = "";
+  $("code").removeAttribute("aria-invalid");
+  for (const id of ["code-error", "code-status", "copy-status", "receipt", "receipt-counted"]) $(id).textContent = "";
+  $("save").removeAttribute("href");
+  $("check-link").removeAttribute("href");
+  $("projects").replaceChildren();
+  $("review-list").replaceChildren();
+  $("training").hidden = true;
+  show("step-code");
+  $("code").focus();
 }
 
 async function copyReceipt() {
@@ -446,6 +385,7 @@ async function start() {
   $("submit").addEventListener("click", submit);
   $("copy").addEventListener("click", copyReceipt);
   $("print").addEventListener("click", () => window.print());
+  $("next-deputy").addEventListener("click", nextDeputy);
   languageSwitch($("lang-switch"), rerender);
   // The kept ballot comes back by itself only for the code in the address (the deputy's own QR link);
   // otherwise only once its code is typed again, so that on a shared hall terminal the next deputy never

@@ -2,8 +2,8 @@
 // partial tally: the API gives no approvals before publication), the selected projects once published.
 // All text comes from the catalogs (i18n.js).
 
-import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
 import { forPeople, loadZone } from "./clock.js";
+import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 
 const POLL_MS = 2000;
@@ -25,7 +25,7 @@ function renderLive(data) {
     $("turnout").hidden = true;
     return;
   }
-  $("round").textContent = t("hall.round", { round: round.number });
+  $("round").textContent = roundName(round.number, round.kind);
   $("round-state").textContent = t(`hall.round_state.${round.state}`);
   const live = round.ballots_issued !== null && round.ballots_issued !== undefined;
   $("turnout").hidden = !live;
@@ -51,9 +51,22 @@ function renderResult(data) {
   $("selected-count").textContent = selected.length
     ? t("hall.selected_count", { count: selected.length })
     : t("hall.none_selected");
-  const list = $("selected");
-  list.replaceChildren();
+  // Grouped by the round each seat was won in, under that round's name: a tie-break's count is never
+  // shown as if it were round one's (the list is in the order seats were won, so each round is one run).
+  const groups = $("selected");
+  groups.replaceChildren();
+  let list = null;
+  let current = null;
   for (const project of selected) {
+    if (project.round_number !== current) {
+      current = project.round_number;
+      const heading = element("h3", roundName(project.round_number, project.round_kind), "from-round");
+      heading.id = `won-in-round-${current}`;
+      list = element("ol", null, "selected");
+      list.dataset.round = String(current);
+      list.setAttribute("aria-labelledby", heading.id);
+      groups.append(heading, list);
+    }
     const item = element("li", null, "project");
     item.dataset.number = String(project.number);
     item.append(

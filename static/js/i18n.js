@@ -1,5 +1,5 @@
 // Catalogs of user-visible text, one file per page plus "common": Simplified Chinese by default, English by a switch that persists
-// (localStorage for the page, a `lang` cookie so the server words its messages in the same language).
+// (a `lang` cookie, which the server-rendered home page and the API read too, and localStorage as a fallback).
 
 export const LANGUAGES = ["zh", "en"];
 const DEFAULT = "zh";
@@ -8,16 +8,18 @@ const KEY = "lang";
 let current = DEFAULT;
 let messages = {};
 
+// The cookie first: the home page's switch (server-rendered, no script) sets only the cookie, and a stale
+// localStorage must not overrule it (nor, through remember(), set the cookie back). localStorage is the
+// fallback for a browser that keeps no cookies.
 function stored() {
-  let chosen = null;
-  try {
-    chosen = window.localStorage.getItem(KEY);
-  } catch {
-    chosen = null;
-  }
+  const match = document.cookie.match(/(?:^|;\s*)lang=([a-z]+)/);
+  let chosen = match ? match[1] : null;
   if (!LANGUAGES.includes(chosen)) {
-    const match = document.cookie.match(/(?:^|;\s*)lang=([a-z]+)/);
-    chosen = match ? match[1] : null;
+    try {
+      chosen = window.localStorage.getItem(KEY);
+    } catch {
+      chosen = null;
+    }
   }
   return LANGUAGES.includes(chosen) ? chosen : DEFAULT;
 }
@@ -72,6 +74,11 @@ export function titleOf(item, field = "title") {
   if (!item) return "";
   const english = item[`${field}_en`];
   return language() === "en" && english ? english : item[`${field}_zh`] || "";
+}
+
+// A round as every page names it (the common catalog, DESIGN section 2): 第 2 轮（再次投票）, Round 2 (tie-break round).
+export function roundName(number, kind) {
+  return t("round.named", { round: number, kind: t(`round.kind.${kind}`) });
 }
 
 // The language switch (a button): loads the other language, fills the page's marked text again, lets the

@@ -2,7 +2,7 @@
 // the ballot page gave and sees that the ballot is in the published ballot list, in which round, with its
 // marks as recorded (GET /api/v1/receipts/{receipt}). All text comes from the catalogs (i18n.js).
 
-import { apply, languageSwitch, load, t, titleOf } from "./i18n.js";
+import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 
 const state = { check: null, result: null, problem: null };
@@ -33,7 +33,7 @@ function render() {
   $("found-vote").textContent = vote ? titleOf(vote) : String(check.vote_id);
   const round = result ? result.rounds.find((r) => r.number === check.round_number) : null;
   $("found-round").textContent = round
-    ? t("check.round_value", { round: check.round_number, kind: t(`check.kind.${round.kind}`) })
+    ? roundName(check.round_number, round.kind)
     : t("check.round_number", { round: check.round_number });
   $("found-valid").textContent = t(check.valid ? "check.valid" : "check.invalid");
   $("found-training").hidden = !(vote && vote.training);

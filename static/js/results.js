@@ -250,7 +250,7 @@ function renderRounds() {
     section.setAttribute("aria-labelledby", `round-${round.number}`);
     const heading = element(
       "h3",
-      t("results.round_heading", { round: round.number, kind: t(`results.kind.${round.kind}`), seats: round.seats }),
+      t("results.round_heading", { round: round.number, kind: t(`round.kind.${round.kind}`), seats: round.seats }),
     );
     heading.id = `round-${round.number}`;
     section.append(heading, attendance(round));

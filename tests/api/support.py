@@ -126,6 +126,11 @@ class Sitting:
         return self.clerk.post(f"/api/v1/rounds/{round_id}/count")
 
 
+def copied_by_hand(receipt: str) -> str:
+    """A receipt as a deputy types it back: lower case, no dashes, 0 for O and 1 for I and for L."""
+    return receipt.replace("-", "").lower().replace("o", "0").replace("i", "1").replace("l", "1")
+
+
 def roster_csv(size: int) -> bytes:
     lines = ["编号,姓名,代表团"] + [f"{n},{name},{group}" for n, name, group in demo_roster(size)]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -17,7 +17,18 @@ from playwright.sync_api import Browser, Page, Request, Route, expect
 from tests.api.servers import Http, add_staff, login, serving
 from tests.api.support import Sitting, set_up
 from tests.conftest import fresh_database
-from tests.ui.conftest import PHONE, Hall, no_horizontal_scroll, page_text, server_text, tab, watch
+from tests.ui.conftest import (
+    DESKTOP,
+    PHONE,
+    Hall,
+    no_horizontal_scroll,
+    page_text,
+    screenshot,
+    serious_violations,
+    server_text,
+    tab,
+    watch,
+)
 from tests.ui.pages_support import check_both_sizes, record_statuses, recorded_statuses
 
 ZH = page_text("zh", "ballot")
@@ -64,14 +75,16 @@ def test_a_deputy_approves_ten_reviews_and_gets_a_counted_receipt(page: Page, ha
     page.click("#to-review")
     review = page.locator("#review-list li")
     expect(review).to_have_count(10)
-    numbers = [int(text.split(".")[0]) for text in review.all_inner_texts()]
+    numbers = [int(text) for text in review.locator(".number").all_inner_texts()]
     assert numbers == [*range(1, 10), 11]
 
     page.click("#submit")
     expect(page.locator("#step-receipt")).to_be_visible()
     receipt = page.locator("#receipt").inner_text()
     assert len(receipt) >= 8
-    expect(page.locator("#receipt-counted")).to_have_text(ZH["receipt.counted"].format(round=1))
+    expect(page.locator("#receipt-counted")).to_have_text(
+        ZH["receipt.counted"].format(round=ZH["round.named"].format(round=1, kind=ZH["round.kind.first"]))
+    )
     assert hall.turnout()["ballots_returned"] == 1
 
 
@@ -209,14 +222,121 @@ def test_a_lost_connection_retries_with_the_same_key_and_counts_once(page: Page,
 
 
 def test_a_code_that_has_voted_is_told_so_in_the_servers_words(page: Page, hall: Hall) -> None:
-    hall.sitting.cast(Http(hall.url), 3, [1, 2])
+    # The code votes elsewhere (another tab, another phone) after this page opened the ballot.
     open_ballot(page, hall, 3)
+    hall.sitting.cast(Http(hall.url), 3, [1, 2])
     page.locator("button.project").first.click()
     page.click("#to-review")
     page.click("#submit")
     expect(page.locator("#submit-error")).to_have_text(server_text("zh")["error.already_voted"])
     expect(page.locator("#step-receipt")).to_be_hidden()
     assert hall.turnout()["ballots_returned"] == 1
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    """The element is drawn wholly inside the window as it is scrolled now."""
+    return bool(
+        page.eval_on_selector(
+            selector,
+            "e => { const r = e.getBoundingClientRect();"
+            " return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }",
+        )
+    )
+
+
+def test_on_a_phone_the_ballot_says_what_is_wrong_where_the_deputy_looks(browser: Browser, hall: Hall) -> None:
+    """Issue 14.6 on one server: an approval too many is refused beside the tapped project and the review
+    numbers each project once (a, c), on a phone in Chinese and on a desktop in English; then a tie-break
+    round says which round it is and why (d), a code that has voted is told so when entered (b), and
+    "next deputy" leaves nothing of the code on a shared terminal (f)."""
+    for number, size, language in ((1, PHONE, "zh"), (2, DESKTOP, "en")):
+        text = ZH if language == "zh" else EN
+        with tab(browser, **size) as page:
+            page.goto(f"{hall.url}/ballot?code={hall.code(number)}")
+            expect(page.locator("body")).to_have_attribute("data-ready", "true")
+            if language == "en":
+                page.click("#lang-switch")
+            page.click("#open-ballot")
+            projects = page.locator("button.project")
+            for index in range(10):
+                projects.nth(index).click()
+            projects.nth(11).click()  # the twelfth, at the bottom of the list: the counter is far above
+            refusal = text["ballot.limit"].format(seats=10)
+            note = page.locator("#limit-note")
+            expect(note).to_have_text(refusal)
+            assert in_viewport(page, "#limit-note"), "the refusal is drawn off screen"
+            assert note.evaluate("n => n.closest('li').querySelector('button.project').dataset.number") == "12"
+            # A screen reader hears it from the live region.
+            expect(page.locator("#limit")).to_have_text(refusal)
+            expect(page.locator("#limit")).to_have_attribute("role", "alert")
+            expect(projects.nth(11)).to_have_attribute("aria-pressed", "false")
+            assert serious_violations(page) == []
+            screenshot(page, f"ballot-refused-{'phone' if size == PHONE else 'desktop'}-{language}")
+            projects.nth(0).click()  # undoing one clears the refusal
+            expect(note).to_have_count(0)
+            expect(page.locator("#limit")).to_be_empty()
+
+            page.click("#to-review")
+            review = page.locator("#review-list li")
+            expect(review).to_have_count(9)
+            assert page.eval_on_selector("#review-list", "l => getComputedStyle(l).listStyleType") == "none"
+            for item, expected in zip(review.all(), range(2, 11), strict=True):
+                title = item.locator(".title").inner_text()
+                assert item.inner_text().replace(title, "").split() == [str(expected)]
+
+    # A tie-break round among 9, 10 and 11 for two seats (the two ballots above were never sent).
+    deputy = Http(hall.url)
+    hall.sitting.issue_codes([4, 5, 6])
+    tied = {1: {9, 10}, 2: {9, 10}, 3: {9, 11}, 4: {9, 11}, 5: {10, 11}, 6: {10, 11}}
+    for number, extra in tied.items():
+        hall.sitting.cast(deputy, number, set(range(1, 9)) | extra)
+    assert hall.sitting.close_and_count(hall.round["id"])["result"]["runoff"]["reason"] == "tie"
+    tie_break = hall.sitting.open_round()
+    assert tie_break["kind"] == "tie_break"
+    hall.sitting.cast(deputy, 2, {9})
+
+    with tab(browser, **PHONE) as page:
+        page.goto(f"{hall.url}/ballot?code={hall.code(1)}")
+        page.click("#open-ballot")
+        expect(page.locator("button.project")).to_have_count(3)
+        name = ZH["round.named"].format(round=2, kind=ZH["round.kind.tie_break"])
+        expect(page.locator("#round-info")).to_have_text(ZH["ballot.round"].format(round=name, seats=2))
+        expect(page.locator("#round-why")).to_have_text(ZH["round.why.tie_break"].format(seats=2))
+        assert serious_violations(page) == []
+        screenshot(page, "ballot-tie-break-phone-zh")
+        page.click("#lang-switch")
+        english = EN["round.named"].format(round=2, kind=EN["round.kind.tie_break"])
+        expect(page.locator("#round-info")).to_have_text(EN["ballot.round"].format(round=english, seats=2))
+        expect(page.locator("#round-why")).to_have_text(EN["round.why.tie_break"].format(seats=2))
+        page.set_viewport_size(DESKTOP)
+        assert serious_violations(page) == []
+        screenshot(page, "ballot-tie-break-desktop-en")
+        page.click("#lang-switch")
+
+        page.locator("button.project").first.click()
+        page.click("#to-review")
+        page.click("#submit")
+        expect(page.locator("#receipt-counted")).to_have_text(ZH["receipt.counted"].format(round=name))
+        assert "code=" not in page.url  # the address no longer carries the code once it has voted
+        page.click("#next-deputy")
+        expect(page.locator("#step-code")).to_be_visible()
+        expect(page.locator("#code")).to_have_value("")
+        expect(page.locator("#code")).to_be_focused()
+        assert "code=" not in page.url
+        assert page.evaluate("sessionStorage.length") == 0
+        expect(page.locator("#receipt")).to_be_empty()
+        assert serious_violations(page) == []
+
+        # The next deputy types a code that has voted in this round: told so at once, no ballot shown.
+        for number in (2, 1):
+            page.fill("#code", hall.code(number))
+            page.click("#open-ballot")
+            expect(page.locator("#code-error")).to_have_text(ZH["code.already_voted"].format(round=name))
+            expect(page.locator("#step-choose")).to_be_hidden()
+        page.reload()
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(page.locator("#code")).to_have_value("")
+    assert deputy.get(f"/api/v1/rounds/{tie_break['id']}/turnout")["ballots_returned"] == 2
 
 
 # --- both ballot styles, a reload, screenshots and axe on one server for the module ---------------------

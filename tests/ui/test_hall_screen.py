@@ -94,7 +94,7 @@ def test_turnout_updates_live_and_the_published_result_follows(projector: Page, 
     expect(page.locator("body")).to_have_attribute("data-state", "voting")
     expect(page.locator("#returned")).to_have_text("0")
     expect(page.locator("#issued")).to_have_text(str(DEPUTIES))
-    expect(page.locator("#round")).to_have_text(ZH["hall.round"].format(round=1))
+    expect(page.locator("#round")).to_have_text(ZH["round.named"].format(round=1, kind=ZH["round.kind.first"]))
     expect(page.locator("#round-state")).to_have_text(ZH["hall.round_state.open"])
     expect(page.locator("#training")).to_be_hidden()
     assert page.get_attribute("#progress", "aria-label") == ZH["hall.progress"]

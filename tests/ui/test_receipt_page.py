@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from tests.api.servers import Http
+from tests.api.support import copied_by_hand
 from tests.ui.conftest import DESKTOP, PHONE, CastBallot, Published, page_text, tab
 from tests.ui.pages_support import check_both_sizes, marks_shown, open_receipt
 
@@ -29,7 +30,7 @@ def test_a_published_ballot_shows_its_round_and_marks(browser: Browser, publishe
         expect(page.locator("#found-heading")).to_be_focused()
         expect(page.locator("#found-receipt")).to_have_text(ballot.receipt)
         expect(page.locator("#found-round")).to_have_text(
-            ZH["check.round_value"].format(round=2, kind=ZH["check.kind.tie_break"])
+            ZH["round.named"].format(round=2, kind=ZH["round.kind.tie_break"])
         )
         expect(page.locator("#found-valid")).to_have_text(ZH["check.valid"])
         assert marks_shown(page) == {10: "approve", 11: "none"}
@@ -50,6 +51,22 @@ def test_a_published_ballot_shows_its_round_and_marks(browser: Browser, publishe
         assert {n for n, m in shown.items() if m == "approve"} == set(first.approvals)
 
 
+def test_a_receipt_copied_by_hand_with_0_for_o_and_1_for_i_or_l_is_found(
+    browser: Browser, published: Published
+) -> None:
+    """Issue 14.6e: receipts hold O, I and L, which a deputy copying by hand writes as 0 and 1."""
+    misread = [b for b in published.ballots if set(b.receipt) & set("OIL")]
+    assert len(misread) >= 2
+    for ballot, size, language in ((misread[0], PHONE, "zh"), (misread[1], DESKTOP, "en")):
+        with tab(browser, **size) as page:
+            open_receipt(page, published.url, "", language)
+            page.fill("#receipt", copied_by_hand(ballot.receipt))
+            page.press("#receipt", "Enter")
+            expect(page.locator("#found")).to_be_visible()
+            expect(page.locator("#found-receipt")).to_have_text(ballot.receipt)
+            expect(page.locator("#check-error")).to_be_hidden()
+
+
 def test_approve_oppose_abstain_marks_and_the_training_mark(browser: Browser, published: Published) -> None:
     ballot = pick(published, published.training_vote, 1, 1)  # deputy 2: approves 1-3, opposes 4, abstains on 6
     assert (ballot.approvals, ballot.opposes, ballot.abstains) == ((1, 2, 3), (4,), (6,))
@@ -61,7 +78,7 @@ def test_approve_oppose_abstain_marks_and_the_training_mark(browser: Browser, pu
         expect(page.locator("#marks li[data-number='5'] .mark")).to_have_text(EN["check.mark.none"])
         expect(page.locator("#found-training")).to_be_visible()
         expect(page.locator("#found-round")).to_have_text(
-            EN["check.round_value"].format(round=1, kind=EN["check.kind.first"])
+            EN["round.named"].format(round=1, kind=EN["round.kind.first"])
         )
 
 

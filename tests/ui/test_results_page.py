@@ -93,8 +93,8 @@ def test_the_published_result_in_numbers_and_order(browser: Browser, published: 
         assert column(page, 1, "status")[12] == ZH["results.status.below_threshold"]
         assert column(page, 2, "status")[11] == ZH["results.status.selected"]
         round_1 = page.locator("section.round[data-round='1']")
-        expect(round_1.locator("h3")).to_contain_text(ZH["results.kind.first"])
-        expect(page.locator("section.round[data-round='2'] h3")).to_contain_text(ZH["results.kind.tie_break"])
+        expect(round_1.locator("h3")).to_contain_text(ZH["round.kind.first"])
+        expect(page.locator("section.round[data-round='2'] h3")).to_contain_text(ZH["round.kind.tie_break"])
         expect(round_1).to_contain_text(ZH["results.runoff.tie"].format(projects="10、11", seats=1))
 
         # The chart: one bar per project labelled with its number of approvals, in SVG attributes only.

@@ -234,7 +234,7 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
     hall.goto(f"{url}/hall?vote={vote_id}")
     in_language(hall, language, screen)
     expect(hall.locator("body")).to_have_attribute("data-state", "voting")
-    expect(hall.locator("#round")).to_have_text(screen["hall.round"].format(round=1))
+    expect(hall.locator("#round")).to_have_text(screen["round.named"].format(round=1, kind=screen["round.kind.first"]))
     expect(hall.locator("#round-state")).to_have_text(screen["hall.round_state.open"])
     expect(hall.locator("#returned")).to_have_text("0")
     expect(hall.locator("#issued")).to_have_text(str(present))
@@ -312,7 +312,11 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
             record_statuses(phone)
             phone.click("#submit")
             expect(phone.locator("#step-receipt")).to_be_visible(timeout=15_000)
-            expect(phone.locator("#receipt-counted")).to_have_text(booth["receipt.counted"].format(round=1))
+            expect(phone.locator("#receipt-counted")).to_have_text(
+                booth["receipt.counted"].format(
+                    round=booth["round.named"].format(round=1, kind=booth["round.kind.first"])
+                )
+            )
             receipts[number] = phone.locator("#receipt").inner_text()
             assert no_horizontal_scroll(phone)
             if number == FLAKY:
@@ -511,7 +515,7 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
     expect(deputy.locator("#found")).to_be_visible()
     expect(deputy.locator("#found-receipt")).to_have_text(receipts[CHECKS_RECEIPT])
     expect(deputy.locator("#found-round")).to_have_text(
-        check["check.round_value"].format(round=1, kind=check["check.kind.first"])
+        check["round.named"].format(round=1, kind=check["round.kind.first"])
     )
     expect(deputy.locator("#found-valid")).to_have_text(check["check.valid"])
     mine = ELECTRONIC[CHECKS_RECEIPT]

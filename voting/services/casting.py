@@ -29,11 +29,12 @@ from sqlmodel import Session, select
 
 from voting.domain import InvalidBallot, Marks
 from voting.domain.ballot_list import numbers_text
+from voting.domain.codes import forgiving
 from voting.domain.lifecycle import RoundState
 from voting.services.errors import Conflict
 from voting.services.locks import lock_round
 from voting.services.records import get, marks_of, rules_of
-from voting.services.votes import holder_of, normalise_code
+from voting.services.votes import holder_of
 from voting.store import secrecy
 from voting.store.db import Database
 from voting.store.group_commit import GroupCommit
@@ -62,7 +63,7 @@ def parse_receipt(text: str) -> str:
 
 
 def electronic_receipt(secret: str, round_id: int, code: str, idempotency_key: str) -> str:
-    message = f"receipt:{round_id}:{normalise_code(code)}:{idempotency_key}".encode()
+    message = f"receipt:{round_id}:{forgiving(code)}:{idempotency_key}".encode()
     digest = hmac.new(secret.encode(), message, sha256).digest()
     return base64.b32encode(digest[:10]).decode("ascii")
 

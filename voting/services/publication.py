@@ -15,10 +15,11 @@ from sqlmodel import Session, col, select
 
 from voting.domain import VoteResult, combine, format_ballot_list
 from voting.domain.audit_chain import canonical_json
+from voting.domain.codes import RECEIPT_ALPHABET, spellings
 from voting.domain.lifecycle import RoundState, VoteState, check_vote_move
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, require
-from voting.services.casting import format_receipt, parse_receipt
+from voting.services.casting import format_receipt
 from voting.services.errors import Conflict, NotFound
 from voting.services.records import get_round, get_vote, marks_of, rules_of
 from voting.services.rounds import rounds_of, stored_result
@@ -101,14 +102,23 @@ class ReceiptCheck:
 
 
 def check_receipt(session: Session, receipt_text: str) -> ReceiptCheck:
-    """Once the vote is published, a deputy sees that their ballot is in the count as cast."""
-    ballot = session.get(Ballot, parse_receipt(receipt_text))
-    if ballot is None:
+    """Once the vote is published, a deputy sees that their ballot is in the count as cast.
+
+    The receipt as the deputy copied it: lower case, without dashes, 0 for O and 1 for I or L are
+    forgiven (``voting.domain.codes``), as for voting codes.  Should a typed 1 fit two published
+    receipts (one with I, one with L: about 1 in 10^24), neither is shown.
+    """
+    candidates = spellings(receipt_text, RECEIPT_ALPHABET)
+    found = session.exec(select(Ballot).where(col(Ballot.receipt).in_(candidates))).all() if candidates else []
+    shown: list[tuple[Ballot, Round, Vote]] = []
+    for ballot in found:
+        round_ = get_round(session, ballot.round_id)
+        vote = get_vote(session, round_.vote_id)
+        if vote.state == VoteState.PUBLISHED:
+            shown.append((ballot, round_, vote))
+    if len(shown) != 1:
         raise NotFound("receipt_not_found", "no ballot with this receipt", field="receipt")
-    round_ = get_round(session, ballot.round_id)
-    vote = get_vote(session, round_.vote_id)
-    if vote.state != VoteState.PUBLISHED:
-        raise NotFound("receipt_not_found", "no ballot with this receipt", field="receipt")
+    ballot, round_, vote = shown[0]
     marks = marks_of(ballot)
     return ReceiptCheck(
         receipt=format_receipt(ballot.receipt),

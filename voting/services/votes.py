@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 from voting.domain import RuleSettings
+from voting.domain.codes import forgiving
 from voting.domain.lifecycle import VoteState
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, keyed_hash, require
@@ -35,7 +36,6 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 """50 bits: beyond guessing at the rate the server allows, short enough to type."""
 TEMPLATES = ("gongshu-2020",)
-MISREAD = str.maketrans("OIL", "011")
 
 
 @dataclass(frozen=True)
@@ -212,18 +212,12 @@ def set_scrutineers(
     return named
 
 
-def normalise_code(code: str) -> str:
-    """What a deputy typed, as issued: upper case, no dashes or spaces, O read as 0 and I or L as 1."""
-    cleaned = code.upper().replace("-", "").replace(" ", "")
-    return cleaned.translate(MISREAD)
-
-
 def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
 def code_hash(secret: str, code: str) -> str:
-    return keyed_hash(secret, "code:" + normalise_code(code))
+    return keyed_hash(secret, "code:" + forgiving(code))
 
 
 def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, by: Actor, reissue: bool = False) -> str:

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from voting.store.models import CandidateProject, Meeting, Vote
 from voting.web import STATIC_DIR, get_db
-from voting.web.i18n import LANGUAGES, language, remember_language
+from voting.web.i18n import LANGUAGES, page_language, remember_language
 from voting.web.loop import on_event_loop
 
 bp = Blueprint("pages", __name__)
@@ -33,7 +33,7 @@ def index() -> ResponseReturnValue:
         "published": _("Published"),
     }
     return render_template(
-        "index.html", meetings=meetings, votes=votes, candidates=by_vote, states=states, lang=language()
+        "index.html", meetings=meetings, votes=votes, candidates=by_vote, states=states, lang=page_language()
     )
 
 
@@ -80,6 +80,13 @@ def results() -> ResponseReturnValue:
 def receipt() -> ResponseReturnValue:
     """Where a deputy checks a receipt against the published ballot list."""
     return static_page("receipt.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """The icon for what names none (the API's browsable page, a JSON answer opened in a tab): the pages'
+    own SVG, so that no page logs a failed request for it."""
+    return send_from_directory(STATIC_DIR, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/healthz")

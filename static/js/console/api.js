@@ -7,6 +7,7 @@
 import { failureMessage, fetchJson } from "../page.js";
 
 const CSRF_KEY = "console.csrf";
+const SESSION_HINT = "console.session";
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -25,6 +26,23 @@ export function setCsrf(token) {
     // Storage refused: the token from /auth/me still serves this page.
   }
   csrfInMemory = token || "";
+  try {
+    if (token) window.localStorage.setItem(SESSION_HINT, "1");
+    else window.localStorage.removeItem(SESSION_HINT);
+  } catch {
+    // Storage refused: the console asks the server each time.
+  }
+}
+
+// Whether this browser may hold a staff session (it logged in, in any tab, and has not logged out):
+// only then does the console ask /auth/me who it is, so that a visitor's first look at the login form
+// costs no refused request (no console error on any page, issue 14.8).
+export function maybeLoggedIn() {
+  try {
+    return window.localStorage.getItem(SESSION_HINT) !== null || Boolean(csrf());
+  } catch {
+    return true;
+  }
 }
 
 let csrfInMemory = "";
@@ -46,6 +64,7 @@ export async function request(method, path, body = undefined) {
     throw new ApiError(0, null);
   }
   if (!answer.ok) {
+    if (answer.status === 401) setCsrf("");
     if (answer.status === 401 && typeof onLoggedOut === "function") onLoggedOut();
     throw new ApiError(answer.status, answer.data);
   }

@@ -5,7 +5,7 @@
 import { apply, languageSwitch, load, t, titleOf } from "../i18n.js";
 import { loadZone } from "../clock.js";
 import { $ } from "../page.js";
-import { ApiError, get, post, setCsrf, whenLoggedOut } from "./api.js";
+import { ApiError, get, maybeLoggedIn, post, setCsrf, whenLoggedOut } from "./api.js";
 import * as audit from "./audit.js";
 import * as checkin from "./checkin.js";
 import * as drills from "./drills.js";
@@ -174,6 +174,7 @@ async function start() {
     if (state.user) showLogin();
   });
   try {
+    if (!maybeLoggedIn()) throw new Error("never logged in here");
     const me = await get("/auth/me");
     if (me.csrf_token) setCsrf(me.csrf_token);
     await enter({ name: me.name, role: me.role });

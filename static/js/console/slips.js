@@ -1,4 +1,4 @@
-// Voting-code slips (表决码条): issue codes to the checked-in deputies who hold none (the default: it never
+// Voting-code slips (投票码条): issue codes to the checked-in deputies who hold none (the default: it never
 // voids a printed slip, so pressing it after a reload is safe), reissue one lost slip, or, only after a
 // confirmation that says how many printed slips it voids, reissue them all.  The sheet is for the
 // browser's print, each slip with the deputy's name and seat, the code in large type and a QR code of
@@ -73,7 +73,7 @@ function slip(item, base, redraw) {
     el("p", { className: "slip-vote", text: state.vote.title_zh }),
     state.vote.training ? el("p", { className: "slip-training", text: t("console.training_mark") }) : null,
     el("p", { className: "slip-who" }, el("span", { className: "slip-seat", text: t("slips.seat", { number: deputy.number }) }), " ", el("span", { className: "slip-name", text: deputy.name })),
-    el("p", { className: "slip-code-label", text: t("slips.code_label") }),
+    el("p", { className: "slip-code-label", text: t("term.voting_code") }),
     el("p", { className: "slip-code", text: code }),
     qrSvg(ballotUrl(base, code), t("slips.qr_label", { name: deputy.name })),
     el("p", { className: "slip-how", text: t("slips.how", { url: `${base}/ballot` }) }),

@@ -327,8 +327,15 @@ class BallotPaperSchema(Schema):
     title_en = Text()
     training = fields.Boolean()
     round_number = fields.Integer()
-    kind = Text()
+    kind = Text(metadata={"description": "first, tie_break, shortfall or revote"})
     seats = fields.Integer()
+    participation = Text(
+        allow_none=True,
+        metadata={
+            "description": "electronic: this code has voted in this round; paper: a paper ballot was issued "
+            "to its holder for this round; null: the deputy may vote"
+        },
+    )
     ballot_style = Text()
     projects = fields.List(fields.Nested(ProjectOnBallotSchema))
 
@@ -397,6 +404,7 @@ class HallProjectSchema(Schema):
     title_zh = Text()
     title_en = Text()
     round_number = fields.Integer(metadata={"description": "The round in which the project won its seat"})
+    round_kind = Text(metadata={"description": "That round's kind (first, tie_break, shortfall, revote)"})
     approvals = fields.Integer(metadata={"description": "Its approvals in that round"})
 
 

@@ -204,21 +204,22 @@ def _published_hall(db: Session, vote_id: int) -> dict[str, Any]:
     if vote.state == VoteState.PUBLISHED:
         result = publication.vote_result(db, vote)
         titles = {c.number: c for c in votes.candidates_of(db, vote_id)}
-        won: dict[int, tuple[int, int]] = {}
+        won: dict[int, tuple[int, str, int]] = {}
         for round_ in held:
             if round_.state != RoundState.COUNTED:
                 continue
             counted = rounds.stored_result(round_)
             approvals = {p.number: p.approvals for p in counted.projects}
             for number in counted.ranked_selected:
-                won.setdefault(number, (round_.number, approvals[number]))
+                won.setdefault(number, (round_.number, round_.kind, approvals[number]))
         view["selected"] = [
             {
                 "number": number,
                 "title_zh": titles[number].title_zh,
                 "title_en": titles[number].title_en,
                 "round_number": won[number][0],
-                "approvals": won[number][1],
+                "round_kind": won[number][1],
+                "approvals": won[number][2],
             }
             for number in (result.selected if result else ())
         ]

@@ -1,0 +1,73 @@
+// The ballot's projects as the deputy taps them: a button per project (approve-only) or a radio group
+// per project (approve / oppose / abstain), and the refusal of one approval too many, said beside the
+// project just tapped. All text comes from the catalogs (i18n.js).
+
+import { t, titleOf } from "./i18n.js";
+import { $, element } from "./page.js";
+
+export const MARKS = ["approve", "oppose", "abstain"];
+
+export function approveButton(project, toggle) {
+  const button = element("button", null, "project");
+  button.type = "button";
+  button.dataset.number = String(project.number);
+  const body = element("span", null, "body");
+  body.append(
+    element("span", titleOf(project, "title"), "title"),
+    element("span", titleOf(project, "detail"), "detail"),
+  );
+  button.append(element("span", project.number, "number"), body, element("span", null, "mark"));
+  button.addEventListener("click", () => toggle(project.number));
+  return button;
+}
+
+export function markGroup(project, choose) {
+  // A fieldset per project: its legend names the project, the radios say 赞成 / 反对 / 弃权 / 不标记.
+  const group = document.createElement("fieldset");
+  group.className = "project-group";
+  group.dataset.number = String(project.number);
+  const legend = document.createElement("legend");
+  legend.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
+  const detail = element("p", titleOf(project, "detail"), "detail");
+  const choices = element("div", null, "choices");
+  for (const value of [...MARKS, "none"]) {
+    const id = `mark-${project.number}-${value}`;
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = `mark-${project.number}`;
+    input.id = id;
+    input.value = value;
+    input.addEventListener("change", () => choose(project.number, value, input));
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.className = `choice choice-${value}`;
+    label.dataset.i18n = `mark.${value}`;
+    label.textContent = t(`mark.${value}`);
+    choices.append(input, label);
+  }
+  group.append(legend, detail, choices);
+  return group;
+}
+
+// The refusal of one approval too many is said where the deputy is looking: a note right under the
+// project just tapped (on a phone the counter and the top of the list are long scrolled away), and to a
+// screen reader through the live region #limit (emptied first, so that a second refusal is read again).
+export function refuse(number, text) {
+  $("limit").textContent = "";
+  window.setTimeout(() => {
+    $("limit").textContent = text;
+  }, 50);
+  const note = $("limit-note") || element("p", null, "limit-note");
+  note.id = "limit-note";
+  note.textContent = text;
+  note.dataset.number = String(number);
+  const item = $("projects").querySelector(`[data-number="${number}"]`).closest("li");
+  item.append(note);
+  // The tapped project may sit at the screen's edge: bring the note in, moving the page as little as can be.
+  note.scrollIntoView({ block: "nearest" });
+}
+
+export function clearRefusal() {
+  $("limit").textContent = "";
+  if ($("limit-note")) $("limit-note").remove();
+}
