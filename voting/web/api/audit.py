@@ -6,11 +6,37 @@ from typing import Any
 
 from flask import Response, stream_with_context
 from flask.views import MethodView
+from marshmallow import Schema, fields
 
 from voting.services import audit
 from voting.web.api.access import reading, staff
+from voting.web.api.fields import ROW_ID, Text
 from voting.web.api.parsing import Blueprint
-from voting.web.api.schemas import AuditEntrySchema, AuditQuerySchema, ChainCheckSchema
+
+
+class AuditQuerySchema(Schema):
+    vote_id = fields.Integer(validate=ROW_ID)
+
+
+class AuditEntrySchema(Schema):
+    seq = fields.Integer()
+    at = Text()
+    actor = Text()
+    role = Text()
+    action = Text()
+    vote_id = fields.Integer(allow_none=True)
+    details = fields.Raw()
+    prev_hash = Text()
+    hash = Text()
+
+
+class ChainCheckSchema(Schema):
+    ok = fields.Boolean()
+    entries = fields.Integer()
+    head = Text()
+    first_bad = fields.Integer(allow_none=True)
+    reason = Text()
+
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The tamper-evident audit log")
 

@@ -6,20 +6,70 @@ from typing import Any
 
 from flask import current_app, request
 from flask.views import MethodView
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from voting.services import codes, votes
 from voting.web.address import ballot_address
 from voting.web.api.access import reading, secret, staff, writer, writing
+from voting.web.api.fields import ID_MAX, ROW_ID, Flag, Text
 from voting.web.api.parsing import Blueprint
-from voting.web.api.schemas import (
-    BallotAddressSchema,
-    CodeHolderSchema,
-    CodeInSchema,
-    CodeSchema,
-    CodesInSchema,
-    IssuedCodeSchema,
-    ReissueAllSchema,
-)
+from voting.web.api.schemas import IDS, DeputySchema
+
+# --- schemas: beside their one blueprint, as the glyph report's are in exports -------------------------
+
+
+class CodeInSchema(Schema):
+    deputy_id = fields.Integer(required=True, validate=ROW_ID)
+    reissue = Flag(
+        load_default=False,
+        metadata={"description": "A lost slip: void the deputy's working code and issue a new one (else code_held)"},
+    )
+
+
+class CodeSchema(Schema):
+    deputy_id = fields.Integer()
+    code = Text(metadata={"description": "Shown once, to print on the deputy's slip"})
+
+
+class IssuedCodeSchema(CodeSchema):
+    number = fields.Integer(metadata={"description": "The deputy's number (seat) on the roster"})
+    name = Text()
+
+
+class CodesInSchema(Schema):
+    deputy_ids = fields.List(fields.Integer(validate=ROW_ID), required=True, validate=IDS)
+
+
+class CodeHolderSchema(DeputySchema):
+    holds_code = fields.Boolean(metadata={"description": "Holds a working code for this vote (a slip in hand)"})
+
+
+class ReissueAllSchema(Schema):
+    confirm = Flag(required=True, metadata={"description": "Must be true: every printed slip stops working"})
+    voids = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=ID_MAX),
+        metadata={"description": "The working codes the clerk was told this voids; refused (voids_changed) if not so"},
+    )
+
+    @validates_schema
+    def _confirmed(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("confirm") is not True:
+            raise ValidationError("voiding every printed slip must be confirmed", "confirm")
+
+
+class BallotAddressSchema(Schema):
+    base = Text(metadata={"description": "What the QR codes carry before /ballot?code=…"})
+    configured = fields.Boolean(
+        metadata={"description": "Set by VOTING_PUBLIC_URL (else the address this request used)"}
+    )
+    problem = Text(
+        allow_none=True,
+        metadata={
+            "description": "Why phones could not open it: malformed, loopback, unspecified, link_local, local_name, unreachable"
+        },
+    )
+
 
 blp = Blueprint("codes", __name__, url_prefix="/api/v1", description="Voting codes (投票码) and their slips")
 

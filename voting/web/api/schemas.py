@@ -12,7 +12,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from voting.domain import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
-from voting.web.api.fields import ID_MAX, NUMBER, PROJECT, ROW_ID, SHORT, Flag, ProjectNumbers, Text, UtcDateTime
+from voting.web.api.fields import NUMBER, PROJECT, ROW_ID, SHORT, Flag, ProjectNumbers, Text, UtcDateTime
 
 
 class ErrorSchema(Schema):
@@ -159,59 +159,6 @@ class VoteSchema(Schema):
 class ScrutineersSchema(Schema):
     chief = fields.Integer(required=True, validate=NUMBER, metadata={"description": "Deputy number"})
     members = fields.List(fields.Integer(validate=NUMBER), load_default=list, validate=validate.Length(max=50))
-
-
-class CodeInSchema(Schema):
-    deputy_id = fields.Integer(required=True, validate=ROW_ID)
-    reissue = Flag(
-        load_default=False,
-        metadata={"description": "A lost slip: void the deputy's working code and issue a new one (else code_held)"},
-    )
-
-
-class CodeSchema(Schema):
-    deputy_id = fields.Integer()
-    code = Text(metadata={"description": "Shown once, to print on the deputy's slip"})
-
-
-class IssuedCodeSchema(CodeSchema):
-    number = fields.Integer(metadata={"description": "The deputy's number (seat) on the roster"})
-    name = Text()
-
-
-class CodesInSchema(Schema):
-    deputy_ids = fields.List(fields.Integer(validate=ROW_ID), required=True, validate=IDS)
-
-
-class CodeHolderSchema(DeputySchema):
-    holds_code = fields.Boolean(metadata={"description": "Holds a working code for this vote (a slip in hand)"})
-
-
-class ReissueAllSchema(Schema):
-    confirm = Flag(required=True, metadata={"description": "Must be true: every printed slip stops working"})
-    voids = fields.Integer(
-        required=True,
-        validate=validate.Range(min=0, max=ID_MAX),
-        metadata={"description": "The working codes the clerk was told this voids; refused (voids_changed) if not so"},
-    )
-
-    @validates_schema
-    def _confirmed(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("confirm") is not True:
-            raise ValidationError("voiding every printed slip must be confirmed", "confirm")
-
-
-class BallotAddressSchema(Schema):
-    base = Text(metadata={"description": "What the QR codes carry before /ballot?code=…"})
-    configured = fields.Boolean(
-        metadata={"description": "Set by VOTING_PUBLIC_URL (else the address this request used)"}
-    )
-    problem = Text(
-        allow_none=True,
-        metadata={
-            "description": "Why phones could not open it: malformed, loopback, unspecified, link_local, local_name, unreachable"
-        },
-    )
 
 
 # --- rounds ----------------------------------------------------------------
@@ -434,27 +381,3 @@ class TimeZoneSchema(Schema):
 
 class AnnouncementQuerySchema(Schema):
     lang = Text(load_default="zh", validate=validate.OneOf(["zh", "en"]), metadata={"description": "zh or en"})
-
-
-class AuditQuerySchema(Schema):
-    vote_id = fields.Integer(validate=ROW_ID)
-
-
-class AuditEntrySchema(Schema):
-    seq = fields.Integer()
-    at = Text()
-    actor = Text()
-    role = Text()
-    action = Text()
-    vote_id = fields.Integer(allow_none=True)
-    details = fields.Raw()
-    prev_hash = Text()
-    hash = Text()
-
-
-class ChainCheckSchema(Schema):
-    ok = fields.Boolean()
-    entries = fields.Integer()
-    head = Text()
-    first_bad = fields.Integer(allow_none=True)
-    reason = Text()
