@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from voting.cli_staff import demo, user
-from voting.domain import DomainError, RoundSpec, RuleSettings, ThresholdBasis, read_ballot_list, tally_counts
+from voting.domain import DomainError, ThresholdBasis
 
 if TYPE_CHECKING:
     from voting.store.db import Database
@@ -104,15 +104,34 @@ def audit() -> None:
     """The tamper-evident audit log (docs/audit-log.md)."""
 
 
+_head_option = click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    callback=lambda _ctx, _param, value: _heads(value),
+    help="A head read out or shown in the hall (16+ hex digits, spaces allowed); repeatable; each must be in the log.",
+)
+
+
 @audit.command("verify")
 @click.option("--file", "path", type=click.Path(dir_okay=False), help="An exported audit.jsonl; no database needed.")
-def audit_verify(path: str | None) -> None:
-    """Check the hash chain, of the database or of an exported file; names the first bad entry."""
-    from voting.domain.audit_chain import ChainCheck, verify_chain
+@_head_option
+def audit_verify(path: str | None, heads: tuple[str, ...]) -> None:
+    """Check the hash chain, of the database or of an exported file; names the first bad entry, or a head not in it."""
+    from voting.domain.audit_chain import ChainCheck, missing_heads, verify_chain
+    from voting.exports.bundle_report import chain_report
 
     check: ChainCheck
     if path is not None:
-        check = verify_chain(_jsonl(path))
+        hashes: list[str] = []
+
+        def kept(entries: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+            for entry in entries:
+                hashes.append(str(entry.get("hash")))
+                yield entry
+
+        check = verify_chain(kept(_jsonl(path)))
+        missing = missing_heads(hashes[: check.entries], heads)
     else:
         from voting.services import audit as audit_log
 
@@ -120,13 +139,22 @@ def audit_verify(path: str | None) -> None:
         _require_current(database)
         with database.read() as session:
             check = audit_log.verify(session)
-    if not check.ok and check.first_bad is None:
-        _fail(f"audit log not whole: {check.reason} ({check.entries} entries verified as a chain)")
-    if not check.ok:
-        _fail(
-            f"audit log broken at entry {check.first_bad}: {check.reason} ({check.entries} entries verified before it)"
-        )
-    click.echo(f"audit log OK: {check.entries} entries, head {check.head}")
+            missing = audit_log.missing_heads(session, heads)
+    status, message = chain_report(check, missing)
+    if status:
+        _fail(message)
+    click.echo(message)
+
+
+def _heads(value: tuple[str, ...]) -> tuple[str, ...]:
+    from voting.domain.audit_chain import given_head
+
+    for head in value:
+        try:
+            given_head(head)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
 
 
 def _jsonl(path: str) -> Iterator[dict[str, Any]]:
@@ -153,22 +181,25 @@ def _jsonl(path: str) -> Iterator[dict[str, Any]]:
 @click.option(
     "--audit-head", help="The audit log's head at publication as read out or printed (8+ leading characters)."
 )
-def verify_bundle(bundle: str, result_digest: str | None, ballots_digest: str | None, audit_head: str | None) -> None:
+@_head_option
+def verify_bundle(
+    bundle: str, result_digest: str | None, ballots_digest: str | None, audit_head: str | None, heads: tuple[str, ...]
+) -> None:
     """Recount a verification bundle and check its hashes and audit log: PASS, or FAIL and the first discrepancy.
 
-    Needs no server and no database (VERIFY.md in the bundle says what it checks and how to do it by hand).
+    Needs no server and no database (VERIFY.md in the bundle says what it checks and how to do it by hand);
+    the bundle's own ``verifier/verify.py`` runs the same check with Python alone and prints the same.
     """
-    from voting.exports.bundle_check import summary_lines, verify_bundle
+    from voting.exports.bundle_check import verify_bundle
+    from voting.exports.bundle_report import report
 
-    check = verify_bundle(bundle, result_digest=result_digest, ballots_digest=ballots_digest, audit_head=audit_head)
-    if check.ok:
-        marks = f" [{check.marks}]" if check.marks else ""
-        click.echo(f"PASS: {bundle}{marks}")
-    else:
-        click.echo(f"FAIL: {bundle}: {check.problem}")
-    for line in summary_lines(check):
-        click.echo(f"  {line}")
-    sys.exit(0 if check.ok else 1)
+    check = verify_bundle(
+        bundle, result_digest=result_digest, ballots_digest=ballots_digest, audit_head=audit_head, heads=heads
+    )
+    status, lines = report(check, bundle)
+    for line in lines:
+        click.echo(line)
+    sys.exit(status)
 
 
 @audit.command("export")
@@ -185,18 +216,6 @@ def audit_export(output: str | None) -> None:
             out.write(line)
             count += 1
     click.echo(f"exported {count} audit entries", err=True)
-
-
-def _undecodable_line(path: str) -> str | None:
-    """Where a file stops being UTF-8, to the line: text decoding reads ahead in blocks and cannot say."""
-    with open(path, "rb") as stream:
-        data = stream.read()
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return f"line {line}: not UTF-8 text"
-    return None
 
 
 @main.command("simulate")
@@ -320,31 +339,22 @@ def tally_command(
     threshold_fraction: str,
 ) -> None:
     """Recount a round from its anonymous ballot list (DESIGN section 5); prints JSON."""
-    projects = _projects(projects_text)
+    from voting.domain.recount import recount_file
+
     try:
-        with open(ballots_csv, encoding="utf-8-sig", newline="") as stream:
-            ballots = read_ballot_list(stream, candidates=candidates, projects=projects)
+        output = recount_file(
+            ballots_csv,
+            seats=seats,
+            deputies=deputies,
+            candidates=candidates,
+            issued=issued,
+            projects=_projects(projects_text),
+            present=present,
+            threshold_basis=threshold_basis,
+            threshold_fraction=threshold_fraction,
+        )
     except OSError as exc:
         _fail(f"{ballots_csv}: cannot read: {exc.strerror}")
     except DomainError as exc:
-        undecodable = _undecodable_line(ballots_csv) if exc.code == "unreadable" else None
-        _fail(f"{ballots_csv}: {undecodable or exc}")
-    try:
-        rules = RuleSettings.from_dict(
-            {"seats": seats, "threshold_basis": threshold_basis, "threshold_fraction": threshold_fraction}
-        )
-        issued_count = ballots.cast if issued is None else issued
-        spec = RoundSpec(
-            projects=ballots.projects,
-            seats=seats,
-            deputy_count=deputies,
-            deputies_present=issued_count if present is None else present,
-            ballots_issued=issued_count,
-        )
-        result = tally_counts(rules, spec, ballots.counts)
-    except DomainError as exc:
         _fail(str(exc))
-    output: dict[str, Any] = result.to_dict()
-    output["deputies"] = deputies
-    output["issued"] = spec.ballots_issued
     click.echo(json.dumps(output, ensure_ascii=False))

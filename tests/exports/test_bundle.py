@@ -19,15 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,158 +33,28 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api.support import Api, Sitting, make_user, set_up
-from tests.conftest import fresh_database
-from voting.domain.audit_chain import canonical_json, entry_hash
-from voting.exports.bundle_check import first_difference, verify_bundle
-from voting.exports.bundle_format import ZIP_TIME, sha256
-from voting.web import create_app
-
-VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
-NOWHERE = "sqlite:////nonexistent/no-database-here/voting.sqlite3"
-ROUND_1 = "rounds/round-1-ballots.csv"
-ROUND_2 = "rounds/round-2-ballots.csv"
-
-
-# --- one published vote with a tie-break round, for the whole module --------------------------------
-
-
-@dataclass(frozen=True)
-class Published:
-    bundle: bytes
-    again: bytes
-    """The same bundle downloaded a second time."""
-    name: str
-    content_type: str
-    vote: dict[str, Any]
-    result: dict[str, Any]
-
-
-def run_tie_break(sitting: Sitting, deputy: Api) -> None:
-    """Ten deputies: 1-8 by all, 9 by eight, 10 and 11 tie at six for the last seat; 11 wins the tie-break 7 to 3."""
-    sitting.check_in(range(1, 11))
-    sitting.issue_codes(range(1, 11))
-    sitting.clerk.put(f"/api/v1/votes/{sitting.vote_id}/scrutineers", {"chief": 1, "members": [2]})
-    first = sitting.open_round()
-    for number in range(1, 11):
-        extra = {9, 10} if number <= 4 else ({9, 11} if number <= 8 else {10, 11})
-        sitting.cast(deputy, number, set(range(1, 9)) | extra)
-    assert sitting.close_and_count(first["id"])["result"]["runoff"]["reason"] == "tie"
-    second = sitting.open_round()
-    for number in range(1, 11):
-        sitting.cast(deputy, number, {11} if number <= 7 else {10})
-    assert sitting.close_and_count(second["id"])["result"]["selected"] == [11]
-
-
-def download(client: FlaskClient, vote_id: int, token: str | None = None, status: int = 200) -> tuple[bytes, str, str]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = client.get(f"/api/v1/votes/{vote_id}/bundle.zip", headers=headers)
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    disposition = response.headers.get("Content-Disposition", "")
-    name = re.search(r'filename="([^"]+)"', disposition)
-    return response.data, name.group(1) if name else "", response.content_type
-
-
-@pytest.fixture(scope="module")
-def published(db_kind: str, _template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
-    tmp = tmp_path_factory.mktemp("bundle-vote")
-    with fresh_database(db_kind, _template, tmp) as url, pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VOTING_INSTANCE_PATH", str(tmp / "instance"))
-        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
-        client = app.test_client()
-        token = make_user(app, "clerk-li", "clerk")
-        clerk, deputy = Api(client, token), Api(client)
-        sitting = set_up(clerk, size=10)
-        run_tie_break(sitting, deputy)
-        # The public never gets the bundle (it carries the audit log); staff get an UNOFFICIAL one before publication.
-        download(client, sitting.vote_id, status=401)
-        _, early_name, _ = download(client, sitting.vote_id, token)
-        assert early_name == f"vote{sitting.vote_id}-bundle-UNOFFICIAL.zip"
-        clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")
-        download(client, sitting.vote_id, status=401)
-        data, file_name, content_type = download(client, sitting.vote_id, token)
-        yield Published(
-            data,
-            download(client, sitting.vote_id, token)[0],
-            file_name,
-            content_type,
-            clerk.get(f"/api/v1/votes/{sitting.vote_id}"),
-            deputy.get(f"/api/v1/votes/{sitting.vote_id}/result"),
-        )
-        app.extensions["voting.db"].dispose()
-
-
-# --- helpers ---------------------------------------------------------------------------------------
-
-
-def members(bundle: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def rebuild(bundle: bytes, changes: dict[str, bytes | None]) -> bytes:
-    """The bundle with some files replaced (or dropped, for None), in the same order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members(bundle).items():
-            replaced = changes.get(name, data)
-            if replaced is not None:
-                archive.writestr(name, replaced)
-    return out.getvalue()
-
-
-def manifest_of(bundle: bytes) -> dict[str, Any]:
-    manifest: dict[str, Any] = orjson.loads(members(bundle)["manifest.json"])
-    return manifest
-
-
-def dump(manifest: dict[str, Any]) -> bytes:
-    return orjson.dumps(manifest, option=orjson.OPT_INDENT_2)
-
-
-def lines_of(bundle: bytes, name: str) -> list[str]:
-    return members(bundle)[name].decode("utf-8").splitlines(keepends=True)
-
-
-def with_ballot_lines(bundle: bytes, name: str, lines: list[str], *, update_sha: bool) -> bytes:
-    data = "".join(lines).encode("utf-8")
-    changes: dict[str, bytes | None] = {name: data}
-    if update_sha:
-        manifest = manifest_of(bundle)
-        for round_ in manifest["rounds"]:
-            if round_["ballots_file"] == name:
-                round_["ballots_sha256"] = sha256(data)
-        changes["manifest.json"] = dump(manifest)
-    return rebuild(bundle, changes)
-
-
-def change_approval(lines: list[str], old: int, new: int) -> tuple[list[str], int]:
-    """Change one approval on the first ballot that has ``old``: the new lines and the line changed (1-based)."""
-    for index, line in enumerate(lines[1:], start=1):
-        ballot_id, approvals = line.rstrip("\n").split(",")
-        numbers = approvals.split(" ")
-        if str(old) in numbers:
-            numbers = sorted({*numbers, str(new)} - {str(old)}, key=int)
-            changed = [*lines]
-            changed[index] = f"{ballot_id},{' '.join(numbers)}\n"
-            return changed, index + 1
-    raise AssertionError(f"no ballot approves {old}")
-
-
-def check(tmp_path: Path, bundle: bytes, **expected: str) -> Any:
-    path = tmp_path / "bundle.zip"
-    path.write_bytes(bundle)
-    return verify_bundle(path, **expected)
-
-
-def auditor_env(tmp_path: Path) -> dict[str, str]:
-    """A machine with the package installed and no database: VOTING_DATABASE_URL points nowhere."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOTING_")}
-    env["PATH"] = os.path.dirname(VOTING) + os.pathsep + env.get("PATH", "")
-    env["VOTING_DATABASE_URL"] = NOWHERE
-    env["VOTING_INSTANCE_PATH"] = str(tmp_path / "no-instance")
-    return env
-
+from tests.api.support import Api, set_up
+from tests.exports.bundle_support import (
+    ROUND_1,
+    ROUND_2,
+    VOTING,
+    BarePython,
+    Published,
+    auditor_env,
+    change_approval,
+    check,
+    download,
+    dump,
+    lines_of,
+    manifest_of,
+    members,
+    rebuild,
+    with_ballot_lines,
+)
+from voting.domain.audit_chain import canonical_json, entry_hash, short_head
+from voting.exports.bundle_check import first_difference
+from voting.exports.bundle_format import ZIP_TIME, head_line, line_hashes, lines_digest, sha256
+from voting.exports.forms import verifier_files
 
 # --- the published bundle --------------------------------------------------------------------------
 
@@ -210,7 +77,9 @@ def test_the_bundle_holds_what_a_recount_needs(published: Published) -> None:
         f"tally-sheet/vote{vote_id}-tally-sheet.csv",
         f"tally-sheet/vote{vote_id}-announcement-zh.txt",
         f"tally-sheet/vote{vote_id}-announcement-en.txt",
+        *(f.name for f in verifier_files()),
     ]
+    assert names[-len(verifier_files()) :][0] == "verifier/verify.py"
     assert {i.date_time for i in infos} == {ZIP_TIME}
     files = members(published.bundle)
     assert files[f"tally-sheet/vote{vote_id}-tally-sheet.pdf"].startswith(b"%PDF")
@@ -250,17 +119,8 @@ def test_the_bundle_holds_what_a_recount_needs(published: Published) -> None:
 
 
 def test_a_published_bundle_is_the_same_each_time(published: Published) -> None:
-    """Fixed entry order and timestamps; only the workbook, which openpyxl stamps with the time it is written, differs."""
-    first, second = members(published.bundle), members(published.again)
-    assert list(first) == list(second)
-    workbook = next(name for name in first if name.endswith(".xlsx"))
-    assert {name: data for name, data in first.items() if name not in (workbook, "manifest.json")} == {
-        name: data for name, data in second.items() if name not in (workbook, "manifest.json")
-    }
-    manifests = [manifest_of(bundle) for bundle in (published.bundle, published.again)]
-    for manifest in manifests:
-        manifest["files"] = [f for f in manifest["files"] if f["name"] != workbook]
-    assert manifests[0] == manifests[1]
+    """Fixed entry order and timestamps, and every form as stored at publication: the same bytes, the workbook too."""
+    assert published.bundle == published.again
 
 
 def test_a_published_bundle_recounts_with_no_database(published: Published, tmp_path: Path) -> None:
@@ -315,22 +175,23 @@ def test_a_published_bundle_recounts_with_no_database(published: Published, tmp_
     )
 
 
-def test_the_commands_in_verify_md_work_as_written(published: Published, tmp_path: Path) -> None:
-    """Every command VERIFY.md gives, run literally in a shell on a machine with no database."""
+def test_the_commands_in_verify_md_work_as_written(
+    published: Published, bare_python: BarePython, tmp_path: Path
+) -> None:
+    """Every command VERIFY.md gives, run literally in a shell with a fresh Python: no package, no database."""
     folder = tmp_path / "auditor"
     folder.mkdir()
     (folder / published.name).write_bytes(published.bundle)
-    text = members(published.bundle)["VERIFY.md"].decode("utf-8")
-    assert "## 1. 安装 · Install" in text
+    files = members(published.bundle)
+    text = files["VERIFY.md"].decode("utf-8")
+    assert "## 1. 准备 · What you need" in text
     assert "本文件说明审计人员" in text
     assert "This file tells an auditor" in text
-    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL)
-    install, *steps = blocks
-    assert "pip install" in install  # installing is the test environment's own (the package is installed)
-    commands = [line for block in steps for line in block.splitlines() if line.strip()]
+    assert "pip install" not in text
+    commands = [line for block in re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL) for line in block.splitlines()]
     manifest = manifest_of(published.bundle)
     vote = published.vote
-    env = auditor_env(tmp_path)
+    head = vote["audit_head_at_publication"]
     cwd = folder
     ran: list[str] = []
     for command in commands:
@@ -338,39 +199,63 @@ def test_the_commands_in_verify_md_work_as_written(published: Published, tmp_pat
             cwd = cwd / shlex.split(command)[1]
             assert cwd.is_dir(), command
             continue
-        done = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        done = bare_python.shell(command, cwd)
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
-        ran.append(command.split()[0] + " " + command.split()[1])
+        ran.append(" ".join(command.split()[:3]))
         out = done.stdout
-        if command.startswith("voting verify-bundle"):
+        if command.startswith("python3 verifier/verify.py ../"):
             assert out.startswith("PASS")
-        elif command.startswith("voting tally"):
+            assert f"audit_head_at_publication {head}" in out
+        elif command.startswith("python3 verifier/verify.py tally"):
             recounted = json.loads(out)
-            file = shlex.split(command)[2]
+            file = shlex.split(command)[3]
             stored = next(r for r in manifest["rounds"] if r["ballots_file"] == file)
             for key in ("ballots", "threshold", "projects", "selected", "runoff", "vacant"):
                 assert recounted[key] == stored["result"][key], (file, key)
             assert f"`threshold` {stored['result']['threshold']}" in text
-        elif command.startswith("voting audit verify"):
-            assert out.strip().endswith(f"head {vote['audit_head_at_publication']}")
+        elif command.startswith("python3 verifier/verify.py audit"):
+            assert out.strip().endswith(f"head {head}")
         elif command.startswith("grep"):
             assert len(out.splitlines()) == 1
-        elif "sha256sum" in command:
+        elif command.startswith("cat "):
             assert out.split()[0] == vote["ballots_digest"]
-        elif command.startswith("python3 -c"):
+        elif command.startswith('python3 -c "import hashlib'):
             assert out.strip() == vote["result_digest"]
+        elif command.startswith('python3 -c "import json'):
+            first, *listed = out.splitlines()
+            assert first == f"vote.published {head}"
+            fixed = dict(line.split(" ", 1)[::-1] for line in listed)
+        elif command.startswith("find "):
+            computed = dict(line.split("  ", 1)[::-1] for line in out.splitlines())
+            assert computed == {n: d for n, d in fixed.items() if "announcement-" not in n}
+            assert set(computed) == {n for n in files if n.startswith(("VERIFY", "tally-sheet/", "verifier/"))} - {
+                n for n in files if "announcement-" in n
+            }
+        elif command.startswith("for f in"):
+            announced = out.splitlines()
+            wanted = sorted(n for n in fixed if "announcement-" in n)
+            assert announced[0::2] == [f"{fixed[n]}  -" for n in wanted]
+            assert (
+                announced[1::2]
+                == [
+                    "公布时审计日志头哈希（前16位）：" + short_head(head),
+                    "Audit head at publication (first 16 hex digits): " + short_head(head),
+                ][:: 1 if wanted[0].endswith("zh.txt") else -1]
+            )
         else:
             assert command.startswith("python3 -m zipfile -e"), command
-    assert ran.count("voting tally") == 2
-    assert ran.count("grep -n") == 3  # two rounds' close heads and the publication head
+    assert ran.count("python3 verifier/verify.py tally") == 2
+    assert ran.count('grep -n \'"hash":"' + manifest["rounds"][0]["audit_head_at_close"] + "\"'") == 1
+    assert len([r for r in ran if r.startswith("grep")]) == 2  # the two rounds' close heads
     assert {
-        "voting verify-bundle",
-        "python3 -m",
-        "voting audit",
-        "cat rounds/round-1-ballots.csv",
-        "python3 -c",
+        "python3 -m zipfile",
+        f"python3 verifier/verify.py ../{published.name}",
+        "python3 verifier/verify.py audit",
+        "cat rounds/round-1-ballots.csv rounds/round-2-ballots.csv",
+        "find VERIFY.md tally-sheet",
+        "for f in",
     } <= set(ran)
-    for value in (vote["result_digest"], vote["ballots_digest"], vote["audit_head_at_publication"]):
+    for value in (vote["result_digest"], vote["ballots_digest"]):
         assert f"`{value}`" in text
     assert "UNOFFICIAL" not in text
     assert "TRAINING" not in text
@@ -542,16 +427,27 @@ def test_each_layer_of_a_forgery_is_caught_and_a_whole_one_only_by_the_published
         if e["action"] == "round.counted" and e["details"]["round"] == 2 and e["vote_id"] == real["id"]
     )
     entries[counted]["details"]["result"] = forged_result
-    entries[-1]["details"] = {
-        "result_digest": manifest["published"]["result_digest"],
-        "ballots_digest": manifest["published"]["ballots_digest"],
-    }
+    round_2["ballot_lines"] = line_hashes(forged_list)
+    entries[-1]["details"].update(
+        result_digest=manifest["published"]["result_digest"],
+        ballots_digest=manifest["published"]["ballots_digest"],
+    )
+    entries[-1]["details"]["ballot_lines"][ROUND_2] = lines_digest(round_2["ballot_lines"])
     rehash_from(entries, counted)
     manifest["published"]["audit_head_at_publication"] = entries[-1]["hash"]
     forged_log = b"".join(canonical_json(e).encode("utf-8") + b"\n" for e in entries)
-    whole = rebuild(
-        published.bundle, {ROUND_2: forged_list, "manifest.json": dump(manifest), "audit.jsonl": forged_log}
-    )
+    forged: dict[str, bytes | None] = {ROUND_2: forged_list, "manifest.json": dump(manifest), "audit.jsonl": forged_log}
+    # The announcements end with the real head, read out in the hall: the forger must rewrite that line too.
+    first_try = check(tmp_path, rebuild(published.bundle, forged))
+    assert re.match(r"tally-sheet/\S+-announcement-(en|zh)\.txt does not end with the head read out", first_try.problem)
+    for name, lang in entries[-1]["details"]["read_out"].items():
+        old_line = head_line(lang, short_head(real["audit_head_at_publication"]))
+        forged[name] = files[name].removesuffix(old_line) + head_line(lang, short_head(entries[-1]["hash"]))
+    manifest["files"] = [
+        {"name": f["name"], "sha256": sha256(forged.get(f["name"]) or files[f["name"]])} for f in manifest["files"]
+    ]
+    forged["manifest.json"] = dump(manifest)
+    whole = rebuild(published.bundle, forged)
     agrees_with_itself = check(tmp_path, whole)
     assert agrees_with_itself.ok, agrees_with_itself.problem
     assert [p.approvals for p in agrees_with_itself.rounds[1].result.projects] == [4, 6]
@@ -565,6 +461,9 @@ def test_each_layer_of_a_forgery_is_caught_and_a_whole_one_only_by_the_published
         assert caught.ok is False
         assert caught.problem.startswith(f"the bundle's {key} is "), caught.problem
         assert caught.problem.endswith(f"not the {value} given")
+    heard = short_head(real["audit_head_at_publication"])
+    caught = check(tmp_path, whole, heads=[heard])
+    assert caught.problem.startswith(f"the head {heard} given is not in audit.jsonl's chain"), caught.problem
 
 
 def test_first_difference_names_the_key() -> None:
@@ -636,7 +535,9 @@ def test_a_training_bundle_and_an_unpublished_one_are_marked(
     assert text.startswith("# 核验包 · Verification bundle: 演练票决（演练 未公布 · TRAINING UNOFFICIAL）\n")
     assert "> **演练 · TRAINING**" in text
     assert "> **未公布 · UNOFFICIAL**" in text
-    assert "`voting tally` 只读取赞成栏" in text  # the manual route's limits under these rules
+    assert (
+        "`verify.py tally`（与 `voting tally` 相同）只读取赞成栏" in text
+    )  # the manual route's limits under these rules
     assert f"voting verify-bundle {name}" in text
     manifest = manifest_of(bundle)
     assert manifest["published"] is None

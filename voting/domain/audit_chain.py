@@ -3,20 +3,29 @@
 Each entry carries the SHA-256 of the one before it, over a canonical JSON
 encoding (docs/audit-log.md), so that changing, removing, reordering or
 inserting an entry breaks the chain at a place the verifier can name.  Pure,
-so that an auditor can verify an exported log with no database at all.
+so that an auditor can verify an exported log with no database at all, and
+with nothing but Python's standard library: the verification bundle ships this
+module to machines without orjson (``verifier/`` in the bundle, VERIFY.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
+try:
+    import orjson
+except ImportError:  # the bundle's standard-library verifier: the same text, written by json
+    orjson = None  # type: ignore[assignment]
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
+
+SHORT_HEAD = 16
+"""How many leading hex digits of a head are read out in the hall: 64 bits, in groups of four."""
 
 HASHED_FIELDS = ("seq", "at", "actor", "role", "action", "vote_id", "details", "prev_hash")
 
@@ -35,6 +44,8 @@ def canonical_json(value: Any) -> str:
 
 
 def _canonical_bytes(value: Any) -> bytes:
+    if orjson is None:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
@@ -80,3 +91,28 @@ def verify_chain(entries: Iterable[Mapping[str, Any]]) -> ChainCheck:
         previous = str(entry["hash"])
         count += 1
     return ChainCheck(True, count, previous)
+
+
+def short_head(head: str) -> str:
+    """The form of a head hash a person reads out and compares: ``"3f2a 9c01 77be 0d45"``."""
+    return " ".join(head[i : i + 4] for i in range(0, SHORT_HEAD, 4))
+
+
+def given_head(text: str) -> str:
+    """A head as an auditor types it (spaces, any case) as the hex digits to look for.
+
+    Raises ``ValueError`` unless it is at least the short form's sixteen hex digits.
+    """
+    digits = "".join(text.split()).lower()
+    if len(digits) < SHORT_HEAD or len(digits) > 64 or any(c not in "0123456789abcdef" for c in digits):
+        raise ValueError(f"{text!r} is not an audit head: give at least its first {SHORT_HEAD} hex digits")
+    return digits
+
+
+def missing_heads(hashes: Iterable[str], heads: Iterable[str]) -> list[str]:
+    """The heads (as given) that no entry's hash begins with: each names a log cut short or rewritten."""
+    wanted = {head: given_head(head) for head in heads}
+    if not wanted:
+        return []
+    held = list(hashes)
+    return [head for head, digits in wanted.items() if not any(h.startswith(digits) for h in held)]

@@ -3,8 +3,11 @@
 ``write_bundle`` packs what a recount needs (``manifest.json``: the rules, each
 counted round's attendance and stored result, the published record and its
 hashes), every round's anonymous ballot list, the audit log, the tally sheet
-in its three forms, the announcement and ``VERIFY.md``, the commands an
-auditor runs (in Chinese and English, with this vote's numbers filled in).
+in its three forms, the announcements, ``VERIFY.md``, the commands an auditor
+runs (in Chinese and English, with this vote's numbers filled in), and
+``verifier/``, a verifier that needs nothing but Python's standard library.
+Once the vote is published, all but the manifest, the ballot lists and the
+log are the files stored at publication (``voting.services.official``).
 
 ``write_bundle`` imports the services it reads from when it is called, never at
 import time; the checker is ``voting.exports.bundle_check``.
@@ -34,31 +37,29 @@ from voting.exports.bundle_format import (
     ZIP_TIME,
     ballots_file,
     bundle_file_name,
+    line_hashes,
     sha256,
 )
+from voting.exports.forms import Form, render_forms, verifier_files
+from voting.exports.sheet import TallySheet
 from voting.exports.verify_md import verify_md
 
 
-def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
-    """The vote's verification bundle as ZIP bytes: deterministic entry order and timestamps; its tally
-    sheets print times in ``time_zone``, the sitting's.
+def bundle_manifest(
+    session: Session, vote_id: int, *, time_zone: str
+) -> tuple[dict[str, Any], list[tuple[str, bytes]], TallySheet]:
+    """What a recount needs, from what is stored: the manifest (without ``audit`` and ``files``), the ballot lists,
+    and the sheet, whose forms print times in ``time_zone``, the sitting's.
 
     Raises ``Conflict`` (no_counted_round) while no round of the vote has been counted.
     """
-    from sqlmodel import select
-
     from voting.domain.lifecycle import RoundState, VoteState
-    from voting.exports.announcement import announcement_en, announcement_zh
-    from voting.exports.csv_sheet import render_csv
-    from voting.exports.pdf import render_pdf
-    from voting.exports.xlsx import render_xlsx
-    from voting.services import audit, publication
+    from voting.services import publication
     from voting.services.errors import Conflict
     from voting.services.records import get_vote, rules_of
     from voting.services.reports import tally_sheet
     from voting.services.rounds import rounds_of
     from voting.services.votes import candidates_of
-    from voting.store.models import AuditEntry
 
     vote = get_vote(session, vote_id)
     counted = [r for r in rounds_of(session, vote_id) if r.state == RoundState.COUNTED]
@@ -68,32 +69,7 @@ def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
     sheet = tally_sheet(session, vote_id, time_zone=time_zone)
     result = publication.vote_result(session, vote)
     assert result is not None
-
     lists = [(ballots_file(r.number), publication.ballot_list(session, r).encode("utf-8")) for r in counted]
-    audit_lines = audit.export_lines(session)
-    if published:
-        # A published vote's log ends, in its bundle, with its publication: what was read out in the
-        # hall is then the head `voting audit verify --file` prints, and the bundle no longer changes.
-        head = session.exec(select(AuditEntry).where(AuditEntry.hash == vote.audit_head_at_publication)).first()
-        if head is not None:  # else the log lost it: the whole log goes, and verify-bundle says so
-            audit_lines = itertools.islice(audit_lines, head.seq)
-    audit_data = "".join(audit_lines).encode("utf-8")
-
-    stem = sheet.file_stem()
-    others = [
-        (f"tally-sheet/{stem}.pdf", render_pdf(sheet)),
-        (f"tally-sheet/{stem}.xlsx", render_xlsx(sheet)),
-        (f"tally-sheet/{stem}.csv", render_csv(sheet)),
-        (
-            f"tally-sheet/{stem.replace('tally-sheet', 'announcement-zh', 1)}.txt",
-            announcement_zh(sheet).encode("utf-8"),
-        ),
-        (
-            f"tally-sheet/{stem.replace('tally-sheet', 'announcement-en', 1)}.txt",
-            announcement_en(sheet).encode("utf-8"),
-        ),
-    ]
-    rules = rules_of(vote)
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "made_by": f"voting {__version__}",
@@ -109,7 +85,7 @@ def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
             "meeting_zh": sheet.meeting_zh,
             "date": sheet.date.isoformat(),
         },
-        "rules": rules.to_dict(),
+        "rules": rules_of(vote).to_dict(),
         "projects": [c.number for c in candidates_of(session, vote_id)],
         "rounds": [
             {
@@ -123,6 +99,7 @@ def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
                 "result": r.result,
                 "ballots_file": name,
                 "ballots_sha256": sha256(data),
+                "ballot_lines": line_hashes(data),
                 "audit_head_at_close": r.audit_head_at_close,
             }
             for r, (name, data) in zip(counted, lists, strict=True)
@@ -139,13 +116,47 @@ def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
         }
         if published
         else None,
-        "audit": {"file": AUDIT, "entries": audit_data.count(b"\n")},
     }
-    bundle_name = bundle_file_name(vote_id, training=vote.training, official=published)
-    verify_text = verify_md(manifest, bundle_name).encode("utf-8")
-    manifest["files"] = [{"name": name, "sha256": sha256(data)} for name, data in [(VERIFY, verify_text), *others]]
+    return manifest, lists, sheet
+
+
+def bundle_files(manifest: dict[str, Any], sheet: TallySheet) -> list[Form]:
+    """VERIFY.md, the tally sheet's forms and the verifier, rendered now: at publication, or for an unpublished bundle."""
+    vote = manifest["vote"]
+    name = bundle_file_name(vote["id"], training=vote["training"], official=vote["official"])
+    return [Form(VERIFY, VERIFY, verify_md(manifest, name).encode("utf-8")), *render_forms(sheet), *verifier_files()]
+
+
+def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
+    """The vote's verification bundle as ZIP bytes: deterministic entry order and timestamps.
+
+    A published vote's bundle holds the files stored at its publication, byte
+    for byte, and its audit log up to the publication entry; an unpublished
+    vote's bundle renders them now, with times in ``time_zone``.  Raises ``Conflict`` (no_counted_round)
+    while no round of the vote has been counted.
+    """
+    from sqlmodel import select
+
+    from voting.services import audit, official
+    from voting.store.models import AuditEntry
+
+    manifest, lists, sheet = bundle_manifest(session, vote_id, time_zone=time_zone)
+    published = manifest["published"]
+    stored = official.stored_files(session, vote_id) if published else []
+    files = [(f.name, f.data) for f in stored] or [(f.name, f.data) for f in bundle_files(manifest, sheet)]
+    audit_lines = audit.export_lines(session)
+    if published:
+        # A published vote's log ends, in its bundle, with its publication: what was read out in the
+        # hall is then the head `voting audit verify --file` prints, and the bundle no longer changes.
+        head = session.exec(select(AuditEntry).where(AuditEntry.hash == published["audit_head_at_publication"])).first()
+        if head is not None:  # else the log lost it: the whole log goes, and verify-bundle says so
+            audit_lines = itertools.islice(audit_lines, head.seq)
+    audit_data = "".join(audit_lines).encode("utf-8")
+    manifest["audit"] = {"file": AUDIT, "entries": audit_data.count(b"\n")}
+    manifest["files"] = [{"name": name, "sha256": sha256(data)} for name, data in files]
     manifest_data = orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n"
-    return _zip([(VERIFY, verify_text), (MANIFEST, manifest_data), *lists, (AUDIT, audit_data), *others])
+    verify, others = files[0], files[1:]
+    return _zip([verify, (MANIFEST, manifest_data), *lists, (AUDIT, audit_data), *others])
 
 
 def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:

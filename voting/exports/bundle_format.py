@@ -38,3 +38,40 @@ KIND_WORDS = {
     "shortfall": ("另行票决", "shortfall round"),
     "revote": ("重新投票", "repeat round"),
 }
+
+
+# --- what publication fixes ------------------------------------------------------------------------
+
+HEAD_LINES = {
+    "zh": "公布时审计日志头哈希（前16位）：{short}",
+    "en": "Audit head at publication (first 16 hex digits): {short}",
+}
+"""The announcement's closing line, added to its stored bytes once the publication entry exists.
+
+The publication entry carries the SHA-256 of the announcement without this line
+(it cannot carry its own hash); the checker verifies the rest against that
+digest and this line against the entry's own hash.
+"""
+
+
+def head_line(lang: str, short: str) -> bytes:
+    return ("\n" + HEAD_LINES[lang].format(short=short) + "\n").encode("utf-8")
+
+
+def line_hashes(data: bytes) -> list[str]:
+    """Each line's SHA-256, first 16 hex digits: enough to name the first line of a list that was changed."""
+    return [sha256(line)[:16] for line in data.splitlines(keepends=True)]
+
+
+def lines_digest(hashes: list[str]) -> str:
+    """One digest over a ballot list's line hashes, as the publication entry records it."""
+    return sha256("\n".join(hashes).encode("ascii"))
+
+
+def first_changed_line(data: bytes, hashes: list[str]) -> int | None:
+    """The first line (1-based) of ``data`` whose hash is not the one recorded; None if every line agrees."""
+    ours = line_hashes(data)
+    for number, (mine, recorded) in enumerate(zip(ours, hashes, strict=False), start=1):
+        if mine != recorded:
+            return number
+    return None if len(ours) == len(hashes) else min(len(ours), len(hashes)) + 1

@@ -266,8 +266,11 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
         ("结果摘要", sheet.result_digest or "（公布时生成）"),
         ("选票清单摘要", sheet.ballots_digest or "（公布时生成）"),
         *((f"第{r.number}轮结束时审计日志头", r.audit_head_at_close or "") for r in sheet.rounds),
-        ("公布时审计日志头", sheet.audit_head_at_publication or "（尚未公布）"),
-        ("导出时审计日志头", sheet.audit_head),
+        (
+            "公布时审计日志头",
+            sheet.audit_head_at_publication or ("（见宣读稿末行）" if sheet.official else "（尚未公布）"),
+        ),
+        ("制作时审计日志头", sheet.audit_head),
     ]
     for label, value in hashes:
         row += 1

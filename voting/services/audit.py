@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from voting.domain import audit_chain
 from voting.domain.audit_chain import GENESIS, ChainCheck, canonical_json, entry_hash, verify_chain
 from voting.store.models import AuditEntry, Round, Vote
 
@@ -111,6 +112,14 @@ def verify(session: Session) -> ChainCheck:
                 reason=f"the log no longer holds the head hash {head[:12]}… recorded when {moment}: it was cut short or rewritten",
             )
     return check
+
+
+def missing_heads(session: Session, heads: Iterable[str]) -> list[str]:
+    """The heads given (as read out: 16+ hex digits) that no stored entry's hash begins with."""
+    heads = list(heads)
+    if not heads:
+        return []
+    return audit_chain.missing_heads(session.exec(select(AuditEntry.hash)).all(), heads)
 
 
 def export_lines(session: Session) -> Iterator[str]:

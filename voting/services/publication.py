@@ -67,6 +67,13 @@ def digest(text: str) -> str:
 
 
 def publish(session: Session, vote_id: int, *, by: Actor) -> Vote:
+    """Fix the result: its digests, and the official forms rendered once (``voting.services.official``).
+
+    The publication's audit entry carries the digests of every file rendered;
+    its hash is the head read out in the hall.  Rendering the PDF takes most of
+    the time (WeasyPrint); the request runs in a native thread of the worker
+    (``voting.web.loop``), never on its event loop.
+    """
     require(by, WRITERS)
     vote = get_vote(session, vote_id)
     check_vote_move(vote.state, VoteState.PUBLISHED)
@@ -75,16 +82,20 @@ def publish(session: Session, vote_id: int, *, by: Actor) -> Vote:
     vote.ballots_digest = digest(lists)
     vote.state = VoteState.PUBLISHED
     vote.published_at = dt.datetime.now(dt.UTC)
+    from voting.services import official  # it renders from the reports, which read the results here
+
+    files, fixed = official.render(session, vote_id)
     entry = audit.record(
         session,
         actor=by.name,
         role=by.role,
         action="vote.published",
         vote_id=vote_id,
-        details={"result_digest": vote.result_digest, "ballots_digest": vote.ballots_digest},
+        details={"result_digest": vote.result_digest, "ballots_digest": vote.ballots_digest, **fixed},
     )
     vote.audit_head_at_publication = entry.hash
     session.add(vote)
+    official.store(session, vote_id, files, entry.hash)
     return vote
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -67,6 +67,28 @@ class Vote(SQLModel, table=True):
     ballots_digest: str | None = Field(default=None, max_length=64)
     """SHA-256 of the published ballot lists (every round's ``ballots.csv``, in round order)."""
     audit_head_at_publication: str | None = Field(default=None, max_length=64)
+
+
+class PublishedFile(SQLModel, table=True):
+    """A file fixed when its vote was published: an official form, the announcement, VERIFY.md or the verifier.
+
+    Rendered once, in the publishing transaction, and served byte for byte ever
+    after (downloads and the verification bundle), so that the SHA-256s the
+    publication's audit entry carries cover what anyone downloads later.
+    """
+
+    __tablename__ = "published_file"
+
+    vote_id: int = Field(foreign_key="vote.id", primary_key=True)
+    name: str = Field(primary_key=True, max_length=200)
+    """The file's path in the verification bundle, e.g. ``tally-sheet/vote1-tally-sheet.pdf``."""
+    position: int
+    """Its place in the bundle."""
+    kind: str = Field(max_length=40)
+    """Which download it is (``voting.exports.forms.KINDS``), or ``verifier``."""
+    sha256: str = Field(max_length=64)
+    """As the publication entry records it: of the whole file, or for an announcement of all but its head line."""
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class Scrutineer(SQLModel, table=True):

@@ -2,13 +2,15 @@
 
 Before publication only staff may download them (any role: a scrutineer
 exports too), and each is marked 未公布 / UNOFFICIAL in its title and file
-name; after publication they are public, like the result itself.  Every form is
-rendered from the one ``TallySheet`` the stored counts make.
+name; after publication they are public, like the result itself.  Before
+publication every form is rendered at each download from the one ``TallySheet``
+the stored counts make; from publication on, each download is the file
+rendered and stored at publication (``voting.services.official``), byte for
+byte, whose digest the publication's audit entry carries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app
@@ -16,12 +18,10 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from voting.domain.lifecycle import VoteState
-from voting.exports.announcement import announcement_en, announcement_zh
-from voting.exports.csv_sheet import render_csv
 from voting.exports.fonts import missing_glyphs
-from voting.exports.pdf import render_pdf
+from voting.exports.forms import render_form
 from voting.exports.sheet import TallySheet
-from voting.exports.xlsx import render_xlsx
+from voting.services import official
 from voting.services.errors import Conflict, NotFound
 from voting.services.records import get_vote
 from voting.services.reports import tally_sheet
@@ -67,7 +67,7 @@ def _binary(media_type: str, description: str) -> dict[str, Any]:
 
 
 def _sheet(vote_id: int) -> TallySheet:
-    """The vote's tally sheet, for this caller: staff before publication, anyone after; 409 before any count."""
+    """The vote's tally sheet as it stands, for this caller: staff before publication, anyone after; 409 before any count."""
     with reading() as db:
         vote = get_vote(db, vote_id)
         if vote.state != VoteState.PUBLISHED and not is_staff():
@@ -80,12 +80,18 @@ def _sheet(vote_id: int) -> TallySheet:
     return sheet
 
 
+def _form(vote_id: int, kind: str, media_type: str) -> Response:
+    """The form: as stored at publication, for anyone; before it, rendered now, for staff only."""
+    with reading() as db:
+        stored = official.stored_form(db, vote_id, kind) if get_vote(db, vote_id).state == VoteState.PUBLISHED else None
+    if stored is not None:
+        return _download(stored.data, media_type, stored.name.rsplit("/", 1)[-1])
+    form = render_form(_sheet(vote_id), kind)
+    return _download(form.data, media_type, form.name.rsplit("/", 1)[-1])
+
+
 def _download(body: bytes | str, media_type: str, name: str) -> Response:
     return Response(body, content_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _form(sheet: TallySheet, render: Callable[[TallySheet], bytes], media_type: str, ext: str) -> Response:
-    return _download(render(sheet), media_type, f"{sheet.file_stem()}.{ext}")
 
 
 @blp.route("/<int:vote_id>/tally-sheet.pdf")
@@ -94,7 +100,7 @@ class TallySheetPdf(MethodView):
     @blp.response(200, content_type=PDF)
     def get(self, vote_id: int) -> Response:
         """The tally sheet to print and sign (A4): every counted round, the result, the hashes, signature lines."""
-        return _form(_sheet(vote_id), render_pdf, PDF, "pdf")
+        return _form(vote_id, "tally-sheet.pdf", PDF)
 
 
 @blp.route("/<int:vote_id>/tally-sheet/glyphs")
@@ -115,7 +121,7 @@ class TallySheetXlsx(MethodView):
     @blp.response(200, content_type=XLSX)
     def get(self, vote_id: int) -> Response:
         """The tally sheet as a workbook: a summary sheet (汇总) and one sheet per round (第1轮 …)."""
-        return _form(_sheet(vote_id), render_xlsx, XLSX, "xlsx")
+        return _form(vote_id, "tally-sheet.xlsx", XLSX)
 
 
 @blp.route("/<int:vote_id>/tally-sheet.csv")
@@ -124,7 +130,7 @@ class TallySheetCsv(MethodView):
     @blp.response(200, content_type="text/csv")
     def get(self, vote_id: int) -> Response:
         """The tally sheet as CSV (UTF-8 with a BOM): one row per round and project, attendance on every row."""
-        return _form(_sheet(vote_id), render_csv, CSV, "csv")
+        return _form(vote_id, "tally-sheet.csv", CSV)
 
 
 @blp.route("/<int:vote_id>/announcement.txt")
@@ -134,8 +140,4 @@ class Announcement(MethodView):
     @blp.response(200, content_type="text/plain")
     def get(self, query: dict[str, Any], vote_id: int) -> Response:
         """The announcement read in the hall (宣读稿), in Chinese (``lang=zh``, the default) or English."""
-        sheet = _sheet(vote_id)
-        lang = query["lang"]
-        text = announcement_en(sheet) if lang == "en" else announcement_zh(sheet)
-        name = sheet.file_stem().replace("tally-sheet", f"announcement-{lang}", 1)
-        return _download(text, TEXT, f"{name}.txt")
+        return _form(vote_id, f"announcement-{query['lang']}.txt", TEXT)
