@@ -2,7 +2,8 @@
 
 The tally sheet (PDF, XLSX, CSV), the announcements (zh, en), VERIFY.md and the
 bundle's standard-library verifier are stored when a vote is published; their
-SHA-256s are in the publication's audit entry (docs/audit-log.md).
+SHA-256s are in the publication's audit entry (docs/audit-log.md).  And
+round.audit_head_at_open: the head the hall screen shows while a round runs.
 
 Revision ID: 0004_frozen
 Revises: 0003
@@ -33,7 +34,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['vote_id'], ['vote.id'], ),
     sa.PrimaryKeyConstraint('vote_id', 'name')
     )
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('audit_head_at_open', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.drop_column('audit_head_at_open')
     op.drop_table('published_file')

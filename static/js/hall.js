@@ -81,6 +81,21 @@ function renderResult(data) {
   $("published-at").textContent = data.published_at ? t("hall.published_at", { at: forPeople(data.published_at) }) : "";
 }
 
+// The head of the moment, in the form read out (16 hex digits in fours), so that anyone in the hall can note it
+// and an auditor later find it in the log (docs/audit-log.md); the whole hash is its title.
+function renderHead(data) {
+  const head = data.audit_head;
+  const line = $("audit-head");
+  line.hidden = !head;
+  if (!head) {
+    line.textContent = "";
+    return;
+  }
+  line.textContent = t(`hall.head.${head.moment}`, { round: head.round_number, head: head.read_out });
+  line.title = head.hash;
+  line.dataset.hash = head.hash;
+}
+
 function render() {
   const data = state.data;
   if (state.problem) showProblem(state.problem);
@@ -93,6 +108,7 @@ function render() {
     $("result").hidden = true;
     renderLive(data);
   }
+  renderHead(data);
   document.body.dataset.state = data.state;
 }
 

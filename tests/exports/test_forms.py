@@ -30,11 +30,13 @@ from flask import Flask
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
+from sqlmodel import select
 
 from tests.api.support import Api, Sitting, make_user, set_up
 from tests.conftest import fresh_database, module_app
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, RoundSheet, TallySheet
 from voting.services.reports import tally_sheet
+from voting.store.models import AuditEntry
 from voting.web import get_db
 
 PNG_FOR_REVIEW = Path("/tmp/tally-sheet-page1.png")
@@ -367,10 +369,17 @@ def test_the_published_pdf_is_official_with_its_hashes(stage: Stage, tmp_path: P
     assert "UNOFFICIAL" not in bare
     assert "演练" not in bare
     assert solid("为正式结果。") in bare
-    for value in (sheet.result_digest, sheet.ballots_digest, sheet.audit_head_at_publication, sheet.audit_head):
+    # The form was made at publication, before the entry that carries its digest: it prints the head it was
+    # made on (the last before publication) and says where the publication's head is (docs/audit-log.md).
+    with get_db(stage.app).read() as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.hash == sheet.audit_head_at_publication)).one()
+    assert entry.action == "vote.published"
+    for value in (sheet.result_digest, sheet.ballots_digest, entry.prev_hash):
         assert value
         assert len(value) == 64
         assert value in bare
+    assert (sheet.audit_head_at_publication or "-") not in bare
+    assert solid("见宣读稿末行") in bare
     vote = stage.official.result["vote"]
     assert (vote["result_digest"], vote["ballots_digest"]) == (sheet.result_digest, sheet.ballots_digest)
     assert vote["audit_head_at_publication"] == sheet.audit_head_at_publication

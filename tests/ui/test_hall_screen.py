@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.api.servers import Http, add_staff, login, serving
 from tests.api.support import Sitting, set_up
 from tests.ui.conftest import PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
+from voting.domain.audit_chain import short_head
 
 ZH = page_text("zh", "hall")
 EN = page_text("en", "hall")
@@ -106,6 +107,17 @@ def test_turnout_updates_live_and_the_published_result_follows(projector: Page, 
     assert font_px(page, "#returned") >= 120
     assert font_px(page, "#issued") >= 120
     no_tally_anywhere(page, screen)
+    # The head at the round's opening, as read out and whole: the round.opened entry's hash.
+    log = screen.clerk.get(f"/api/v1/audit?vote_id={screen.sitting.vote_id}")
+    opened = next(e["hash"] for e in log if e["action"] == "round.opened")
+    assert screen.hall()["audit_head"] == {
+        "moment": "opened",
+        "round_number": 1,
+        "hash": opened,
+        "read_out": short_head(opened),
+    }
+    expect(page.locator("#audit-head")).to_have_text(ZH["hall.head.opened"].format(round=1, head=short_head(opened)))
+    assert page.get_attribute("#audit-head", "data-hash") == opened
 
     deputy = Http(screen.url)
     for number in (1, 2, 3):
@@ -136,6 +148,8 @@ def test_turnout_updates_live_and_the_published_result_follows(projector: Page, 
     screen.clerk.post(f"/api/v1/rounds/{round_id}/close", {"confirm": True})
     expect(page.locator("#round-state")).to_have_text(ZH["hall.round_state.closed"], timeout=10_000)
     expect(page.locator("#returned")).to_have_text("5")
+    closed = screen.clerk.get(f"/api/v1/rounds/{round_id}")["audit_head_at_close"]
+    expect(page.locator("#audit-head")).to_have_text(ZH["hall.head.closed"].format(round=1, head=short_head(closed)))
     no_tally_anywhere(page, screen)
     counted = screen.clerk.post(f"/api/v1/rounds/{round_id}/count")
     assert list(counted["result"]["selected"]) == sorted(ORDER)
@@ -151,6 +165,13 @@ def test_turnout_updates_live_and_the_published_result_follows(projector: Page, 
     assert [p["approvals"] for p in answer["selected"]] == [5] * 8 + [4] * 2
     assert {p["round_number"] for p in answer["selected"]} == {1}
     assert answer["vacant"] == 0
+    head = screen.clerk.get(f"/api/v1/votes/{screen.sitting.vote_id}")["audit_head_at_publication"]
+    assert answer["audit_head"]["hash"] == head
+    heard = ZH["hall.head.published"].format(head=short_head(head))
+    expect(page.locator("#audit-head")).to_have_text(heard)
+    # What the screen shows is what the chair reads out: the announcement's last line.
+    announced = Http(screen.url).get(f"/api/v1/votes/{screen.sitting.vote_id}/announcement.txt")
+    assert announced.endswith(f"：{short_head(head)}\n")
 
     items = page.locator("#selected li")
     expect(items).to_have_count(len(ORDER))

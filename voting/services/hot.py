@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from voting.domain import RuleSettings
+from voting.domain.audit_chain import short_head
 from voting.domain.lifecycle import RoundState, VoteState
 from voting.services.errors import Conflict, NotAuthenticated, NotFound
 from voting.services.votes import code_hash
@@ -82,12 +83,20 @@ def hall_view(session: Session, vote_id: int) -> dict[str, Any] | None:
     if state == VoteState.PUBLISHED:
         return None
     latest = raw.rows(
-        session, "SELECT id, number, kind, state FROM round WHERE vote_id = ? ORDER BY number DESC LIMIT 1", [vote_id]
+        session,
+        "SELECT id, number, kind, state, audit_head_at_open, audit_head_at_close FROM round WHERE vote_id = ?"
+        " ORDER BY number DESC LIMIT 1",
+        [vote_id],
     )
     round_view: dict[str, Any] | None = None
+    head: dict[str, Any] | None = None
     if latest:
-        round_id, number, kind, round_state = latest[0]
+        round_id, number, kind, round_state, at_open, at_close = latest[0]
         round_view = {"number": number, "kind": kind, "state": round_state}
+        if round_state == RoundState.OPEN:
+            head = hall_head("opened", number, at_open)
+        elif round_state in (RoundState.CLOSED, RoundState.COUNTED):
+            head = hall_head("closed", number, at_close)
         if round_state in (RoundState.OPEN, RoundState.CLOSED):
             counts = turnout_counts(session, round_id)
             round_view.update(ballots_issued=counts["ballots_issued"], ballots_returned=counts["ballots_returned"])
@@ -100,7 +109,20 @@ def hall_view(session: Session, vote_id: int) -> dict[str, Any] | None:
         "round": round_view,
         "selected": None,
         "vacant": None,
+        "audit_head": head,
     }
+
+
+def hall_head(moment: str, round_number: int | None, head: str | None) -> dict[str, Any] | None:
+    """The audit head the hall screen shows: at the latest round's opening or close, then at publication.
+
+    In the form read out (``short_head``) and whole, so that anyone in the hall
+    can note it and later find it in the log (``voting audit verify --head``):
+    a log cut short or rewritten before that moment no longer holds it.
+    """
+    if head is None:
+        return None
+    return {"moment": moment, "round_number": round_number, "hash": head, "read_out": short_head(head)}
 
 
 def turnout_counts(session: Session, round_id: int) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
     session.flush()
     assert round_.id is not None
     secrecy.open_staging(session, round_.id)
-    audit.record(
+    opened = audit.record(
         session,
         actor=by.name,
         role=by.role,
@@ -116,6 +116,8 @@ def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
             "deputies_present": present,
         },
     )
+    round_.audit_head_at_open = opened.hash
+    session.add(round_)
     return round_
 
 

@@ -136,6 +136,8 @@ class Round(SQLModel, table=True):
     closed_at: dt.datetime | None = None
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """``TallyResult.to_dict()`` once counted."""
+    audit_head_at_open: str | None = Field(default=None, max_length=64)
+    """The log's head once the round opened (its ``round.opened`` entry), shown on the hall screen."""
     audit_head_at_close: str | None = Field(default=None, max_length=64)
     secrecy_pending: bool = False
     """Closed, but the storage may still keep the order of casting (voting.services.erasure): not countable yet."""

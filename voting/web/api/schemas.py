@@ -355,6 +355,13 @@ class HallProjectSchema(Schema):
     approvals = fields.Integer(metadata={"description": "Its approvals in that round"})
 
 
+class HallHeadSchema(Schema):
+    moment = Text(metadata={"description": "opened or closed (the latest round's), or published"})
+    round_number = fields.Integer(allow_none=True)
+    hash = Text(metadata={"description": "The audit log's head hash at that moment, whole"})
+    read_out = Text(metadata={"description": "Its first 16 hex digits in groups of four, as read out in the hall"})
+
+
 class HallSchema(Schema):
     """The hall screen (大屏): turnout during a round, the result once published; never a partial tally."""
 
@@ -372,6 +379,11 @@ class HallSchema(Schema):
     vacant = fields.Integer(allow_none=True)
     published_at = UtcDateTime(
         allow_none=True, metadata={"description": "Once published: when (UTC; the screen shows the sitting's time)"}
+    )
+    audit_head = fields.Nested(
+        HallHeadSchema,
+        allow_none=True,
+        metadata={"description": "The head at the latest round's opening or close, then at publication"},
     )
 
 

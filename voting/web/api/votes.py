@@ -200,6 +200,7 @@ def _published_hall(db: Session, vote_id: int) -> dict[str, Any]:
         "round": latest_view,
         "selected": None,
         "vacant": None,
+        "audit_head": None,
     }
     if vote.state == VoteState.PUBLISHED:
         result = publication.vote_result(db, vote)
@@ -225,6 +226,7 @@ def _published_hall(db: Session, vote_id: int) -> dict[str, Any]:
         ]
         view["vacant"] = result.vacant if result else 0
         view["published_at"] = vote.published_at
+        view["audit_head"] = hot.hall_head("published", None, vote.audit_head_at_publication)
     return view
 
 
