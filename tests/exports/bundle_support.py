@@ -24,6 +24,13 @@ VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting
 NOWHERE = "sqlite:////nonexistent/no-database-here/voting.sqlite3"
 ROUND_1 = "rounds/round-1-ballots.csv"
 ROUND_2 = "rounds/round-2-ballots.csv"
+FORM_PATHS = (
+    "tally-sheet.pdf",
+    "tally-sheet.xlsx",
+    "tally-sheet.csv",
+    "announcement.txt?lang=zh",
+    "announcement.txt?lang=en",
+)
 
 
 # --- one published vote with a tie-break round, for the whole module --------------------------------
@@ -38,6 +45,12 @@ class Published:
     content_type: str
     vote: dict[str, Any]
     result: dict[str, Any]
+    forms: dict[str, list[tuple[bytes, str]]]
+    """Each download of the published vote (``FORM_PATHS``), twice, by the public: (body, file name)."""
+    log: list[dict[str, Any]]
+    """The vote's audit entries, as GET /api/v1/audit lists them after the downloads."""
+    publish_seconds: float
+    """How long the publish request took (it renders and stores every form)."""
 
 
 def run_tie_break(sitting: Sitting, deputy: Api) -> None:
@@ -54,6 +67,13 @@ def run_tie_break(sitting: Sitting, deputy: Api) -> None:
     for number in range(1, 11):
         sitting.cast(deputy, number, {11} if number <= 7 else {10})
     assert sitting.close_and_count(second["id"])["result"]["selected"] == [11]
+
+
+def download_form(client: FlaskClient, vote_id: int, path: str) -> tuple[bytes, str]:
+    response = client.get(f"/api/v1/votes/{vote_id}/{path}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    name = re.search(r'filename="([^"]+)"', response.headers.get("Content-Disposition", ""))
+    return response.data, name.group(1) if name else ""
 
 
 def download(client: FlaskClient, vote_id: int, token: str | None = None, status: int = 200) -> tuple[bytes, str, str]:
@@ -126,6 +146,14 @@ def check(tmp_path: Path, bundle: bytes, **expected: Any) -> Any:
     path = tmp_path / "bundle.zip"
     path.write_bytes(bundle)
     return verify_bundle(path, **expected)
+
+
+def assert_caught(tmp_path: Path, bundle: bytes, original: bytes, expected: str) -> None:
+    """The doctored bundle fails, and its problem begins as ``expected`` (a regular expression) says."""
+    assert bundle != original
+    result = check(tmp_path, bundle)
+    assert result.ok is False
+    assert re.match(expected, result.problem), result.problem
 
 
 def auditor_env(tmp_path: Path) -> dict[str, str]:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.api.support import Api, make_user, set_up
 from tests.conftest import fresh_database
-from tests.exports.bundle_support import BarePython, Published, download, make_bare_python, run_tie_break
+from tests.exports.bundle_support import (
+    FORM_PATHS,
+    BarePython,
+    Published,
+    download,
+    download_form,
+    make_bare_python,
+    run_tie_break,
+)
 from voting.web import create_app
 
 
@@ -27,9 +36,12 @@ def published(db_kind: str, _template: str, tmp_path_factory: pytest.TempPathFac
         download(client, sitting.vote_id, status=401)
         _, early_name, _ = download(client, sitting.vote_id, token)
         assert early_name == f"vote{sitting.vote_id}-bundle-UNOFFICIAL.zip"
+        started = time.perf_counter()
         clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")
+        publish_seconds = time.perf_counter() - started
         download(client, sitting.vote_id, status=401)
         data, file_name, content_type = download(client, sitting.vote_id, token)
+        forms = {path: [download_form(client, sitting.vote_id, path) for _ in range(2)] for path in FORM_PATHS}
         yield Published(
             data,
             download(client, sitting.vote_id, token)[0],
@@ -37,6 +49,9 @@ def published(db_kind: str, _template: str, tmp_path_factory: pytest.TempPathFac
             content_type,
             clerk.get(f"/api/v1/votes/{sitting.vote_id}"),
             deputy.get(f"/api/v1/votes/{sitting.vote_id}/result"),
+            forms,
+            clerk.get(f"/api/v1/audit?vote_id={sitting.vote_id}"),
+            publish_seconds,
         )
         app.extensions["voting.db"].dispose()
 

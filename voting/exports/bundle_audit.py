@@ -160,8 +160,8 @@ def check_audit(checker: _Checker, manifest: dict[str, Any], heads: list[str]) -
             raise Discrepancy(
                 f"{where} (vote published) carries {key} {details(published).get(key)}, but the bundle's is {value}"
             )
-    lines = details(published).get("ballot_lines", {})
-    for round_ in manifest["rounds"]:
+    lines: dict[str, Any] = details(published).get("ballot_lines") or {}
+    for round_ in manifest["rounds"] if lines else ():  # none in a vote published before lines were fixed
         name = round_["ballots_file"]
         if lines_digest(round_["ballot_lines"]) != lines.get(name):
             raise Discrepancy(
@@ -177,7 +177,7 @@ def check_files(checker: _Checker, manifest: dict[str, Any], published: dict[str
     extra = next((info.filename for info in checker.archive.infolist() if info.filename not in known), None)
     if extra is not None:
         raise Discrepancy(f"{extra} is in the bundle, but {MANIFEST} does not list it")
-    if published is not None:
+    if published is not None and "files" in details(published):  # else published before files were fixed
         where = f"{AUDIT} entry {published['seq']} (vote published)"
         fixed, read_out = details(published).get("files", {}), details(published).get("read_out", {})
         for name, digest in fixed.items():
