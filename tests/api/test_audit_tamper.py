@@ -383,3 +383,17 @@ def test_the_exported_file_verifies_and_every_alteration_is_named(
     count, head = cli_ok_head(cli_env, "--file", str(truncated))
     assert count == len(vote.entries) - 2
     assert head != clerk.get(f"/api/v1/votes/{vote.vote_id}")["audit_head_at_publication"]
+
+
+def test_audit_verify_looks_for_the_heads_heard_in_the_stored_log(
+    clerk: Api, deputy: Api, cli_env: dict[str, str]
+) -> None:
+    """``voting audit verify --head H`` (repeatable): each head read out or shown in the hall must be in the log."""
+    vote = short_vote(clerk, deputy)
+    heard = " ".join(vote.head[i : i + 4] for i in range(0, 16, 4))
+    opened = next(e["hash"] for e in vote.entries if e["action"] == "round.opened")
+    assert cli_ok_head(cli_env, "--head", heard, "--head", opened.upper()) == (len(vote.entries), vote.head)
+    never = "fedc ba98 7654 3210"
+    done = voting(cli_env, "audit", "verify", "--head", heard, "--head", never)
+    assert done.returncode == 1
+    assert f"audit log does not hold the head {never}: it was cut short or rewritten" in done.stderr
