@@ -56,9 +56,9 @@ def _entries(path: str, hashes: list[str]) -> Iterator[dict[str, Any]]:
             try:
                 entry = json.loads(line)
             except ValueError:
-                raise DomainError("not_json", f"{path} line {number}: not JSON") from None
+                raise ValueError(f"{path} line {number}: not JSON") from None
             if not isinstance(entry, dict):
-                raise DomainError("not_json", f"{path} line {number}: not a JSON object")
+                raise ValueError(f"{path} line {number}: not a JSON object")
             hashes.append(str(entry.get("hash")))
             yield entry
 
@@ -116,7 +116,7 @@ def _guarded(path: str, work: Callable[[], tuple[int, str]]) -> int:
         status, text = work()
     except OSError as exc:
         status, text = 1, f"{path}: cannot read: {exc.strerror}"
-    except DomainError as exc:
+    except (DomainError, ValueError) as exc:  # a bad ballot list or rule; a log line that is not a JSON object
         status, text = 1, str(exc)
     if status:
         print(f"verify.py: {text}", file=sys.stderr)
