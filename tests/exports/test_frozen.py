@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 import pytest
 
+from tests.api.support import Api, set_up
 from tests.exports.bundle_support import (
     FORM_PATHS,
     ROUND_1,
@@ -297,3 +298,30 @@ def test_a_head_not_in_the_chain_is_refused_by_name(
     )
     assert bundle.returncode == 1
     assert bundle.stdout.startswith(f"FAIL: b.zip: the head {never} given is not in audit.jsonl's chain")
+
+
+def test_a_training_vote_reset_after_publication_is_fixed_afresh(clerk: Api, deputy: Api) -> None:
+    """A drill replayed after a reset publishes again: its new forms are fixed, not the first run's."""
+    vote = {
+        "title_zh": "演练票决",
+        "training": True,
+        "rules": {"seats": 1},
+        "candidates": [{"number": n, "title_zh": t} for n, t in ((1, "甲项目"), (2, "乙项目"))],
+    }
+    sitting = set_up(clerk, size=3, template=False, vote=vote)
+    sitting.check_in(range(1, 4))
+    announced = []
+    for choice in (1, 2):
+        sitting.issue_codes(range(1, 4))
+        round_id = sitting.open_round()["id"]
+        for number in range(1, 4):
+            sitting.cast(deputy, number, {choice})
+        sitting.close_and_count(round_id)
+        head = clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")["audit_head_at_publication"]
+        text = deputy.client.get(f"/api/v1/votes/{sitting.vote_id}/announcement.txt").get_data(as_text=True)
+        assert text.endswith(f"：{short_head(head)}\n")
+        announced.append(text)
+        if choice == 1:
+            clerk.post(f"/api/v1/votes/{sitting.vote_id}/reset")
+    assert "第1号“甲项目”共1个项目当选" in announced[0]
+    assert "第2号“乙项目”共1个项目当选" in announced[1]

@@ -25,6 +25,7 @@ from voting.store.models import (
     Meeting,
     PaperEntry,
     Participation,
+    PublishedFile,
     Round,
     Scrutineer,
     Vote,
@@ -298,7 +299,7 @@ def holder_of(session: Session, secret: str, code: str) -> VotingCode:
 
 
 def reset_training(session: Session, vote_id: int, *, by: Actor) -> Vote:
-    """Start a training vote (演练) over: its rounds, ballots and codes go; the log keeps what happened.
+    """Start a training vote (演练) over: its rounds, ballots, codes and published files go; the log keeps what happened.
 
     Only a training vote can be reset; a live vote's ballots are never deleted.
     """
@@ -314,6 +315,7 @@ def reset_training(session: Session, vote_id: int, *, by: Actor) -> Vote:
             session.execute(delete(model).where(col(model.round_id).in_(round_ids)))
         session.execute(delete(Round).where(col(Round.vote_id) == vote_id))
     session.execute(delete(VotingCode).where(col(VotingCode.vote_id) == vote_id))
+    session.execute(delete(PublishedFile).where(col(PublishedFile.vote_id) == vote_id))  # fixed afresh if replayed
     vote.state = VoteState.DRAFT
     vote.rules_digest = None
     vote.published_at = None
