@@ -32,6 +32,8 @@ from tests.exports.bundle_support import (
     assert_caught,
     auditor_env,
     change_approval,
+    check,
+    download,
     dump,
     lines_of,
     manifest_of,
@@ -200,6 +202,18 @@ def log_goes_on(bundle: bytes) -> tuple[bytes, str]:
     return rebuild(bundle, {"audit.jsonl": log, "manifest.json": dump(manifest)}), r"audit\.jsonl goes on past"
 
 
+def made_unpublished(bundle: bytes) -> tuple[bytes, str]:
+    """A doctored CSV in a bundle that claims to be from before publication, to escape the publication's digests."""
+    manifest = manifest_of(bundle)
+    manifest["vote"]["official"], manifest["published"] = False, None
+    name = form_name(members(bundle), "tally-sheet.csv")
+    changed = rehashed(rebuild(bundle, {"manifest.json": dump(manifest)}), {name: members(bundle)[name] + b"x"})
+    return (
+        changed,
+        r"audit\.jsonl entry \d+ records vote \d+'s publication, but manifest\.json calls the bundle unpublished",
+    )
+
+
 TAMPERING: dict[str, Tamper] = {
     "the CSV": altered("tally-sheet.csv", lambda data: data.replace(b",", b";", 1)),
     "the announcement's text": altered("announcement-zh.txt", lambda data: data.replace(b"10", b"9", 1)),
@@ -216,6 +230,7 @@ TAMPERING: dict[str, Tamper] = {
     "an extra file listed in the manifest": extra_file_listed,
     "a fixed file dropped": fixed_file_dropped,
     "the log continued past the publication": log_goes_on,
+    "the bundle made to look unpublished": made_unpublished,
 }
 
 
@@ -300,7 +315,7 @@ def test_a_head_not_in_the_chain_is_refused_by_name(
     assert bundle.stdout.startswith(f"FAIL: b.zip: the head {never} given is not in audit.jsonl's chain")
 
 
-def test_a_training_vote_reset_after_publication_is_fixed_afresh(clerk: Api, deputy: Api) -> None:
+def test_a_training_vote_reset_after_publication_is_fixed_afresh(clerk: Api, deputy: Api, tmp_path: Path) -> None:
     """A drill replayed after a reset publishes again: its new forms are fixed, not the first run's."""
     vote = {
         "title_zh": "演练票决",
@@ -317,6 +332,11 @@ def test_a_training_vote_reset_after_publication_is_fixed_afresh(clerk: Api, dep
         for number in range(1, 4):
             sitting.cast(deputy, number, {choice})
         sitting.close_and_count(round_id)
+        if choice == 2:  # replayed, not yet published again: its log's earlier publication was undone by the reset
+            bundle, _, _ = download(clerk.client, sitting.vote_id, clerk.token)
+            replayed = check(tmp_path, bundle)
+            assert replayed.ok, replayed.problem
+            assert not replayed.official
         head = clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")["audit_head_at_publication"]
         text = deputy.client.get(f"/api/v1/votes/{sitting.vote_id}/announcement.txt").get_data(as_text=True)
         assert text.endswith(f"：{short_head(head)}\n")

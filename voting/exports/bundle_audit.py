@@ -142,6 +142,15 @@ def check_audit(checker: _Checker, manifest: dict[str, Any], heads: list[str]) -
                 f" but {check.ballots_file} recounts to {as_json(ours)}"
             )
     if not checker.official:
+        published_anyway = None
+        for entry in entries:  # a training vote reset after its publication is unpublished again
+            if mine(entry, "vote.published") or mine(entry, "vote.reset"):
+                published_anyway = entry if entry["action"] == "vote.published" else None
+        if published_anyway is not None:
+            raise Discrepancy(
+                f"{AUDIT} entry {published_anyway['seq']} records vote {checker.vote_id}'s publication, but"
+                f" {MANIFEST} calls the bundle unpublished: it would escape the checks of what publication fixed"
+            )
         return None
     index = anchored(checker.audit_head_at_publication, f"vote {checker.vote_id} was published")
     published = entries[index]
