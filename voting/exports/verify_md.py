@@ -114,9 +114,8 @@ def verify_md(manifest: dict[str, Any], bundle_name: str) -> str:
     ]
     out += [
         "| `audit.jsonl` | 审计日志（每行一条，哈希链）· the audit log, one entry a line, hash-chained |",
-        "| `tally-sheet/` | 计票结果报告单（PDF、XLSX、CSV）与宣读稿 · the tally sheet (PDF, XLSX, CSV) and"
-        " the announcement |",
-        "",
+        "| `tally-sheet/` | 计票结果报告单（PDF、XLSX、CSV）与宣读稿（公布后末行为宣读的审计日志头哈希）· the tally"
+        " sheet (PDF, XLSX, CSV) and the announcements (once published, ending with the audit head read out) |",
         "| `verifier/` | 只需 Python 标准库的核验程序（`verifier/verify.py`）及其所用的本系统模块 · a verifier that needs"
         " nothing but Python's standard library (`verifier/verify.py`), with the modules of this system it runs |",
         "",
