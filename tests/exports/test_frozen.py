@@ -93,7 +93,8 @@ def test_the_announcement_ends_with_the_head_read_out(published: Published) -> N
     assert heard.replace(" ", "") == head[:16]
     zh = published.forms["announcement.txt?lang=zh"][0][0].decode("utf-8")
     en = published.forms["announcement.txt?lang=en"][0][0].decode("utf-8")
-    assert zh.endswith(f"共10个项目当选。\n\n公布时审计日志头哈希（前16位）：{heard}\n")
+    assert "共10个项目当选。" in zh
+    assert zh.endswith(f"北京时间公布。\n\n公布时审计日志头哈希（前16位）：{heard}\n")
     assert en.endswith(f"\n\nAudit head at publication (first 16 hex digits): {heard}\n")
     # The tally sheet's CSV, made at publication, names no head it cannot know.
     assert head not in published.forms["tally-sheet.csv"][0][0].decode("utf-8-sig")
@@ -343,5 +344,5 @@ def test_a_training_vote_reset_after_publication_is_fixed_afresh(clerk: Api, dep
         announced.append(text)
         if choice == 1:
             clerk.post(f"/api/v1/votes/{sitting.vote_id}/reset")
-    assert "第1号“甲项目”共1个项目当选" in announced[0]
-    assert "第2号“乙项目”共1个项目当选" in announced[1]
+    assert "第1号“甲项目”，共1个项目当选" in announced[0]
+    assert "第2号“乙项目”，共1个项目当选" in announced[1]

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, text
 
 from tests.api.support import Api, set_up
 from tests.exports.sheets import PUBLISHED_AT, gongshu
@@ -20,6 +19,7 @@ from voting import config, localtime
 from voting.exports.csv_sheet import render_csv
 from voting.exports.pdf import render_pdf
 from voting.exports.xlsx import render_xlsx
+from voting.services import publication
 from voting.web import create_app
 
 BEIJING = "2020-01-18 07:00 北京时间"
@@ -63,8 +63,19 @@ def test_every_form_dates_a_vote_published_at_seven_in_beijing_that_day(tmp_path
     assert "UTC " not in flat.replace("(UTC+8)", "")
 
 
+class _PublishingClock:
+    """``datetime`` as ``voting.services.publication`` sees it: the publication happens at ``PUBLISHED_AT``."""
+
+    UTC = dt.UTC
+
+    class datetime(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return PUBLISHED_AT.replace(tzinfo=dt.UTC)
+
+
 def test_the_api_keeps_utc_and_the_forms_follow_the_configured_zone(
-    app: Flask, clerk: Api, deputy: Api, database_url: str
+    app: Flask, clerk: Api, deputy: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sitting = set_up(clerk, size=4)
     sitting.check_in(range(1, 5))
@@ -73,13 +84,10 @@ def test_the_api_keeps_utc_and_the_forms_follow_the_configured_zone(
     for number in range(1, 5):
         sitting.cast(deputy, number, set(range(1, 11)))
     sitting.close_and_count(first["id"])
+    # Published at 07:00 Beijing time: the forms are rendered then, once, and fixed (issue 15, point 3).
+    monkeypatch.setattr(publication, "dt", _PublishingClock)
     clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")
-    engine = create_engine(database_url)
-    with engine.begin() as conn:  # as if published at 07:00 Beijing time
-        conn.execute(
-            text("UPDATE vote SET published_at = :at WHERE id = :id"), {"at": PUBLISHED_AT, "id": sitting.vote_id}
-        )
-    engine.dispose()
+    monkeypatch.undo()
 
     assert deputy.get("/api/v1/time-zone") == {"time_zone": "Asia/Shanghai"}
     vote = deputy.get(f"/api/v1/votes/{sitting.vote_id}/result")["vote"]
@@ -89,7 +97,7 @@ def test_the_api_keeps_utc_and_the_forms_follow_the_configured_zone(
     assert round_["closed_at"].endswith("+00:00")
     assert all(e["at"].endswith("+00:00") for e in clerk.get("/api/v1/audit"))
     said = deputy.get(f"/api/v1/votes/{sitting.vote_id}/announcement.txt?lang=zh")
-    assert said.endswith(f"本结果于{BEIJING}公布。\n")
+    assert f"本结果于{BEIJING}公布。\n\n公布时审计日志头哈希" in said
     sheet = deputy.get(f"/api/v1/votes/{sitting.vote_id}/tally-sheet.csv")
     assert {row["published_at"] for row in csv.DictReader(io.StringIO(sheet.lstrip("\ufeff")))} == {
         "2020-01-18T07:00:00+08:00"
@@ -99,8 +107,11 @@ def test_the_api_keeps_utc_and_the_forms_follow_the_configured_zone(
     try:
         visitor = Api(tokyo.test_client())
         assert visitor.get("/api/v1/time-zone") == {"time_zone": "Asia/Tokyo"}
+        # The announcement was fixed at publication on the sitting's clock: another server's setting does not
+        # rewrite the document read out in the hall (its head line follows it).
         english = visitor.get(f"/api/v1/votes/{sitting.vote_id}/announcement.txt?lang=en")
-        assert english.endswith("Published 2020-01-18 08:00 UTC+9.\n")
+        assert f"Published {BEIJING_EN}.\n\nAudit head at publication" in english
+        assert "UTC+9" not in english
         assert (
             visitor.get(f"/api/v1/votes/{sitting.vote_id}/result")["vote"]["published_at"]
             == "2020-01-17T23:00:00+00:00"

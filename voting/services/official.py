@@ -23,14 +23,14 @@ from voting.exports.forms import READ_OUT, Form
 from voting.store.models import PublishedFile
 
 
-def render(session: Session, vote_id: int) -> tuple[list[Form], dict[str, Any]]:
+def render(session: Session, vote_id: int, *, time_zone: str) -> tuple[list[Form], dict[str, Any]]:
     """The files to fix, and what the publication entry records of them (``files``, ``read_out``, ``ballot_lines``).
 
     Called once the vote's state, digests and time of publication are set (the
     forms say 正式 and print them), before its entry is written: the forms
     print the head they were made on, the last before publication.
     """
-    manifest, _, sheet = bundle_manifest(session, vote_id)
+    manifest, _, sheet = bundle_manifest(session, vote_id, time_zone=time_zone)
     files = bundle_files(manifest, sheet)
     details = {
         "files": {f.name: sha256(f.data) for f in files},

@@ -66,11 +66,12 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def publish(session: Session, vote_id: int, *, by: Actor) -> Vote:
+def publish(session: Session, vote_id: int, *, by: Actor, time_zone: str) -> Vote:
     """Fix the result: its digests, and the official forms rendered once (``voting.services.official``).
 
     The publication's audit entry carries the digests of every file rendered;
-    its hash is the head read out in the hall.  Rendering the PDF takes most of
+    its hash is the head read out in the hall; the forms print times in
+    ``time_zone``, the sitting's.  Rendering the PDF takes most of
     the time (WeasyPrint); the request runs in a native thread of the worker
     (``voting.web.loop``), never on its event loop.
     """
@@ -84,7 +85,7 @@ def publish(session: Session, vote_id: int, *, by: Actor) -> Vote:
     vote.published_at = dt.datetime.now(dt.UTC)
     from voting.services import official  # it renders from the reports, which read the results here
 
-    files, fixed = official.render(session, vote_id)
+    files, fixed = official.render(session, vote_id, time_zone=time_zone)
     entry = audit.record(
         session,
         actor=by.name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,7 @@ from voting.services.errors import NotFound
 from voting.services.records import get_vote
 from voting.services.votes import CandidateInput
 from voting.store.models import Meeting, Vote
+from voting.web import time_zone
 from voting.web.api import published
 from voting.web.api.access import is_staff, reading, staff, writer, writing
 from voting.web.api.parsing import Blueprint
@@ -247,4 +248,4 @@ class Publish(MethodView):
         """Publish (公告) a decided vote: fixes the result's and the ballot lists' hashes in the audit log."""
         actor = writer()
         with writing() as db:
-            return vote_view(db, publication.publish(db, vote_id, by=actor))
+            return vote_view(db, publication.publish(db, vote_id, by=actor, time_zone=time_zone(current_app)))
