@@ -5,8 +5,8 @@ bundle's standard-library verifier are stored when a vote is published; their
 SHA-256s are in the publication's audit entry (docs/audit-log.md).  And
 round.audit_head_at_open: the head the hall screen shows while a round runs.
 
-Revision ID: 0005_frozen
-Revises: 0004_sessions
+Revision ID: 0006_frozen
+Revises: 0005_secrecy
 Create Date: 2026-12-04
 """
 
@@ -17,8 +17,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "0005_frozen"
-down_revision: str | None = "0004_sessions"
+revision: str = "0006_frozen"
+down_revision: str | None = "0005_secrecy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
