@@ -27,6 +27,7 @@ from voting.services.records import get_vote
 from voting.services.reports import tally_sheet
 from voting.web import time_zone
 from voting.web.api.access import is_staff, reading
+from voting.web.api.downloads import CSV, PDF, TEXT, XLSX, binary
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import AnnouncementQuerySchema
 
@@ -53,17 +54,6 @@ blp = Blueprint(
     url_prefix="/api/v1/votes",
     description="Exports (导出): the tally sheet (计票结果报告单) as PDF, XLSX and CSV, and the announcement (宣读稿)",
 )
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
-
-
-def _binary(media_type: str, description: str) -> dict[str, Any]:
-    """The OpenAPI description of a download: a file of ``media_type``, named by Content-Disposition."""
-    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
-    return {"responses": {"200": {"description": description, "content": content}}}
 
 
 def _sheet(vote_id: int) -> TallySheet:
@@ -96,7 +86,7 @@ def _download(body: bytes | str, media_type: str, name: str) -> Response:
 
 @blp.route("/<int:vote_id>/tally-sheet.pdf")
 class TallySheetPdf(MethodView):
-    @blp.doc(**_binary(PDF, "The tally sheet as PDF (A4), an attachment"))
+    @blp.doc(**binary(PDF, "The tally sheet as PDF (A4), an attachment"))
     @blp.response(200, content_type=PDF)
     def get(self, vote_id: int) -> Response:
         """The tally sheet to print and sign (A4): every counted round, the result, the hashes, signature lines."""
@@ -117,7 +107,7 @@ class TallySheetGlyphs(MethodView):
 
 @blp.route("/<int:vote_id>/tally-sheet.xlsx")
 class TallySheetXlsx(MethodView):
-    @blp.doc(**_binary(XLSX, "The tally sheet as an XLSX workbook, an attachment"))
+    @blp.doc(**binary(XLSX, "The tally sheet as an XLSX workbook, an attachment"))
     @blp.response(200, content_type=XLSX)
     def get(self, vote_id: int) -> Response:
         """The tally sheet as a workbook: a summary sheet (汇总) and one sheet per round (第1轮 …)."""
@@ -126,7 +116,7 @@ class TallySheetXlsx(MethodView):
 
 @blp.route("/<int:vote_id>/tally-sheet.csv")
 class TallySheetCsv(MethodView):
-    @blp.doc(**_binary("text/csv", "The tally sheet as CSV in UTF-8 with a BOM, an attachment"))
+    @blp.doc(**binary("text/csv", "The tally sheet as CSV in UTF-8 with a BOM, an attachment"))
     @blp.response(200, content_type="text/csv")
     def get(self, vote_id: int) -> Response:
         """The tally sheet as CSV (UTF-8 with a BOM): one row per round and project, attendance on every row."""
@@ -136,7 +126,7 @@ class TallySheetCsv(MethodView):
 @blp.route("/<int:vote_id>/announcement.txt")
 class Announcement(MethodView):
     @blp.arguments(AnnouncementQuerySchema, location="query")
-    @blp.doc(**_binary("text/plain", "The announcement as UTF-8 text, an attachment"))
+    @blp.doc(**binary("text/plain", "The announcement as UTF-8 text, an attachment"))
     @blp.response(200, content_type="text/plain")
     def get(self, query: dict[str, Any], vote_id: int) -> Response:
         """The announcement read in the hall (宣读稿), in Chinese (``lang=zh``, the default) or English."""

@@ -13,6 +13,7 @@ from voting.services.errors import InvalidInput
 from voting.services.records import get
 from voting.store.models import Deputy, Meeting
 from voting.web.api.access import reading, staff, writer, writing
+from voting.web.api.downloads import CSV, XLSX, binary
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import (
     AttendanceManyInSchema,
@@ -76,31 +77,31 @@ class Deputies(MethodView):
             return meetings.deputies(db, meeting_id, query["q"])
 
 
-ROSTER_SAMPLE_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-@blp.route("/roster-sample.<any(csv, xlsx):ext>")
-class RosterSample(MethodView):
-    @blp.doc(
-        responses={
-            "200": {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ROSTER_SAMPLE_TYPES}}
-        }
+def _sample(ext: str, content_type: str) -> Response:
+    """The shipped sample roster (``voting/data/sample-roster.csv``, ``.xlsx``), as an attachment."""
+    return Response(
+        roster.sample_roster(ext),
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="sample-roster.{ext}"'},
     )
-    @blp.response(200)
-    def get(self, ext: str) -> Response:
-        """A sample roster of 30 made-up deputies (编号, 姓名, 代表团), as CSV or XLSX, for a trainer to try the import.
 
-        The same files ship in the package (``voting/data/sample-roster.csv``, ``.xlsx``).
-        """
-        disposition = f'attachment; filename="sample-roster.{ext}"'
-        return Response(
-            roster.sample_roster(ext),
-            content_type=ROSTER_SAMPLE_TYPES[ext],
-            headers={"Content-Disposition": disposition},
-        )
+
+@blp.route("/roster-sample.csv")
+class RosterSampleCsv(MethodView):
+    @blp.doc(**binary("text/csv", "The sample roster as CSV in UTF-8, an attachment"))
+    @blp.response(200, content_type="text/csv")
+    def get(self) -> Response:
+        """A sample roster of 30 made-up deputies (编号, 姓名, 代表团) as CSV, for a trainer to try the import."""
+        return _sample("csv", CSV)
+
+
+@blp.route("/roster-sample.xlsx")
+class RosterSampleXlsx(MethodView):
+    @blp.doc(**binary(XLSX, "The sample roster as an XLSX workbook, an attachment"))
+    @blp.response(200, content_type=XLSX)
+    def get(self) -> Response:
+        """The same sample roster as an XLSX workbook."""
+        return _sample("xlsx", XLSX)
 
 
 @blp.route("/<int:meeting_id>/roster")
