@@ -19,6 +19,7 @@ durability (a crash forgets the last minute's failures at worst), hence
 
 from __future__ import annotations
 
+import fcntl
 import random
 import sqlite3
 import threading
@@ -62,7 +63,10 @@ class FileStorage(Storage):
             raise ValueError("file:// storage needs a path: file:///path/to/counters.sqlite3")
         self.path = Path(unquote(urlsplit(uri).path))
         self._connections: dict[int, sqlite3.Connection] = {}
-        with closing(self._connect()) as conn:
+        # Every worker of ``voting serve`` gets here at once.  SQLite answers a switch to WAL that meets another
+        # process's switch "database is locked" at once, without its busy wait, so the processes take turns.
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock, closing(self._connect()) as conn:
+            fcntl.flock(lock, fcntl.LOCK_EX)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(SCHEMA)
 
