@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from tests.api.servers import VOTING, Server, serving
 from tests.ui.conftest import DESKTOP, PHONE, no_horizontal_scroll, screenshot, serious_violations, tab
@@ -77,7 +77,8 @@ def test_the_home_page_in_chinese_then_english_with_the_choice_kept(browser: Bro
         # The same cookie the front end's switch sets: the ballot page follows the choice.
         page.goto(demo.url + "/ballot")
         page.wait_for_selector("#code")
-        assert page.locator("html").get_attribute("lang") == "en"
+        # The page's script sets the language once its catalog is read: wait for it rather than read the static HTML.
+        expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_the_home_page_on_a_phone_and_the_keyboard(browser: Browser, demo: Server) -> None:
