@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, text
 
-from tests.api.support import Api, set_up
+from tests.support.api import Api, set_up
 from voting.domain.audit_chain import GENESIS, canonical_json, entry_hash
 from voting.store.db import Database
 

@@ -23,8 +23,8 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.api.servers import Http, add_staff, login, round_rows, serving
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
+from tests.support.servers import Http, add_staff, login, round_rows, serving
 from voting.services.casting import ELECTRONIC, parse_receipt
 from voting.store.db import Database
 from voting.store.models import Ballot, Participation

@@ -27,8 +27,8 @@ from typing import Any
 import requests
 from sqlmodel import col, select
 
-from tests.api.servers import Server, add_staff, login
-from tests.api.support import set_up
+from tests.support.api import set_up
+from tests.support.servers import Server, add_staff, login
 from voting.domain.ballot_list import numbers_text
 from voting.services.casting import parse_receipt
 from voting.store.db import Database

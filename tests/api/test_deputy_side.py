@@ -3,7 +3,7 @@ voted (issue 14.6b), and a receipt copied by hand is found however it was writte
 
 from __future__ import annotations
 
-from tests.api.support import Api, copied_by_hand, set_up
+from tests.support.api import Api, copied_by_hand, set_up
 from voting.domain.codes import RECEIPT_ALPHABET, forgiving, spellings
 
 

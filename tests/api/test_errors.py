@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 import voting
-from tests.api.support import PASSWORD, Api, Sitting, make_user, roster_csv, set_up
+from tests.support.api import PASSWORD, Api, Sitting, make_user, roster_csv, set_up
 from voting.domain.errors import InvalidBallotList
 from voting.web.api.errors import HTTP_CODES
 from voting.web.i18n import catalog

@@ -38,9 +38,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.servers import VOTING, Http, add_staff, login, serving
-from tests.api.support import set_up
-from tests.conftest import fresh_database
+from tests.support.api import set_up
+from tests.support.databases import fresh_database
+from tests.support.servers import VOTING, Http, add_staff, login, serving
 
 SEED = 20200118
 MAX_EXAMPLES = 25

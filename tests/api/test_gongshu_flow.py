@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
 
 VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
 COMMON = set(range(1, 9))

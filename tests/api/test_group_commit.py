@@ -24,8 +24,8 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from tests.api.servers import round_rows
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
+from tests.support.servers import round_rows
 from voting.domain import DomainError, InvalidBallot
 from voting.services import cast_batch as batching
 from voting.services.auth import Actor

@@ -19,8 +19,8 @@ from typing import Any
 
 import requests
 
-from tests.api.servers import add_staff, login, serving
-from tests.api.support import PASSWORD, Sitting, set_up
+from tests.support.api import PASSWORD, Sitting, set_up
+from tests.support.servers import add_staff, login, serving
 
 DEPUTIES = 20
 

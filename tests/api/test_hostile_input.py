@@ -23,8 +23,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.test import TestResponse
 
-from tests.api.support import Api, set_up
 from tests.api.test_errors import CHANGES, Stage
+from tests.support.api import Api, set_up
 from voting.store.db import Database
 from voting.web.logs import without_values
 

@@ -15,7 +15,7 @@ import pytest
 import redis
 from flask import Flask
 
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
 from voting.web import create_app, get_db
 
 

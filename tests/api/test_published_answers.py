@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.support import Api, Sitting, roster_csv, set_up
+from tests.support.api import Api, Sitting, roster_csv, set_up
 from voting.web.api import published
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from tests.api.servers import HOST, serving
+from tests.support.servers import HOST, serving
 
 SENTINEL = "SENTI-NEL42"
 BODIES = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
 from voting.domain import DomainError
 from voting.services import cast_batch as batching
 from voting.services.cast_batch import cast_batch

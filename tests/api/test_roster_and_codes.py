@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
 from voting.services.roster import sample_roster
 
 CANDIDATES = [{"number": n, "title_zh": f"项目{n}"} for n in (1, 2, 3)]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from marshmallow import Schema, ValidationError, fields, validate
 
-from tests.api.support import Api, set_up
+from tests.support.api import Api, set_up
 from voting.web.api.fields import PROJECT
 from voting.web.api.schemas import MarksSchema
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
 from voting.store.db import Database
 
 Voted = tuple[Sitting, dict[int, str], dict[str, Any]]

@@ -33,8 +33,8 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.api.support import Api, set_up
 from tests.api.test_secrecy import CHANCE_BOUND, DEPUTIES, attacks, cast_all
+from tests.support.api import Api, set_up
 from voting.store.db import Database
 
 READER_SECONDS = 12.0

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import col, select, update
 
-from tests.api.support import PASSWORD, make_user
+from tests.support.api import PASSWORD, make_user
 from voting.cli import main
 from voting.services import auth
 from voting.services.errors import InvalidInput

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.api.support import Api, Sitting, set_up
+from tests.support.api import Api, Sitting, set_up
 
 VOTE: dict[str, Any] = {
     "title_zh": "发码测试",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.support import Api, roster_csv, set_up
+from tests.support.api import Api, roster_csv, set_up
 
 
 def test_a_training_vote_is_marked_resettable_and_apart_from_the_live_one(

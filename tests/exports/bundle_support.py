@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from flask.testing import FlaskClient
 
-from tests.api.support import Api, Sitting
+from tests.support.api import Api, Sitting
 from voting.exports.bundle_check import verify_bundle
 from voting.exports.bundle_format import sha256
 

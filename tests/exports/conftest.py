@@ -7,8 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.support import Api, make_user, set_up
-from tests.conftest import fresh_database
 from tests.exports.bundle_support import (
     FORM_PATHS,
     BarePython,
@@ -18,6 +16,8 @@ from tests.exports.bundle_support import (
     make_bare_python,
     run_tie_break,
 )
+from tests.support.api import Api, make_user, set_up
+from tests.support.databases import fresh_database
 from voting.web import create_app
 
 

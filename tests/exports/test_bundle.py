@@ -33,7 +33,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api.support import Api, set_up
 from tests.exports.bundle_support import (
     ROUND_1,
     ROUND_2,
@@ -52,6 +51,7 @@ from tests.exports.bundle_support import (
     rebuild,
     with_ballot_lines,
 )
+from tests.support.api import Api, set_up
 from voting.domain.audit_chain import canonical_json, entry_hash, short_head
 from voting.exports.bundle_check import first_difference
 from voting.exports.bundle_format import ZIP_TIME, head_line, line_hashes, lines_digest, sha256

@@ -32,8 +32,8 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlmodel import select
 
-from tests.api.support import Api, Sitting, make_user, set_up
-from tests.conftest import fresh_database, module_app
+from tests.support.api import Api, Sitting, make_user, set_up
+from tests.support.databases import fresh_database, module_app
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, RoundSheet, TallySheet
 from voting.services.reports import tally_sheet
 from voting.store.models import AuditEntry

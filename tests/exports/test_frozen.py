@@ -22,7 +22,6 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.api.support import Api, set_up
 from tests.exports.bundle_support import (
     FORM_PATHS,
     ROUND_1,
@@ -40,6 +39,7 @@ from tests.exports.bundle_support import (
     members,
     rebuild,
 )
+from tests.support.api import Api, set_up
 from voting.domain.audit_chain import canonical_json, entry_hash, short_head
 from voting.exports.bundle_format import head_line, sha256
 from voting.exports.forms import verifier_files

@@ -29,8 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.api.support import Api, Sitting, make_user
-from tests.conftest import fresh_database, module_app
+from tests.support.api import Api, Sitting, make_user
+from tests.support.databases import fresh_database, module_app
 from voting.exports.spreadsheet import display_width
 from voting.services.demo import gongshu_2020
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from tests.api.support import Caller, Sitting, set_up
+from tests.support.api import Caller, Sitting, set_up
 from voting.simulation.drill import Drill, parse_projects
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.api.servers import VOTING, Http, Server, add_staff, login, serving
-from tests.api.support import PASSWORD
-from tests.conftest import fresh_database
+from tests.support.api import PASSWORD
+from tests.support.databases import fresh_database
+from tests.support.servers import VOTING, Http, Server, add_staff, login, serving
 
 CLERK, SECOND_CLERK = "trainer-li", "trainer-wang"
 _numbers = itertools.count()

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.api.servers import Http, login
-from tests.api.support import set_up
 from tests.simulation.drill_checks import assert_live_round_counts_only_its_own, cast_live, open_live_round
 from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, run_client, run_json
+from tests.support.api import set_up
+from tests.support.servers import Http, login
 from voting.simulation import Status, load, simulate
 from voting.simulation.rehearsal import Client, with_deputies
 from voting.simulation.rehearsal import Sitting as RemoteSitting

@@ -14,13 +14,10 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
-from tests.api.servers import Http, add_staff, login, serving
-from tests.api.support import Sitting, set_up
-from tests.conftest import fresh_database
-from tests.ui.conftest import (
+from tests.support.api import Sitting, set_up
+from tests.support.browser import (
     DESKTOP,
     PHONE,
-    Hall,
     no_horizontal_scroll,
     page_text,
     screenshot,
@@ -29,7 +26,10 @@ from tests.ui.conftest import (
     tab,
     watch,
 )
-from tests.ui.pages_support import check_both_sizes, record_statuses, recorded_statuses
+from tests.support.databases import fresh_database
+from tests.support.halls import Hall
+from tests.support.pages import check_both_sizes, record_statuses, recorded_statuses
+from tests.support.servers import Http, add_staff, login, serving
 
 ZH = page_text("zh", "ballot")
 EN = page_text("en", "ballot")

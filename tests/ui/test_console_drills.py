@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.ui.conftest import DESKTOP, tab
-from tests.ui.console_support import CLERK, EN, ZH, Console, check_screen, console, go, log_in
+from tests.support.browser import DESKTOP, tab
+from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
 
 __all__ = ["console"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import requests
 from playwright.sync_api import Browser, expect
 
-from tests.api.servers import Http
-from tests.api.support import set_up
-from tests.ui.conftest import DESKTOP, tab
-from tests.ui.console_support import CLERK, EN, ZH, Console, check_screen, console, go, log_in
+from tests.support.api import set_up
+from tests.support.browser import DESKTOP, tab
+from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
+from tests.support.servers import Http
 
 __all__ = ["console"]
 

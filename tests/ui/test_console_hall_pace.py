@@ -16,10 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.api.servers import Http, login, serving
-from tests.api.support import PASSWORD, Sitting, set_up
-from tests.ui.conftest import DESKTOP, PHONE, server_text, tab
-from tests.ui.console_support import CLERK, EN, ZH, Console, check_screen, console, go, log_in
+from tests.support.api import PASSWORD, Sitting, set_up
+from tests.support.browser import DESKTOP, PHONE, server_text, tab
+from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
+from tests.support.servers import Http, login, serving
 from voting.services import auth
 from voting.store.db import Database
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, expect
 
-from tests.api.support import PASSWORD, set_up
-from tests.ui.conftest import PHONE, tab
-from tests.ui.console_support import CLERK, CLERK2, ZH, Console, check_screen, console, go
+from tests.support.api import PASSWORD, set_up
+from tests.support.browser import PHONE, tab
+from tests.support.console import CLERK, CLERK2, ZH, Console, check_screen, console, go
 
 __all__ = ["console"]
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.api.servers import Http
-from tests.api.support import Sitting, set_up
-from tests.ui.conftest import DESKTOP, screenshot, serious_violations, tab
-from tests.ui.console_support import (
+from tests.support.api import Sitting, set_up
+from tests.support.browser import DESKTOP, screenshot, serious_violations, tab
+from tests.support.console import (
     CLERK,
     CLERK2,
     EN,
@@ -22,6 +21,7 @@ from tests.ui.console_support import (
     log_in,
     only_difference,
 )
+from tests.support.servers import Http
 
 __all__ = ["console"]
 

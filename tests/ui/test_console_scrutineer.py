@@ -6,10 +6,10 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.api.servers import Http
-from tests.api.support import set_up
-from tests.ui.conftest import DESKTOP, tab
-from tests.ui.console_support import SCRUTINEER, ZH, Console, check_screen, console, export_pdf, go, log_in
+from tests.support.api import set_up
+from tests.support.browser import DESKTOP, tab
+from tests.support.console import SCRUTINEER, ZH, Console, check_screen, console, export_pdf, go, log_in
+from tests.support.servers import Http
 
 __all__ = ["console"]
 

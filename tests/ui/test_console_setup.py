@@ -10,9 +10,9 @@ import re
 from playwright.sync_api import Browser, FilePayload, expect
 from pypdf import PdfReader
 
-from tests.api.servers import Http
-from tests.ui.conftest import DESKTOP, screenshot, serious_violations, server_text, tab
-from tests.ui.console_support import CLERK, EN, ZH, Console, check_screen, console, go, log_in
+from tests.support.browser import DESKTOP, screenshot, serious_violations, server_text, tab
+from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
+from tests.support.servers import Http
 
 __all__ = ["console"]
 

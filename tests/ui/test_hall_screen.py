@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.api.servers import Http, add_staff, login, serving
-from tests.api.support import Sitting, set_up
-from tests.ui.conftest import PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
+from tests.support.api import Sitting, set_up
+from tests.support.browser import PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
+from tests.support.servers import Http, add_staff, login, serving
 from voting.domain.audit_chain import short_head
 
 ZH = page_text("zh", "hall")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.api.servers import VOTING, Server, serving
-from tests.ui.conftest import DESKTOP, PHONE, no_horizontal_scroll, screenshot, serious_violations, tab
+from tests.support.browser import DESKTOP, PHONE, no_horizontal_scroll, screenshot, serious_violations, tab
+from tests.support.servers import VOTING, Server, serving
 
 
 @pytest.fixture

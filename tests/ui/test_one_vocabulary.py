@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.ui.conftest import DESKTOP, PHONE, Published, page_text, screenshot, serious_violations, tab
+from tests.support.browser import DESKTOP, PHONE, page_text, screenshot, serious_violations, tab
+from tests.support.halls import Published
 
 HALL = {language: page_text(language, "hall") for language in ("zh", "en")}
 

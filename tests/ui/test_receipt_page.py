@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.api.servers import Http
-from tests.api.support import copied_by_hand
-from tests.ui.conftest import DESKTOP, PHONE, CastBallot, Published, page_text, tab
-from tests.ui.pages_support import check_both_sizes, marks_shown, open_receipt
+from tests.support.api import copied_by_hand
+from tests.support.browser import DESKTOP, PHONE, page_text, tab
+from tests.support.halls import CastBallot, Published
+from tests.support.pages import check_both_sizes, marks_shown, open_receipt
+from tests.support.servers import Http
 
 ZH = page_text("zh", "receipt")
 EN = page_text("en", "receipt")

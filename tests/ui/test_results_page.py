@@ -12,9 +12,10 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.api.servers import Http
-from tests.ui.conftest import DESKTOP, PHONE, SCREENSHOTS, Published, page_text, serious_violations, tab
-from tests.ui.pages_support import check_both_sizes, column, figures, open_results
+from tests.support.browser import DESKTOP, PHONE, SCREENSHOTS, page_text, serious_violations, tab
+from tests.support.halls import Published
+from tests.support.pages import check_both_sizes, column, figures, open_results
+from tests.support.servers import Http
 
 ZH = page_text("zh", "results")
 EN = page_text("en", "results")

@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 
 from tests.exports.test_forms import Download, csv_rows, flat, pdf_text
-from tests.ui.conftest import DESKTOP, Published, tab
-from tests.ui.pages_support import percent
+from tests.support.browser import DESKTOP, tab
+from tests.support.halls import Published
+from tests.support.pages import percent
 
 ATTENDANCE = ("deputy_count", "present", "issued", "returned", "valid", "invalid")
 

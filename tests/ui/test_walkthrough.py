@@ -23,10 +23,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, FilePayload, Page, Request, Route, expect
 
-from tests.api.servers import Http
-from tests.ui.conftest import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
-from tests.ui.console_support import CLERK, CLERK2, Console, console, go, log_in, only_difference
-from tests.ui.pages_support import (
+from tests.support.browser import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
+from tests.support.console import CLERK, CLERK2, Console, console, go, log_in, only_difference
+from tests.support.pages import (
     column,
     figures,
     marks_shown,
@@ -36,6 +35,7 @@ from tests.ui.pages_support import (
     record_statuses,
     recorded_statuses,
 )
+from tests.support.servers import Http
 
 __all__ = ["console"]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Download, Locator, Page, expect
 
-from tests.api.servers import Http, login, serving
-from tests.api.support import PASSWORD
-from tests.ui.conftest import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations
+from tests.support.api import PASSWORD
+from tests.support.browser import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations
+from tests.support.servers import Http, login, serving
 from voting.services import auth
 from voting.store.db import Database
 

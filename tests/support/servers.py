@@ -6,7 +6,7 @@ until ``GET /healthz`` answers and stops it afterwards.  The server runs in a
 session of its own, so that ``Server.kill`` can SIGKILL the whole process
 group, gunicorn's master and workers together, as a crash would.
 
-``Http`` speaks to such a server as ``tests.api.support.Api`` speaks to the
+``Http`` speaks to such a server as ``tests.support.api.Api`` speaks to the
 test client, and ``set_up_remote`` is ``support.set_up`` over real HTTP.
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 import requests
 from sqlmodel import col, func, select
 
-from tests.api.support import PASSWORD
+from tests.support.api import PASSWORD
 from voting.store.db import Database
 from voting.store.models import Ballot, Participation
 

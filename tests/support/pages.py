@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.ui.conftest import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations
+from tests.support.browser import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations
 
 
 def open_page(page: Page, url: str, name: str, query: str = "", language: str = "zh") -> None:
