@@ -2,6 +2,8 @@
 // gives it (GET /api/v1/votes/{id}/result): the selected projects in order, every round's attendance,
 // approvals and rates, a bar chart drawn here as SVG elements (no library), the round history, the
 // published hashes and the downloads. Before publication: "not yet published" and nothing else.
+// The rates and the round each seat was won in come with the answer (voting.services.results): shown, never
+// recomputed here.
 // All text comes from the catalogs (i18n.js).
 
 import { apply, language, languageSwitch, load, t, titleOf } from "./i18n.js";
@@ -11,13 +13,6 @@ import { forPeople, loadZone } from "./clock.js";
 const SVG = "http://www.w3.org/2000/svg";
 
 const state = { voteId: null, data: null, problem: null };
-
-/** A rate as the hall hears it (票决率, approvals over deputies present): two decimals, rounded half up. */
-export function percent(approvals, present) {
-  if (!present) return "0.00%";
-  const hundredths = Math.floor((2 * approvals * 10000 + present) / (2 * present));
-  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}%`;
-}
 
 function svg(tag, attributes = {}, text) {
   const node = document.createElementNS(SVG, tag);
@@ -38,24 +33,11 @@ function candidates() {
 
 // --- the selected projects ----------------------------------------------------------------------
 
-function wonIn(rounds) {
-  // The round in which each selected project won its seat, with its approvals and rate there.
-  const won = new Map();
-  for (const round of rounds) {
-    if (!round.result) continue;
-    for (const project of round.result.projects) {
-      if (project.status === "selected" && !won.has(project.number)) {
-        won.set(project.number, { round, approvals: project.approvals });
-      }
-    }
-  }
-  return won;
-}
-
 function renderSelected() {
   const data = state.data;
   const titles = candidates();
-  const won = wonIn(data.rounds);
+  // The round each seat was won in, with its approvals and rate there: from the API, which the rules decide.
+  const won = new Map(data.seats_won.map((seat) => [seat.number, seat]));
   const list = $("selected");
   list.replaceChildren();
   $("selected-count").textContent = data.selected.length
@@ -73,8 +55,8 @@ function renderSelected() {
         seat
           ? t("results.selected_line", {
               approvals: seat.approvals,
-              rate: percent(seat.approvals, seat.round.deputies_present),
-              round: seat.round.number,
+              rate: seat.rate,
+              round: seat.round_number,
             })
           : "",
         "approvals",
@@ -82,7 +64,7 @@ function renderSelected() {
     );
     if (seat) {
       item.dataset.approvals = String(seat.approvals);
-      item.dataset.round = String(seat.round.number);
+      item.dataset.round = String(seat.round_number);
     }
     list.append(item);
   }
@@ -160,7 +142,7 @@ function projectTable(round, aoa) {
       opposes: project.opposes,
       abstains: project.abstains,
       no_choice: project.no_choice,
-      rate: percent(project.approvals, round.deputies_present),
+      rate: round.rates[String(project.number)],
       status: t(`results.status.${project.status}`),
     };
     for (const name of columns) {

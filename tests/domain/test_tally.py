@@ -34,6 +34,7 @@ from voting.domain import (
     tally,
     tally_counts,
 )
+from voting.domain.vote import seat_rounds
 
 AOA = BallotStyle.APPROVE_OPPOSE_ABSTAIN
 
@@ -628,6 +629,19 @@ def test_combine_tie_break_that_ties_again_then_decides() -> None:
     assert vote.selected == (1, 2, 3)
     assert vote.decided
     assert vote.rounds == 3
+
+
+def test_each_seat_is_won_in_the_first_round_that_selects_it() -> None:
+    # Round 1 (index 0): 1 and 2 win seats, 3 and 4 tie; round 2 (index 1), the tie-break: 4 wins.
+    assert seat_rounds(two_way_rounds()) == {1: 0, 2: 0, 4: 1}
+    # Three rounds: 1 in round 1; round 2 gives 2 its seat and ties 3 with 4; round 3 gives 3 its seat.
+    first = count(rules(3), range(1, 7), THREE_WAY, deputies=10)
+    spec2 = RoundSpec(projects=(2, 3, 4), seats=2, deputy_count=10, deputies_present=10, ballots_issued=10)
+    second = tally(GONGSHU_2020, spec2, ballots((4, {2, 3}), (3, {2, 4}), (2, {3, 4}), (1, {4})))
+    spec3 = RoundSpec(projects=(3, 4), seats=1, deputy_count=10, deputies_present=10, ballots_issued=10)
+    third = tally(GONGSHU_2020, spec3, ballots((6, {3}), (4, {4})))
+    assert seat_rounds([first, second, third]) == {1: 0, 2: 1, 3: 2}
+    assert seat_rounds([]) == {}
 
 
 def test_combine_shortfall_round() -> None:

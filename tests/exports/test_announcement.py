@@ -7,20 +7,9 @@ from flask import Flask
 from tests.exports.sheets import TITLES, first_round, gongshu, project
 from tests.support.api import Api, set_up
 from voting.exports.announcement import announcement_en, announcement_zh
-from voting.exports.sheet import percent
 from voting.exports.words import quoted
 from voting.services.reports import tally_sheet
 from voting.web import get_db
-
-
-def test_percent_rounds_half_up() -> None:
-    from fractions import Fraction
-
-    assert percent(Fraction(230, 230)) == "100.00%"
-    assert percent(Fraction(130, 230)) == "56.52%"
-    assert percent(Fraction(1, 8)) == "12.50%"
-    assert percent(Fraction(1, 3)) == "33.33%"
-    assert percent(Fraction(2, 3)) == "66.67%"
 
 
 def test_the_announcement_of_a_vote_with_a_tie_break(app: Flask, clerk: Api, deputy: Api) -> None:

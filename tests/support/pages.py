@@ -52,12 +52,6 @@ def marks_shown(page: Page) -> dict[int, str]:
     return {int(li.get_attribute("data-number") or 0): li.get_attribute("data-mark") or "" for li in items.all()}
 
 
-def percent(approvals: int, present: int) -> str:
-    """A rate as the hall hears it (票决率, approvals over deputies present): two decimals, rounded half up."""
-    hundredths = (2 * approvals * 10000 + present) // (2 * present)
-    return f"{hundredths // 100}.{hundredths % 100:02d}%"
-
-
 def record_statuses(page: Page, element_id: str = "submit-status") -> None:
     """From now on, keep every text the element shows (read back with ``recorded_statuses``)."""
     page.evaluate(

@@ -22,7 +22,6 @@ from playwright.sync_api import Browser, expect
 from tests.exports.test_forms import Download, csv_rows, flat, pdf_text
 from tests.support.browser import DESKTOP, tab
 from tests.support.halls import Published
-from tests.support.pages import percent
 
 ATTENDANCE = ("deputy_count", "present", "issued", "returned", "valid", "invalid")
 
@@ -55,7 +54,7 @@ def from_api(result: dict[str, Any]) -> Numbers:
             ballots["invalid"],
         )
         numbers.approvals[n] = {p["number"]: p["approvals"] for p in r["result"]["projects"]}
-        numbers.rates[n] = {p: percent(a, r["deputies_present"]) for p, a in numbers.approvals[n].items()}
+        numbers.rates[n] = {int(p): rate for p, rate in r["rates"].items()}
     return numbers
 
 
@@ -142,6 +141,17 @@ def test_the_vote_has_two_rounds_and_the_numbers_are_the_ones_cast(seen: Seen) -
     assert expected.approvals[1][10] == expected.approvals[1][11] == 6
     assert expected.selected == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]
     assert seen.api["official"] is True
+    # The rates (approvals over the 10 present), worked by hand.
+    assert expected.rates == {
+        1: {**dict.fromkeys(range(1, 9), "100.00%"), 9: "80.00%", 10: "60.00%", 11: "60.00%", 12: "0.00%"},
+        2: {10: "20.00%", 11: "70.00%"},
+    }
+    # Each seat under the round that gave it: 1-9 in round 1, 11 in the tie-break with 7 of 10.
+    assert [(s["number"], s["round_number"], s["approvals"], s["rate"]) for s in seen.api["seats_won"]] == [
+        *((n, 1, 10, "100.00%") for n in range(1, 9)),
+        (9, 1, 8, "80.00%"),
+        (11, 2, 7, "70.00%"),
+    ]
 
 
 def test_the_results_page_shows_the_apis_numbers(seen: Seen) -> None:
@@ -149,12 +159,9 @@ def test_the_results_page_shows_the_apis_numbers(seen: Seen) -> None:
 
 
 def test_the_hall_screen_shows_the_same_selected_projects_and_approvals(seen: Seen) -> None:
-    won: dict[int, int] = {}
-    for n in sorted(seen.expected.approvals):
-        for project, approvals in seen.expected.approvals[n].items():
-            if project in seen.api["rounds"][n - 1]["result"]["selected"]:
-                won.setdefault(project, approvals)
-    assert seen.hall == [(p, won[p]) for p in seen.expected.selected]
+    """Each with its approvals in the round that gave it its seat: 11's are the tie-break's 7, not round 1's 6."""
+    assert seen.hall == [(s["number"], s["approvals"]) for s in seen.api["seats_won"]]
+    assert seen.hall == [*((n, 10) for n in range(1, 9)), (9, 8), (11, 7)]
 
 
 def test_the_pdf_shows_the_same_numbers(seen: Seen) -> None:
@@ -207,7 +214,7 @@ def test_the_workbook_shows_the_same_numbers(seen: Seen) -> None:
         present = seen.expected.attendance[n][1]
         for row in lines:
             assert abs(row[4] - row[3] / present) < 1e-9
-        shown.rates[n] = {row[0]: percent(row[3], present) for row in lines}
+        shown.rates[n] = {row[0]: f"{row[4] * 100:.2f}%" for row in lines}  # as the cell shows it
     assert shown == seen.expected
 
 

@@ -83,3 +83,16 @@ def combine(seats: int, projects: Sequence[int], results: Sequence[TallyResult])
         vacant += result.vacant
         expected = next_round(result)
     return VoteResult(seats=seats, selected=tuple(selected), vacant=vacant, next_round=expected, rounds=len(results))
+
+
+def seat_rounds(results: Sequence[TallyResult]) -> dict[int, int]:
+    """Each selected project -> the index in ``results`` of the round in which it won its seat.
+
+    A project keeps a seat once won (DESIGN section 1 item 7): the round is the
+    first that selects it, the one whose count the hall heard for it.
+    """
+    won: dict[int, int] = {}
+    for index, result in enumerate(results):
+        for number in result.ranked_selected:
+            won.setdefault(number, index)
+    return won

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from voting.domain import RuleSettings
+from voting.domain.rate import percent
 from voting.domain.rules import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
 
 STATUS_ZH = {"selected": "当选", "tied": "票数相等", "not_selected": "未当选", "below_threshold": "未过半数"}
@@ -41,7 +42,7 @@ class ProjectLine:
     no_choice: int
     status: str
     rate: Fraction
-    """票决率: approvals over deputies present."""
+    """票决率: approvals over deputies present, exactly (``voting.domain.rate``)."""
 
     @property
     def rate_text(self) -> str:
@@ -165,12 +166,6 @@ class TallySheet:
         """A file name that says what the file is, marks included."""
         marks = [m for m, on in (("TRAINING", self.training), ("UNOFFICIAL", not self.official)) if on]
         return "-".join([f"vote{self.vote_id}-tally-sheet", *marks])
-
-
-def percent(value: Fraction) -> str:
-    """A rate as the hall hears it: two decimals, rounded half up."""
-    hundredths = (value * 10000 + Fraction(1, 2)).__floor__()
-    return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
 def rules_in_words_zh(rules: RuleSettings) -> tuple[str, ...]:

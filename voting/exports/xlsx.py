@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any
 
 from openpyxl import Workbook
@@ -31,6 +30,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from voting.domain.rate import rounded
 from voting.domain.rules import BallotStyle
 from voting.exports import words
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, ProjectLine, RoundSheet, TallySheet, rules_in_words_zh
@@ -69,10 +69,9 @@ ATTENDANCE = (
 
 
 def rate_value(line: ProjectLine) -> float:
-    """The rate as the hall hears it (``percent``: hundredths of a percent, half up), as a fraction of one,
+    """The rate as the hall hears it (``voting.domain.rate.rounded``), as a fraction of one,
     so that the cell shown as ``0.00%`` reads exactly as the announcement does."""
-    hundredths = (line.rate * 10000 + Fraction(1, 2)).__floor__()
-    return hundredths / 10000
+    return float(rounded(line.rate))
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any, font: Font | None = None) -> Any:

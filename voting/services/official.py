@@ -17,9 +17,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from voting.domain.audit_chain import short_head
-from voting.exports.bundle import bundle_files, bundle_manifest
+from voting.exports.bundle import bundle_files
 from voting.exports.bundle_format import head_line, lines_digest, sha256
 from voting.exports.forms import READ_OUT, Form
+from voting.services.manifest import bundle_manifest
 from voting.store.models import PublishedFile
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from sqlmodel import Session, col, func, select
 
 from voting.domain import TallyResult
 from voting.domain.audit_chain import GENESIS
 from voting.domain.lifecycle import RoundState, VoteState
+from voting.domain.rate import vote_rate
 from voting.exports.sheet import ProjectLine, RoundSheet, TallySheet
 from voting.services.casting import ELECTRONIC, PAPER
 from voting.services.publication import vote_result
@@ -106,7 +105,7 @@ def _round_sheet(
                 abstains=p.abstains,
                 no_choice=p.no_choice,
                 status=p.status.value,
-                rate=Fraction(p.approvals, present) if present else Fraction(0),
+                rate=vote_rate(p.approvals, present),
             )
             for p in result.projects
         ),

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from voting.domain import Marks, RoundKind, RoundSpec, TallyResult, next_round, tally_counts
 from voting.domain.lifecycle import RoundState, VoteState, check_round_move, check_vote_move
-from voting.services import audit, erasure, hot
+from voting.services import audit, erasure
 from voting.services.auth import WRITERS, Actor, require
 from voting.services.casting import PAPER
 from voting.services.errors import Conflict
@@ -25,11 +25,16 @@ from voting.services.records import get_round, get_vote, rules_of
 from voting.services.votes import candidates_of
 from voting.store import raw, secrecy
 from voting.store.db import Database
-from voting.store.models import Ballot, Deputy, PaperEntry, Participation, Round
+from voting.store.models import Ballot, Deputy, PaperEntry, Participation, Round, Vote
 
 
 def rounds_of(session: Session, vote_id: int) -> list[Round]:
     return list(session.exec(select(Round).where(Round.vote_id == vote_id).order_by(col(Round.number))).all())
+
+
+def round_view(round_: Round, vote: Vote) -> dict[str, Any]:
+    """A round as the API shows it: marked ``training`` as its vote is (the pages' 演练 banner)."""
+    return {**round_.model_dump(), "training": vote.training}
 
 
 def stored_result(round_: Round) -> TallyResult:
@@ -119,26 +124,6 @@ def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
     round_.audit_head_at_open = opened.hash
     session.add(round_)
     return round_
-
-
-@dataclass(frozen=True)
-class Turnout:
-    round_number: int
-    state: str
-    deputy_count: int
-    deputies_present: int
-    ballots_issued: int
-    ballots_returned: int
-    electronic: int
-    paper_issued: int
-    paper_entered: int
-    training: bool
-    """The round of a training vote (演练): the hall screen and the console say so."""
-
-
-def turnout(session: Session, round_id: int) -> Turnout:
-    """Ballots issued against returned, as the hall screen shows them: never a partial tally."""
-    return Turnout(**hot.turnout_counts(session, round_id))
 
 
 def not_voted(session: Session, round_id: int) -> list[Deputy]:

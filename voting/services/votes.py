@@ -170,6 +170,12 @@ def _fields(candidate: CandidateProject) -> dict[str, Any]:
     return {name: getattr(candidate, name) for name in CandidateInput.__dataclass_fields__}
 
 
+def vote_view(session: Session, vote: Vote) -> dict[str, Any]:
+    """A vote as the API shows it: its stored fields and its candidates."""
+    assert vote.id is not None
+    return {**vote.model_dump(), "candidates": [c.model_dump() for c in candidates_of(session, vote.id)]}
+
+
 def candidates_of(session: Session, vote_id: int) -> list[CandidateProject]:
     query = select(CandidateProject).where(CandidateProject.vote_id == vote_id).order_by(col(CandidateProject.number))
     return list(session.exec(query).all())

@@ -12,7 +12,8 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 
-from voting.services import casting, hot, publication
+from voting.services import casting, publication
+from voting.services.ballot_paper import ballot_paper
 from voting.web import get_db
 from voting.web.api.access import reading, secret
 from voting.web.api.parsing import Blueprint
@@ -32,7 +33,7 @@ class BallotPaper(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """The ballot of the round now open, for the deputy holding this code."""
         with reading() as db:
-            return hot.ballot_paper(db, secret(), data["code"])
+            return ballot_paper(db, secret(), data["code"])
 
 
 @blp.route("/ballots")

@@ -14,8 +14,8 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from voting.domain.lifecycle import VoteState
-from voting.exports.bundle import write_bundle
 from voting.exports.bundle_format import bundle_file_name
+from voting.services.bundles import write_bundle
 from voting.services.records import get_vote
 from voting.web import time_zone
 from voting.web.api.access import reading, staff

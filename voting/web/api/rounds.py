@@ -12,7 +12,9 @@ from voting.domain.lifecycle import VoteState
 from voting.services import paper, publication, rounds
 from voting.services.errors import NotFound
 from voting.services.records import get_round, get_vote
-from voting.store.models import Deputy, Round, Vote
+from voting.services.rounds import round_view
+from voting.services.turnout import turnout
+from voting.store.models import Deputy
 from voting.web import get_db
 from voting.web.api.access import is_staff, reading, staff, writer, writing
 from voting.web.api.parsing import Blueprint
@@ -30,11 +32,6 @@ from voting.web.api.schemas import (
 from voting.web.loop import on_event_loop
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Rounds (轮次): the vote as it happens")
-
-
-def round_view(round_: Round, vote: Vote) -> dict[str, Any]:
-    """A round as the API shows it: marked ``training`` as its vote is (the pages' 演练 banner)."""
-    return {**round_.model_dump(), "training": vote.training}
 
 
 def _round(db: Any, round_id: int) -> dict[str, Any]:
@@ -58,7 +55,7 @@ class Turnout(MethodView):
     def get(self, round_id: int) -> dict[str, Any]:
         """Ballots issued and returned, for the hall screen: public, and never a partial tally."""
         with reading() as db:
-            return dataclasses.asdict(rounds.turnout(db, round_id))
+            return dataclasses.asdict(turnout(db, round_id))
 
 
 @blp.route("/<int:round_id>/not-voted")

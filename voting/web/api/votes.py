@@ -6,38 +6,32 @@ from typing import Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from voting.domain import RuleSettings
-from voting.domain.lifecycle import RoundState, VoteState
-from voting.services import hot, publication, rounds, votes
+from voting.domain.lifecycle import VoteState
+from voting.services import hall, publication, results, rounds, votes
 from voting.services.errors import NotFound
 from voting.services.records import get_vote
-from voting.services.votes import CandidateInput
-from voting.store.models import Meeting, Vote
+from voting.services.rounds import round_view
+from voting.services.votes import CandidateInput, vote_view
+from voting.store.models import Vote
 from voting.web import time_zone
 from voting.web.api import published
 from voting.web.api.access import is_staff, reading, staff, writer, writing
 from voting.web.api.parsing import Blueprint
-from voting.web.api.rounds import round_view
+from voting.web.api.result_schemas import HallSchema, VoteResultSchema
 from voting.web.api.schemas import (
-    HallSchema,
     RoundSchema,
     ScrutineersSchema,
     TemplateInSchema,
     VoteInSchema,
     VotePatchSchema,
-    VoteResultSchema,
     VoteSchema,
 )
 from voting.web.loop import on_event_loop
 
 blp = Blueprint("votes", __name__, url_prefix="/api/v1/votes", description="Votes (票决): set-up, rounds, result")
-
-
-def vote_view(db: Session, vote: Vote) -> dict[str, Any]:
-    assert vote.id is not None
-    return {**vote.model_dump(), "candidates": [c.model_dump() for c in votes.candidates_of(db, vote.id)]}
 
 
 def _candidates(items: list[dict[str, Any]]) -> list[CandidateInput]:
@@ -136,29 +130,15 @@ class Result(MethodView):
     def get(self, vote_id: int) -> dict[str, Any] | Response:
         """The vote's result: public once published; before that, staff only, and marked unofficial."""
         with reading() as db:
-            cached = published.answer(db, "result", vote_id, VoteResultSchema(), lambda: _result(db, vote_id))
+            cached = published.answer(
+                db, "result", vote_id, VoteResultSchema(), lambda: results.result_view(db, vote_id)
+            )
             if cached is not None:
                 return cached
             vote = get_vote(db, vote_id)
             if vote.state != VoteState.PUBLISHED and not is_staff():
                 raise NotFound("not_found", f"no published result for vote {vote_id}", what="result", id=str(vote_id))
-            return _result(db, vote_id)
-
-
-def _result(db: Session, vote_id: int) -> dict[str, Any]:
-    vote = get_vote(db, vote_id)
-    result = publication.vote_result(db, vote)
-    meeting = db.get(Meeting, vote.meeting_id)
-    return {
-        "vote": vote_view(db, vote),
-        "meeting": meeting.model_dump() if meeting else None,
-        "official": vote.state == VoteState.PUBLISHED,
-        "rounds": [round_view(r, vote) for r in rounds.rounds_of(db, vote_id)],
-        "selected": list(result.selected) if result else [],
-        "vacant": result.vacant if result else 0,
-        "decided": bool(result and result.decided),
-        "training": vote.training,
-    }
+            return results.result_view(db, vote_id)
 
 
 @blp.route("/<int:vote_id>/hall")
@@ -171,64 +151,13 @@ class Hall(MethodView):
         Never a partial tally: no approvals at all before publication.
         """
         with reading() as db:
-            before_publication = hot.hall_view(db, vote_id)
-            if before_publication is not None:
-                return before_publication  # the screens' polling during a sitting: plain SQL
-            cached = published.answer(db, "hall", vote_id, HallSchema(), lambda: _published_hall(db, vote_id))
+            live = hall.live_view(db, vote_id)
+            if live is not None:
+                return live  # the screens' polling during a sitting: plain SQL
+            cached = published.answer(db, "hall", vote_id, HallSchema(), lambda: hall.published_view(db, vote_id))
             if cached is not None:
                 return cached
-            return _published_hall(db, vote_id)
-
-
-def _published_hall(db: Session, vote_id: int) -> dict[str, Any]:
-    """The hall view with the result (``hot.hall_view`` answers before publication)."""
-    vote = get_vote(db, vote_id)
-    held = rounds.rounds_of(db, vote_id)
-    latest = held[-1] if held else None
-    latest_view: dict[str, Any] | None = None
-    if latest is not None:
-        latest_view = {"number": latest.number, "kind": latest.kind, "state": latest.state}
-        if latest.state in (RoundState.OPEN, RoundState.CLOSED):
-            assert latest.id is not None
-            turnout = rounds.turnout(db, latest.id)
-            latest_view.update(ballots_issued=turnout.ballots_issued, ballots_returned=turnout.ballots_returned)
-    view: dict[str, Any] = {
-        "vote_id": vote.id,
-        "title_zh": vote.title_zh,
-        "title_en": vote.title_en,
-        "training": vote.training,
-        "state": vote.state,
-        "round": latest_view,
-        "selected": None,
-        "vacant": None,
-        "audit_head": None,
-    }
-    if vote.state == VoteState.PUBLISHED:
-        result = publication.vote_result(db, vote)
-        titles = {c.number: c for c in votes.candidates_of(db, vote_id)}
-        won: dict[int, tuple[int, str, int]] = {}
-        for round_ in held:
-            if round_.state != RoundState.COUNTED:
-                continue
-            counted = rounds.stored_result(round_)
-            approvals = {p.number: p.approvals for p in counted.projects}
-            for number in counted.ranked_selected:
-                won.setdefault(number, (round_.number, round_.kind, approvals[number]))
-        view["selected"] = [
-            {
-                "number": number,
-                "title_zh": titles[number].title_zh,
-                "title_en": titles[number].title_en,
-                "round_number": won[number][0],
-                "round_kind": won[number][1],
-                "approvals": won[number][2],
-            }
-            for number in (result.selected if result else ())
-        ]
-        view["vacant"] = result.vacant if result else 0
-        view["published_at"] = vote.published_at
-        view["audit_head"] = hot.hall_head("published", None, vote.audit_head_at_publication)
-    return view
+            return hall.hall_view(db, vote_id)  # published or reset since the first query: read afresh
 
 
 @blp.route("/<int:vote_id>/reset")
