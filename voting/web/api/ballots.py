@@ -13,8 +13,8 @@ from flask import current_app
 from flask.views import MethodView
 
 from voting.services import casting, hot, publication
-from voting.web import get_db
-from voting.web.api.access import reading, secret
+from voting.web import get_db, reading
+from voting.web.api.access import public, secret
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
 from voting.web.limits import guarded_by_code
@@ -29,6 +29,7 @@ class BallotPaper(MethodView):
     @blp.arguments(BallotRequestSchema())
     @blp.response(200, BallotPaperSchema)
     @guarded_by_code
+    @public
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """The ballot of the round now open, for the deputy holding this code."""
         with reading() as db:
@@ -41,6 +42,7 @@ class Ballots(MethodView):
     @blp.arguments(CastSchema())
     @blp.response(201, ReceiptSchema)
     @guarded_by_code
+    @public
     def post(self, data: dict[str, Any]) -> tuple[casting.Receipt, int]:
         """Cast a ballot; a retry with the same ``idempotency_key`` returns the same receipt (status 200)."""
         marks = casting.make_marks(data["approvals"], data["opposes"], data["abstains"])
@@ -57,6 +59,7 @@ class Ballots(MethodView):
 @blp.route("/receipts/<string(maxlength=40):receipt>")
 class Receipt(MethodView):
     @blp.response(200, ReceiptCheckSchema)
+    @public
     def get(self, receipt: str) -> Any:
         """Once the result is published: the ballot with this receipt, as counted."""
         with reading() as db:
