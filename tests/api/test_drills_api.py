@@ -24,6 +24,7 @@ from tests.simulation.drill_checks import (
     open_live_round,
 )
 from tests.support.api import Api, Sitting, make_user, roster_csv, set_up
+from voting.services.drills import SECOND_CLERK
 from voting.simulation.drill import LIBRARY_ORDER, all_drills, load_drill, parse_drill, shipped_drills
 from voting.simulation.rehearsal import InProcessClient
 from voting.store.models import ApiToken
@@ -116,7 +117,7 @@ def test_every_drill_run_from_the_console_ends_as_it_promises(
     }
     actors = {(e["actor"], e["details"].get("entry")) for e in ours if e["action"] == "paper.entered"}
     if name in PAPER_DRILLS:
-        assert actors == {("clerk-li", 1), (drills_api.SECOND_CLERK, 2)}
+        assert actors == {("clerk-li", 1), (SECOND_CLERK, 2)}
     else:
         assert actors == set()
     assert {e["actor"] for e in ours if e["action"] != "paper.entered"} == {"clerk-li"}
@@ -170,10 +171,10 @@ def test_a_drill_that_cannot_be_played_is_refused_with_its_reason(
     app: Flask, clerk: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The second entry of paper ballots needs the simulated second clerk to be a clerk.
-    make_user(app, drills_api.SECOND_CLERK, "scrutineer")
+    make_user(app, SECOND_CLERK, "scrutineer")
     answer = run(clerk, "invalid-paper", status=409)
     assert answer["code"] == "drill_second_clerk"
-    assert drills_api.SECOND_CLERK in answer["message"]
+    assert SECOND_CLERK in answer["message"]
     assert clerk.get("/api/v1/votes") == []
 
     # A script the server refuses half-way (more seats than projects) is a 409 naming the step, not a 500.

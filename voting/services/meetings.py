@@ -32,6 +32,11 @@ def create_meeting(
     return meeting
 
 
+def all_meetings(session: Session) -> list[Meeting]:
+    """Every meeting, the latest first (the console's list and the home page)."""
+    return list(session.exec(select(Meeting).order_by(col(Meeting.date).desc())).all())
+
+
 def roster_size(session: Session, meeting_id: int) -> int:
     return session.exec(select(func.count()).select_from(Deputy).where(Deputy.meeting_id == meeting_id)).one()
 
@@ -110,6 +115,14 @@ def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Ac
         details={"meeting_id": deputy.meeting_id, "deputy": deputy.number},
     )
     return deputy
+
+
+def check_in(session: Session, meeting_id: int, deputy_id: int, checked_in: bool, *, by: Actor) -> Deputy:
+    """Check in (or out) one deputy named by the clerk under a meeting: refused if not on its roster."""
+    deputy = get(session, Deputy, deputy_id, what="deputy")
+    if deputy.meeting_id != meeting_id:
+        raise InvalidInput("deputy_not_in_meeting", "the deputy is not on this meeting's roster", field="deputy_id")
+    return set_checked_in(session, deputy_id, checked_in, by=by)
 
 
 def set_attendance(session: Session, meeting_id: int, deputy_ids: list[int], checked_in: bool, *, by: Actor) -> int:

@@ -24,6 +24,7 @@ from voting.services.errors import Conflict, NotFound
 from voting.services.records import get_round, get_vote, marks_of, rules_of
 from voting.services.rounds import rounds_of, stored_result
 from voting.services.votes import candidates_of
+from voting.store import raw
 from voting.store.models import Ballot, Round, Vote
 
 
@@ -34,6 +35,18 @@ def vote_result(session: Session, vote: Vote) -> VoteResult | None:
         return None
     projects = [c.number for c in candidates_of(session, vote.id or 0)]
     return combine(rules_of(vote).seats, projects, [stored_result(r) for r in counted])
+
+
+def publication_stamp(session: Session, vote_id: int) -> tuple[str, str] | None:
+    """When the vote was published and its result's digest, or None if it is not published.
+
+    One small query, for the answers kept per process once a vote is published
+    (``voting.web.api.published``): a reset training vote, published again, gets a new stamp.
+    """
+    found = raw.rows(session, "SELECT state, published_at, result_digest FROM vote WHERE id = ?", [vote_id])
+    if not found or found[0][0] != VoteState.PUBLISHED:
+        return None
+    return str(found[0][1]), str(found[0][2])
 
 
 def ballot_list(session: Session, round_: Round) -> str:

@@ -8,7 +8,7 @@ from sqlmodel import Session, SQLModel
 
 from voting.domain import Marks, RuleSettings
 from voting.services.errors import NotFound
-from voting.store.models import Ballot, Round, Vote
+from voting.store.models import Ballot, Meeting, Round, Vote
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -22,6 +22,10 @@ def get(session: Session, model: type[Row], key: object, *, what: str) -> Row:
 
 def get_vote(session: Session, vote_id: int) -> Vote:
     return get(session, Vote, vote_id, what="vote")
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    return get(session, Meeting, meeting_id, what="meeting")
 
 
 def get_round(session: Session, round_id: int) -> Round:

@@ -181,6 +181,20 @@ def candidates_of(session: Session, vote_id: int) -> list[CandidateProject]:
     return list(session.exec(query).all())
 
 
+def all_votes(session: Session) -> list[Vote]:
+    """Every vote, in the order they were made."""
+    return list(session.exec(select(Vote).order_by(col(Vote.id))).all())
+
+
+def candidates_by_vote(session: Session) -> dict[int, list[CandidateProject]]:
+    """Every vote's candidates in number order, by vote id, read in one query (the home page lists them all)."""
+    query = select(CandidateProject).order_by(col(CandidateProject.vote_id), col(CandidateProject.number))
+    by_vote: dict[int, list[CandidateProject]] = {}
+    for candidate in session.exec(query).all():
+        by_vote.setdefault(candidate.vote_id, []).append(candidate)
+    return by_vote
+
+
 def set_scrutineers(
     session: Session, vote_id: int, *, chief: int, members: Sequence[int], by: Actor
 ) -> list[Scrutineer]:

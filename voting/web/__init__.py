@@ -1,4 +1,5 @@
-"""The Flask application factory: configuration, the database, the blueprints.
+"""The Flask application factory: configuration, the database, the blueprints; and the one place
+the web layer opens the database, for its views to hand a session to the services.
 
 Nothing happens at import time; ``create_app`` builds a fresh app, so that
 each test gets its own and ``voting serve`` workers each build theirs.
@@ -6,11 +7,13 @@ each test gets its own and ``voting serve`` workers each build theirs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
+from sqlmodel import Session
 
 from voting import config
 from voting.store.db import Database
@@ -26,9 +29,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
 
     from voting.web import api, i18n, limits, pages, security
+    from voting.web.api.access import declare_public
 
     i18n.init_app(app)
     limits.init_app(app)
+    declare_public(app, "static")
     app.register_blueprint(pages.bp)
     api.init_app(app)
     security.init_app(app)
@@ -45,3 +50,20 @@ def get_db(app: Flask) -> Database:
     """The app's one database handle."""
     db: Database = app.extensions["voting.db"]
     return db
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read session on the app's database, for a view to hand to the services it calls.
+
+    The web layer opens sessions here and nowhere else: its views never query (docs/architecture.md).
+    """
+    with get_db(current_app).read() as session:
+        yield session
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """A write session on the app's database (one transaction), for a view to hand to the services it calls."""
+    with get_db(current_app).write() as session:
+        yield session

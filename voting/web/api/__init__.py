@@ -25,6 +25,7 @@ from voting.web.api import (
     staff,
     votes,
 )
+from voting.web.api.access import declare_public
 from voting.web.api.fields import ID_MAX
 from voting.web.api.schemas import ErrorSchema
 
@@ -97,3 +98,8 @@ def init_app(app: Flask) -> None:
     )
     for module in (staff, meetings, votes, codes, rounds, ballots, audit, exports, bundles, drills, clock):
         api.register_blueprint(module.blp)
+    for endpoint in (
+        "api-docs.openapi_json",
+        "api-docs.openapi_swagger_ui",
+    ):  # the API's document, made by flask-smorest
+        declare_public(app, endpoint)

@@ -8,25 +8,38 @@ carries only the login's session id: the login itself lives in the database
 (``services.auth``), so that logging out, or the idle and absolute limits, end
 it on the server, whoever holds a copy of the cookie.  Deputies never log in: their
 voting code is their credential, checked by the cast itself.
+
+Every view declares who may call it, on the view (Arlo's ``restrict_access``,
+flaskr's ``login_required``): ``@staff(READERS)`` or ``@staff(WRITERS)``,
+``@public``, or ``@public_once_published``; ``tests/api/test_access_declared.py``
+fails for a route that declares nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
-from flask import current_app, request, session
-from sqlmodel import Session
+from flask import Flask, current_app, request, session
 
 from voting.services import auth
-from voting.services.auth import STAFF_ROLES, WRITERS, Actor, Role, require
+from voting.services.auth import STAFF_ROLES, Actor, Role, require
+from voting.services.auth import WRITERS as WRITERS
 from voting.services.errors import NotAuthenticated
-from voting.web import get_db
+from voting.web import reading, writing
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 READERS = STAFF_ROLES
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+ACCESS = "voting_access"
+"""The attribute a view's declaration sets: the roles it lets in, ``PUBLIC`` or ``ONCE_PUBLISHED``."""
+PUBLIC = "public"
+ONCE_PUBLISHED = "public once published"
 
 
 def secret() -> str:
@@ -57,7 +70,7 @@ class Caller:
 def caller(roles: frozenset[Role] = READERS) -> Caller:
     """The calling staff member and their login, checked for one of ``roles``; raises 401 or 403 otherwise."""
     limits = session_limits()
-    with get_db(current_app).read() as db_session:
+    with reading() as db_session:
         token = bearer_token()
         if token is not None:
             login = auth.find_login(db_session, secret(), limits, token=token)
@@ -75,37 +88,85 @@ def caller(roles: frozenset[Role] = READERS) -> Caller:
         found = Caller(Actor(user.name, user.role), login.token_hash)
         stale = auth.needs_touch(login)
     if stale:
-        with get_db(current_app).write() as db_session:
+        with writing() as db_session:
             auth.touch(db_session, found.login)
     require(found.actor, roles)
     return found
 
 
-def staff(roles: frozenset[Role] = READERS) -> Actor:
-    """The calling staff member, checked for one of ``roles``; raises 401 or 403 otherwise."""
-    return caller(roles).actor
+CALLER = "voting.caller"
+"""Where ``@staff`` leaves the caller: in the request's own environ, not in ``g``, which a request the app
+makes to itself in the same thread (a drill's ``InProcessClient``) shares with the request that made it."""
 
 
-def writer() -> Actor:
-    return staff(WRITERS)
+def current_caller() -> Caller:
+    """The staff member, and their login, that the view's ``@staff`` declaration let in."""
+    found: Caller = request.environ[CALLER]
+    return found
 
 
-@contextmanager
-def writing() -> Iterator[Session]:
-    with get_db(current_app).write() as db_session:
-        yield db_session
+def current_actor() -> Actor:
+    """The staff member the view's ``@staff`` declaration let in, to name in the audit log."""
+    return current_caller().actor
 
 
-@contextmanager
-def reading() -> Iterator[Session]:
-    with get_db(current_app).read() as db_session:
-        yield db_session
+def staff(roles: frozenset[Role]) -> Callable[[View], View]:
+    """Declare a view staff only: a caller without one of ``roles`` is answered 401 or 403 before it runs.
+
+    Written directly above the ``def``, under flask-smorest's decorators, so that
+    the body is read and checked first, as a check inside the view was.
+    """
+
+    def declare(view: View) -> View:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            request.environ[CALLER] = caller(roles)
+            return view(*args, **kwargs)
+
+        setattr(checked, ACCESS, roles)
+        return cast(View, checked)
+
+    return declare
+
+
+def public(view: View) -> View:
+    """Declare a view open to anyone: deputies (their voting code is their credential), the hall screens, the pages."""
+    setattr(view, ACCESS, PUBLIC)
+    return view
+
+
+def public_once_published(view: View) -> View:
+    """Declare a view staff only until its vote is published, public after: the view asks ``is_staff()``
+    once it knows the vote's state, and answers 404 to anyone else before publication."""
+    setattr(view, ACCESS, ONCE_PUBLISHED)
+    return view
+
+
+def declared_access(app: Flask, endpoint: str, method: str) -> frozenset[Role] | str | None:
+    """What the view of ``endpoint`` declares for ``method``: its roles, ``PUBLIC``, ``ONCE_PUBLISHED``, or None."""
+    view: Any = app.view_functions[endpoint]
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, method.lower(), None)
+    declared: frozenset[Role] | str | None = getattr(view, ACCESS, None)
+    return declared
+
+
+def declare_public(app: Flask, endpoint: str) -> None:
+    """Declare public a view the app did not define itself (Flask's static files, the API's browsable document)."""
+    view = app.view_functions[endpoint]
+
+    @functools.wraps(view)
+    def served(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    app.view_functions[endpoint] = public(served)
 
 
 def is_staff() -> bool:
     """Whether the caller is logged-in staff (for answers that are public only after publication)."""
     try:
-        staff()
+        caller()
     except NotAuthenticated:
         return False
     return True

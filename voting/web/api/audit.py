@@ -9,7 +9,8 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from voting.services import audit
-from voting.web.api.access import reading, staff
+from voting.web import reading
+from voting.web.api.access import READERS, staff
 from voting.web.api.fields import ROW_ID, Text
 from voting.web.api.parsing import Blueprint
 
@@ -45,8 +46,8 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The 
 class Entries(MethodView):
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEntrySchema(many=True))
+    @staff(READERS)
     def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
-        staff()
         with reading() as db:
             return [audit.as_dict(e) for e in audit.entries(db, vote_id=query.get("vote_id"))]
 
@@ -54,9 +55,9 @@ class Entries(MethodView):
 @blp.route("/verify")
 class Verify(MethodView):
     @blp.response(200, ChainCheckSchema)
+    @staff(READERS)
     def get(self) -> Any:
         """Check the whole chain; names the first entry changed, removed, reordered or inserted."""
-        staff()
         with reading() as db:
             return audit.verify(db)
 
@@ -65,9 +66,9 @@ class Verify(MethodView):
 class Export(MethodView):
     @blp.doc(responses={"200": {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
     @blp.response(200, content_type="application/x-ndjson")
+    @staff(READERS)
     def get(self) -> Response:
         """The log as JSON Lines (docs/audit-log.md), for ``voting audit verify --file``."""
-        staff()
 
         def lines() -> Any:
             with reading() as db:

@@ -14,8 +14,8 @@ from flask.views import MethodView
 
 from voting.services import casting, publication
 from voting.services.ballot_paper import ballot_paper
-from voting.web import get_db
-from voting.web.api.access import reading, secret
+from voting.web import get_db, reading
+from voting.web.api.access import public, secret
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
 from voting.web.limits import guarded_by_code
@@ -30,6 +30,7 @@ class BallotPaper(MethodView):
     @blp.arguments(BallotRequestSchema())
     @blp.response(200, BallotPaperSchema)
     @guarded_by_code
+    @public
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """The ballot of the round now open, for the deputy holding this code."""
         with reading() as db:
@@ -42,6 +43,7 @@ class Ballots(MethodView):
     @blp.arguments(CastSchema())
     @blp.response(201, ReceiptSchema)
     @guarded_by_code
+    @public
     def post(self, data: dict[str, Any]) -> tuple[casting.Receipt, int]:
         """Cast a ballot; a retry with the same ``idempotency_key`` returns the same receipt (status 200)."""
         marks = casting.make_marks(data["approvals"], data["opposes"], data["abstains"])
@@ -58,6 +60,7 @@ class Ballots(MethodView):
 @blp.route("/receipts/<string(maxlength=40):receipt>")
 class Receipt(MethodView):
     @blp.response(200, ReceiptCheckSchema)
+    @public
     def get(self, receipt: str) -> Any:
         """Once the result is published: the ballot with this receipt, as counted."""
         with reading() as db:

@@ -17,8 +17,8 @@ from voting.domain.lifecycle import VoteState
 from voting.exports.bundle_format import bundle_file_name
 from voting.services.bundles import write_bundle
 from voting.services.records import get_vote
-from voting.web import time_zone
-from voting.web.api.access import reading, staff
+from voting.web import reading, time_zone
+from voting.web.api.access import READERS, staff
 from voting.web.api.parsing import Blueprint
 
 blp = Blueprint(
@@ -35,12 +35,12 @@ ZIP = "application/zip"
 class Bundle(MethodView):
     @blp.doc(responses={"200": {"content": {ZIP: {"schema": {"type": "string", "format": "binary"}}}}})
     @blp.response(200, content_type=ZIP)
+    @staff(READERS)
     def get(self, vote_id: int) -> Response:
         """The ballot lists, the audit log, the tally sheets and VERIFY.md, for ``voting verify-bundle``.
 
         Staff only; marked UNOFFICIAL before publication.
         """
-        staff()
         with reading() as db:
             vote = get_vote(db, vote_id)
             published = vote.state == VoteState.PUBLISHED

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.views import MethodView
 
 from voting.web import time_zone
+from voting.web.api.access import public
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import TimeZoneSchema
 from voting.web.loop import on_event_loop
@@ -20,6 +21,7 @@ blp = Blueprint("clock", __name__, url_prefix="/api/v1/time-zone", description="
 @on_event_loop
 class TimeZone(MethodView):
     @blp.response(200, TimeZoneSchema)
+    @public
     def get(self) -> dict[str, Any]:
         """The IANA name of the sitting's zone (``VOTING_TIME_ZONE``, Asia/Shanghai by default); public."""
         return {"time_zone": time_zone(current_app)}

@@ -9,8 +9,9 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from voting.services import codes, votes
+from voting.web import reading, writing
 from voting.web.address import ballot_address
-from voting.web.api.access import reading, secret, staff, writer, writing
+from voting.web.api.access import READERS, WRITERS, current_actor, secret, staff
 from voting.web.api.fields import ID_MAX, ROW_ID, Flag, Text
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import IDS, DeputySchema
@@ -81,21 +82,22 @@ def _issued(items: list[codes.Issued]) -> list[dict[str, Any]]:
 @blp.route("/votes/<int:vote_id>/codes")
 class Codes(MethodView):
     @blp.response(200, CodeHolderSchema(many=True))
+    @staff(READERS)
     def get(self, vote_id: int) -> list[dict[str, Any]]:
         """The meeting's deputies in number order, with whether each holds a working code (never the code)."""
-        staff()
         with reading() as db:
             return [{**h.deputy.model_dump(), "holds_code": h.holds_code} for h in codes.holders(db, vote_id)]
 
     @blp.arguments(CodeInSchema)
     @blp.response(201, CodeSchema)
+    @staff(WRITERS)
     def post(self, data: dict[str, Any], vote_id: int) -> dict[str, Any]:
         """Issue a voting code to a checked-in deputy; shown only here.
 
         One who holds a working code is refused (``code_held``) unless ``reissue``
         is true: a lost slip, whose code then stops working.
         """
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             code = votes.issue_code(db, vote_id, data["deputy_id"], secret=secret(), by=actor, reissue=data["reissue"])
         return {"deputy_id": data["deputy_id"], "code": code}
@@ -105,9 +107,10 @@ class Codes(MethodView):
 class ManyCodes(MethodView):
     @blp.arguments(CodesInSchema)
     @blp.response(201, CodeSchema(many=True))
+    @staff(WRITERS)
     def post(self, data: dict[str, Any], vote_id: int) -> list[dict[str, Any]]:
         """Issue voting codes to many checked-in deputies at once (a sheet of slips); all or none, never a reissue."""
-        actor = writer()
+        actor = current_actor()
         ids = list(dict.fromkeys(data["deputy_ids"]))
         with writing() as db:
             issued = votes.issue_codes(db, vote_id, ids, secret=secret(), by=actor)
@@ -117,9 +120,10 @@ class ManyCodes(MethodView):
 @blp.route("/votes/<int:vote_id>/codes/missing")
 class MissingCodes(MethodView):
     @blp.response(201, IssuedCodeSchema(many=True))
+    @staff(WRITERS)
     def post(self, vote_id: int) -> list[dict[str, Any]]:
         """Issue codes to every checked-in deputy who holds none (the clerk's default); never voids a slip."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             return _issued(codes.issue_missing(db, vote_id, secret=secret(), by=actor))
 
@@ -128,9 +132,10 @@ class MissingCodes(MethodView):
 class ReissueAll(MethodView):
     @blp.arguments(ReissueAllSchema)
     @blp.response(201, IssuedCodeSchema(many=True))
+    @staff(WRITERS)
     def post(self, data: dict[str, Any], vote_id: int) -> list[dict[str, Any]]:
         """Void every working code (``voids``: how many, as the clerk confirmed) and issue new ones to the checked-in."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             return _issued(codes.reissue_all(db, vote_id, voids=data["voids"], secret=secret(), by=actor))
 
@@ -138,9 +143,10 @@ class ReissueAll(MethodView):
 @blp.route("/votes/<int:vote_id>/codes/<int:deputy_id>")
 class OneCode(MethodView):
     @blp.response(204)
+    @staff(WRITERS)
     def delete(self, vote_id: int, deputy_id: int) -> None:
         """Revoke a deputy's code; issue a new one with POST."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             votes.revoke_code(db, vote_id, deputy_id, by=actor)
 
@@ -148,8 +154,8 @@ class OneCode(MethodView):
 @blp.route("/ballot-address")
 class Address(MethodView):
     @blp.response(200, BallotAddressSchema)
+    @staff(READERS)
     def get(self) -> dict[str, Any]:
         """The address the slips' QR codes carry (``VOTING_PUBLIC_URL``, else this request's) and its problem, if any."""
-        staff()
         found = ballot_address(current_app.config.get("PUBLIC_URL"), request.host_url)
         return {"base": found.base, "configured": found.configured, "problem": found.problem}

@@ -9,38 +9,30 @@ and leaves the vote as the drill ends, for the trainer to open in the console
 and on the hall screen.
 
 The requests are made as the trainer, by a bearer token issued for the run
-and revoked after it, so that the audit log names the trainer for every step.
-Paper ballots are entered twice by two clerks: the second entry is made as
-``drill-second-clerk``, a clerk account made on first need whose random
-password is thrown away (nobody can log in as it), again with a token for
-the run alone.
+and revoked after it, and a second clerk's for paper ballots
+(``voting.services.drills``).
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlmodel import Session, select
 
-from voting.services import audit, auth
-from voting.services.auth import Actor, Role
+from voting.services import drills
 from voting.services.errors import Conflict, NotFound
 from voting.simulation.drill import Drill, all_drills, check, load_drill, run_drill, shipped_drills
 from voting.simulation.rehearsal import InProcessClient, RehearsalError
-from voting.store.models import StaffUser
-from voting.web.api.access import secret, session_limits, staff, writer, writing
+from voting.web import writing
+from voting.web.api.access import READERS, WRITERS, current_actor, secret, session_limits, staff
 from voting.web.api.fields import Text
 from voting.web.api.parsing import Blueprint
 from voting.web.i18n import language
 
 blp = Blueprint("drills", __name__, url_prefix="/api/v1/drills", description="Scenario drills (演练脚本) for trainers")
 
-SECOND_CLERK = "drill-second-clerk"
-"""The simulated second clerk who makes the second entry of a drill's paper ballots."""
 DEFAULT_SEED = 1
 """As ``voting drill``'s ``--seed`` default: the same drill and seed, the same deputies doing the same."""
 SEED = validate.Range(min=0, max=2**31 - 1)
@@ -94,25 +86,12 @@ def _shipped(name: str) -> Drill:
     return load_drill(name)
 
 
-def _second_clerk(db: Session, by: Actor) -> StaffUser:
-    user = db.exec(select(StaffUser).where(StaffUser.name == SECOND_CLERK)).first()
-    if user is None:
-        user = auth.add_user(db, SECOND_CLERK, Role.CLERK.value, secrets.token_urlsafe(32), by=by)
-    if not user.active or user.role != Role.CLERK:
-        raise Conflict(
-            "drill_second_clerk",
-            f"the account {SECOND_CLERK} enters a drill's paper ballots a second time; it must be an active clerk",
-            name=SECOND_CLERK,
-        )
-    return user
-
-
 @blp.route("")
 class Drills(MethodView):
     @blp.response(200, DrillSchema(many=True))
+    @staff(READERS)
     def get(self) -> list[dict[str, Any]]:
         """The shipped drills, by name, each with the outcome it promises."""
-        staff()
         return [_listing(drill) for drill in all_drills()]
 
 
@@ -120,16 +99,14 @@ class Drills(MethodView):
 class RunDrill(MethodView):
     @blp.arguments(DrillRunInSchema)
     @blp.response(201, DrillRunSchema)
+    @staff(WRITERS)
     def post(self, data: dict[str, Any], name: str) -> dict[str, Any]:
         """Run a drill on a new meeting and training vote, as ``voting drill NAME`` does, and say if it went as promised."""
-        actor = writer()
+        actor = current_actor()
         drill = _shipped(name)
         key = secret()
         with writing() as db:
-            user = db.exec(select(StaffUser).where(StaffUser.name == actor.name)).one()
-            tokens = [auth.issue_token(db, user, key, session_limits())]
-            if drill.needs_paper:
-                tokens.append(auth.issue_token(db, _second_clerk(db, actor), key, session_limits()))
+            tokens = drills.start_logins(db, actor, key, session_limits(), needs_paper=drill.needs_paper)
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         clients = [InProcessClient(app, token, language()) for token in tokens]  # a failure in the caller's words
         try:
@@ -143,22 +120,17 @@ class RunDrill(MethodView):
             ) from None
         finally:
             with writing() as db:
-                for token in tokens:
-                    auth.log_out(db, auth.keyed_hash(key, token))
+                drills.end_logins(db, key, tokens)
         problems = check(drill, report)
         with writing() as db:
-            audit.record(
+            drills.record_run(
                 db,
-                actor=actor.name,
-                role=actor.role,
-                action="drill.run",
+                actor,
+                drill=drill.name,
+                seed=report.seed,
                 vote_id=report.vote_id,
-                details={
-                    "drill": drill.name,
-                    "seed": report.seed,
-                    "meeting_id": report.meeting_id,
-                    "passed": not problems,
-                },
+                meeting_id=report.meeting_id,
+                passed=not problems,
             )
         return {
             "name": drill.name,

@@ -25,8 +25,8 @@ from voting.services import official
 from voting.services.errors import Conflict, NotFound
 from voting.services.records import get_vote
 from voting.services.reports import tally_sheet
-from voting.web import time_zone
-from voting.web.api.access import is_staff, reading
+from voting.web import reading, time_zone
+from voting.web.api.access import is_staff, public_once_published
 from voting.web.api.downloads import CSV, PDF, TEXT, XLSX, binary
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import AnnouncementQuerySchema
@@ -88,6 +88,7 @@ def _download(body: bytes | str, media_type: str, name: str) -> Response:
 class TallySheetPdf(MethodView):
     @blp.doc(**binary(PDF, "The tally sheet as PDF (A4), an attachment"))
     @blp.response(200, content_type=PDF)
+    @public_once_published
     def get(self, vote_id: int) -> Response:
         """The tally sheet to print and sign (A4): every counted round, the result, the hashes, signature lines."""
         return _form(vote_id, "tally-sheet.pdf", PDF)
@@ -96,6 +97,7 @@ class TallySheetPdf(MethodView):
 @blp.route("/<int:vote_id>/tally-sheet/glyphs")
 class TallySheetGlyphs(MethodView):
     @blp.response(200, GlyphReportSchema)
+    @public_once_published
     def get(self, vote_id: int) -> dict[str, Any]:
         """The characters of the sheet's names and titles that no installed font draws (a box in the PDF).
 
@@ -109,6 +111,7 @@ class TallySheetGlyphs(MethodView):
 class TallySheetXlsx(MethodView):
     @blp.doc(**binary(XLSX, "The tally sheet as an XLSX workbook, an attachment"))
     @blp.response(200, content_type=XLSX)
+    @public_once_published
     def get(self, vote_id: int) -> Response:
         """The tally sheet as a workbook: a summary sheet (汇总) and one sheet per round (第1轮 …)."""
         return _form(vote_id, "tally-sheet.xlsx", XLSX)
@@ -118,6 +121,7 @@ class TallySheetXlsx(MethodView):
 class TallySheetCsv(MethodView):
     @blp.doc(**binary("text/csv", "The tally sheet as CSV in UTF-8 with a BOM, an attachment"))
     @blp.response(200, content_type="text/csv")
+    @public_once_published
     def get(self, vote_id: int) -> Response:
         """The tally sheet as CSV (UTF-8 with a BOM): one row per round and project, attendance on every row."""
         return _form(vote_id, "tally-sheet.csv", CSV)
@@ -128,6 +132,7 @@ class Announcement(MethodView):
     @blp.arguments(AnnouncementQuerySchema, location="query")
     @blp.doc(**binary("text/plain", "The announcement as UTF-8 text, an attachment"))
     @blp.response(200, content_type="text/plain")
+    @public_once_published
     def get(self, query: dict[str, Any], vote_id: int) -> Response:
         """The announcement read in the hall (宣读稿), in Chinese (``lang=zh``, the default) or English."""
         return _form(vote_id, f"announcement-{query['lang']}.txt", TEXT)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response
 from flask.views import MethodView
-from sqlmodel import col, select
 
 from voting.services import meetings, roster
 from voting.services.errors import InvalidInput
-from voting.services.records import get
-from voting.store.models import Deputy, Meeting
-from voting.web.api.access import reading, staff, writer, writing
+from voting.services.records import get_meeting
+from voting.web import reading, writing
+from voting.web.api.access import READERS, WRITERS, current_actor, public, staff
 from voting.web.api.downloads import CSV, XLSX, binary
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import (
@@ -26,6 +25,9 @@ from voting.web.api.schemas import (
     RosterFileSchema,
     RosterReportSchema,
 )
+
+if TYPE_CHECKING:
+    from voting.store.models import Deputy, Meeting
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings", description="Meetings, rosters and check-in")
 
@@ -44,15 +46,16 @@ def _meeting(db: Any, meeting: Meeting) -> dict[str, Any]:
 @blp.route("")
 class Meetings(MethodView):
     @blp.response(200, MeetingSchema(many=True))
+    @staff(READERS)
     def get(self) -> list[dict[str, Any]]:
-        staff()
         with reading() as db:
-            return [_meeting(db, m) for m in db.exec(select(Meeting).order_by(col(Meeting.date).desc())).all()]
+            return [_meeting(db, m) for m in meetings.all_meetings(db)]
 
     @blp.arguments(MeetingInSchema)
     @blp.response(201, MeetingSchema)
+    @staff(WRITERS)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             return _meeting(db, meetings.create_meeting(db, **data, by=actor))
 
@@ -60,19 +63,19 @@ class Meetings(MethodView):
 @blp.route("/<int:meeting_id>")
 class OneMeeting(MethodView):
     @blp.response(200, MeetingSchema)
+    @staff(READERS)
     def get(self, meeting_id: int) -> dict[str, Any]:
-        staff()
         with reading() as db:
-            return _meeting(db, get(db, Meeting, meeting_id, what="meeting"))
+            return _meeting(db, get_meeting(db, meeting_id))
 
 
 @blp.route("/<int:meeting_id>/deputies")
 class Deputies(MethodView):
     @blp.arguments(DeputyQuerySchema, location="query")
     @blp.response(200, DeputySchema(many=True))
+    @staff(READERS)
     def get(self, query: dict[str, Any], meeting_id: int) -> list[Deputy]:
         """The roster in number order; ``q`` searches names, delegations and numbers."""
-        staff()
         with reading() as db:
             return meetings.deputies(db, meeting_id, query["q"])
 
@@ -90,6 +93,7 @@ def _sample(ext: str, content_type: str) -> Response:
 class RosterSampleCsv(MethodView):
     @blp.doc(**binary("text/csv", "The sample roster as CSV in UTF-8, an attachment"))
     @blp.response(200, content_type="text/csv")
+    @public
     def get(self) -> Response:
         """A sample roster of 30 made-up deputies (编号, 姓名, 代表团) as CSV, for a trainer to try the import."""
         return _sample("csv", CSV)
@@ -99,6 +103,7 @@ class RosterSampleCsv(MethodView):
 class RosterSampleXlsx(MethodView):
     @blp.doc(**binary(XLSX, "The sample roster as an XLSX workbook, an attachment"))
     @blp.response(200, content_type=XLSX)
+    @public
     def get(self) -> Response:
         """The same sample roster as an XLSX workbook."""
         return _sample("xlsx", XLSX)
@@ -108,13 +113,14 @@ class RosterSampleXlsx(MethodView):
 class Roster(MethodView):
     @blp.arguments(RosterFileSchema, location="files")
     @blp.response(201, RosterReportSchema)
+    @staff(WRITERS)
     def post(self, files: dict[str, Any], meeting_id: int) -> dict[str, int]:
         """Import deputies from a CSV or XLSX file (multipart field ``file``); all rows or none.
 
         The columns are ``number``, ``name`` and optionally ``delegation``
         (or 编号, 姓名, 代表团).  If any row is bad the answer lists every bad row.
         """
-        actor = writer()
+        actor = current_actor()
         upload = files["file"]
         data = upload.read(MAX_ROSTER_BYTES + 1)
         if len(data) > MAX_ROSTER_BYTES:
@@ -128,25 +134,22 @@ class Roster(MethodView):
 class Attendance(MethodView):
     @blp.arguments(AttendanceSchema)
     @blp.response(200, DeputySchema)
+    @staff(WRITERS)
     def put(self, data: dict[str, Any], meeting_id: int, deputy_id: int) -> Deputy:
         """Check a deputy in (报到) or out."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
-            deputy = get(db, Deputy, deputy_id, what="deputy")
-            if deputy.meeting_id != meeting_id:
-                raise InvalidInput(
-                    "deputy_not_in_meeting", "the deputy is not on this meeting's roster", field="deputy_id"
-                )
-            return meetings.set_checked_in(db, deputy_id, data["checked_in"], by=actor)
+            return meetings.check_in(db, meeting_id, deputy_id, data["checked_in"], by=actor)
 
 
 @blp.route("/<int:meeting_id>/attendance")
 class AttendanceMany(MethodView):
     @blp.arguments(AttendanceManyInSchema)
     @blp.response(200, AttendanceManySchema)
+    @staff(WRITERS)
     def put(self, data: dict[str, Any], meeting_id: int) -> dict[str, int]:
         """Check many deputies in (or out) at once, by id; those already so are left as they are."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             changed = meetings.set_attendance(db, meeting_id, data["deputy_ids"], data["checked_in"], by=actor)
             return {"changed": changed, "present": meetings.present_count(db, meeting_id)}

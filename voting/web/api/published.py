@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, current_app, json
 from marshmallow import Schema
-from sqlmodel import Session
 
-from voting.domain.lifecycle import VoteState
-from voting.store import raw
+from voting.services.publication import publication_stamp
 from voting.web import get_db
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 LIMIT = 256
 """Answers kept per process at most (the oldest go first)."""
@@ -32,10 +33,10 @@ _lock = threading.Lock()
 
 def answer(db: Session, kind: str, vote_id: int, schema: Schema, compute: Callable[[], Any]) -> Response | None:
     """The cached answer of a published vote; None (compute nothing) if the vote is not published."""
-    found = raw.rows(db, "SELECT state, published_at, result_digest FROM vote WHERE id = ?", [vote_id])
-    if not found or found[0][0] != VoteState.PUBLISHED:
+    stamp = publication_stamp(db, vote_id)
+    if stamp is None:
         return None
-    key = (get_db(current_app).url, kind, vote_id, str(found[0][1]), str(found[0][2]))
+    key = (get_db(current_app).url, kind, vote_id, *stamp)
     body = _answers.get(key)
     if body is None:
         body = json.dumps(schema.dump(compute())).encode()

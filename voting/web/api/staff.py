@@ -9,7 +9,8 @@ from flask import session
 from flask.views import MethodView
 
 from voting.services import auth
-from voting.web.api.access import caller, secret, session_limits, staff, writing
+from voting.web import writing
+from voting.web.api.access import READERS, current_actor, current_caller, public, secret, session_limits, staff
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import LoginSchema, SessionSchema
 from voting.web.limits import guarded_by_password
@@ -22,6 +23,7 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, SessionSchema)
     @guarded_by_password
+    @public
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Log in: sets the session cookie and returns a bearer token and the CSRF token, both of one login."""
         with writing() as db:
@@ -36,9 +38,10 @@ class Login(MethodView):
 @blp.route("/logout")
 class Logout(MethodView):
     @blp.response(204)
+    @staff(READERS)
     def post(self) -> None:
         """Log out: ends the login on the server, its session cookie and its bearer token together."""
-        login = caller().login
+        login = current_caller().login
         with writing() as db:
             auth.log_out(db, login)
         session.clear()
@@ -47,6 +50,7 @@ class Logout(MethodView):
 @blp.route("/me")
 class Me(MethodView):
     @blp.response(200, SessionSchema)
+    @staff(READERS)
     def get(self) -> dict[str, Any]:
-        actor = staff()
+        actor = current_actor()
         return {"name": actor.name, "role": actor.role, "csrf_token": session.get("csrf", "")}

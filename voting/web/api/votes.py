@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from sqlmodel import col, select
 
 from voting.domain import RuleSettings
 from voting.domain.lifecycle import VoteState
@@ -15,10 +14,9 @@ from voting.services.errors import NotFound
 from voting.services.records import get_vote
 from voting.services.rounds import round_view
 from voting.services.votes import CandidateInput, vote_view
-from voting.store.models import Vote
-from voting.web import time_zone
+from voting.web import reading, time_zone, writing
 from voting.web.api import published
-from voting.web.api.access import is_staff, reading, staff, writer, writing
+from voting.web.api.access import READERS, WRITERS, current_actor, is_staff, public, public_once_published, staff
 from voting.web.api.parsing import Blueprint
 from voting.web.api.result_schemas import HallSchema, VoteResultSchema
 from voting.web.api.schemas import (
@@ -31,6 +29,10 @@ from voting.web.api.schemas import (
 )
 from voting.web.loop import on_event_loop
 
+if TYPE_CHECKING:
+
+    pass
+
 blp = Blueprint("votes", __name__, url_prefix="/api/v1/votes", description="Votes (票决): set-up, rounds, result")
 
 
@@ -41,16 +43,17 @@ def _candidates(items: list[dict[str, Any]]) -> list[CandidateInput]:
 @blp.route("")
 class Votes(MethodView):
     @blp.response(200, VoteSchema(many=True))
+    @staff(READERS)
     def get(self) -> list[dict[str, Any]]:
-        staff()
         with reading() as db:
-            return [vote_view(db, v) for v in db.exec(select(Vote).order_by(col(Vote.id))).all()]
+            return [vote_view(db, v) for v in votes.all_votes(db)]
 
     @blp.arguments(VoteInSchema)
     @blp.response(201, VoteSchema)
+    @staff(WRITERS)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Create a vote with its candidates and rules (a training vote if ``training``; fixed for good)."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             vote = votes.create_vote(
                 db,
@@ -69,9 +72,10 @@ class Votes(MethodView):
 class FromTemplate(MethodView):
     @blp.arguments(TemplateInSchema)
     @blp.response(201, VoteSchema)
+    @staff(WRITERS)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Create a vote from a shipped template (the Gongshu 2020 candidates and rules)."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             return vote_view(db, votes.create_from_template(db, **data, by=actor))
 
@@ -79,16 +83,17 @@ class FromTemplate(MethodView):
 @blp.route("/<int:vote_id>")
 class OneVote(MethodView):
     @blp.response(200, VoteSchema)
+    @staff(READERS)
     def get(self, vote_id: int) -> dict[str, Any]:
-        staff()
         with reading() as db:
             return vote_view(db, get_vote(db, vote_id))
 
     @blp.arguments(VotePatchSchema)
     @blp.response(200, VoteSchema)
+    @staff(WRITERS)
     def patch(self, data: dict[str, Any], vote_id: int) -> dict[str, Any]:
         """Change the candidates or rules of a draft vote."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             candidates = _candidates(data["candidates"]) if "candidates" in data else None
             rules = RuleSettings.from_dict(data["rules"]) if "rules" in data else None
@@ -99,9 +104,10 @@ class OneVote(MethodView):
 class Scrutineers(MethodView):
     @blp.arguments(ScrutineersSchema)
     @blp.response(200, ScrutineersSchema)
+    @staff(WRITERS)
     def put(self, data: dict[str, Any], vote_id: int) -> dict[str, Any]:
         """Name the chief scrutineer (总监票人) and scrutineers (监票人) by deputy number."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             votes.set_scrutineers(db, vote_id, chief=data["chief"], members=data["members"], by=actor)
         return data
@@ -110,16 +116,17 @@ class Scrutineers(MethodView):
 @blp.route("/<int:vote_id>/rounds")
 class Rounds(MethodView):
     @blp.response(200, RoundSchema(many=True))
+    @staff(READERS)
     def get(self, vote_id: int) -> list[Any]:
-        staff()
         with reading() as db:
             vote = get_vote(db, vote_id)
             return [round_view(r, vote) for r in rounds.rounds_of(db, vote_id)]
 
     @blp.response(201, RoundSchema)
+    @staff(WRITERS)
     def post(self, vote_id: int) -> Any:
         """Open the next round: the first, or the tie-break, shortfall or repeat round the last count called for."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             return round_view(rounds.open_round(db, vote_id, by=actor), get_vote(db, vote_id))
 
@@ -127,6 +134,7 @@ class Rounds(MethodView):
 @blp.route("/<int:vote_id>/result")
 class Result(MethodView):
     @blp.response(200, VoteResultSchema)
+    @public_once_published
     def get(self, vote_id: int) -> dict[str, Any] | Response:
         """The vote's result: public once published; before that, staff only, and marked unofficial."""
         with reading() as db:
@@ -145,6 +153,7 @@ class Result(MethodView):
 @on_event_loop
 class Hall(MethodView):
     @blp.response(200, HallSchema)
+    @public
     def get(self, vote_id: int) -> dict[str, Any] | Response:
         """The hall screen (public): ballots returned against issued while a round runs; the result once published.
 
@@ -163,9 +172,10 @@ class Hall(MethodView):
 @blp.route("/<int:vote_id>/reset")
 class Reset(MethodView):
     @blp.response(200, VoteSchema)
+    @staff(WRITERS)
     def post(self, vote_id: int) -> dict[str, Any]:
         """Start a training vote (演练) over, to replay it; refused for a live vote."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             return vote_view(db, votes.reset_training(db, vote_id, by=actor))
 
@@ -173,8 +183,9 @@ class Reset(MethodView):
 @blp.route("/<int:vote_id>/publish")
 class Publish(MethodView):
     @blp.response(200, VoteSchema)
+    @staff(WRITERS)
     def post(self, vote_id: int) -> dict[str, Any]:
         """Publish (公告) a decided vote: fixes the result's and the ballot lists' hashes in the audit log."""
-        actor = writer()
+        actor = current_actor()
         with writing() as db:
             return vote_view(db, publication.publish(db, vote_id, by=actor, time_zone=time_zone(current_app)))

@@ -1,0 +1,31 @@
+"""The route table with each route's declared access (``voting.web.api.access``), for the tests of who may do what."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from voting.services.auth import Role
+from voting.web.api.access import declared_access
+
+Declared = frozenset[Role] | str | None
+
+METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+"""The methods a view answers itself (Flask answers HEAD with GET, and OPTIONS)."""
+
+
+def declared_routes(app: Flask) -> dict[tuple[str, str], Declared]:
+    """Every (method, rule) of the app's URL map, with what its view declares (None: nothing)."""
+    return {
+        (method, rule.rule): declared_access(app, rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or set()) & METHODS
+    }
+
+
+def staff_only(app: Flask, method: str = "GET") -> list[str]:
+    """The rules whose ``method`` is declared staff only (any role), in the route table's order."""
+    return [
+        rule
+        for (found, rule), declared in declared_routes(app).items()
+        if found == method and isinstance(declared, frozenset)
+    ]
