@@ -45,6 +45,7 @@ from voting.exports.sheet import TallySheet
 from voting.exports.verify_md import verify_md
 
 
+# long: the manifest is one literal, laid out as the bundle format (bundle_format.py) reads it
 def bundle_manifest(
     session: Session, vote_id: int, *, time_zone: str
 ) -> tuple[dict[str, Any], list[tuple[str, bytes]], TallySheet]:

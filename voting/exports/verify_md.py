@@ -71,6 +71,7 @@ def _expected(result: dict[str, Any]) -> tuple[str, str]:
     return zh + "。", en + "."
 
 
+# long: one document, written out line by line (to be rendered from a template)
 def verify_md(manifest: dict[str, Any], bundle_name: str) -> str:
     """The auditor's instructions, in Chinese and English, with this vote's numbers and hashes filled in."""
     vote = manifest["vote"]

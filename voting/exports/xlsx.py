@@ -206,6 +206,7 @@ SUMMARY_LAST = 3 + len(ATTENDANCE) + 3
 """The summary's widest table, the rounds' attendance: 轮次, 类型, 应选, the counts, 核对, 本轮当选, 下一轮."""
 
 
+# long: one printed form, written top to bottom as it reads on paper
 def _summary(ws: Worksheet, sheet: TallySheet) -> None:
     row = _title(ws, sheet, f"{sheet.meeting_zh} {sheet.plenary_zh}".strip(), SUMMARY_LAST)
     facts: list[tuple[str, Any]] = [

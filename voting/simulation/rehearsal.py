@@ -119,22 +119,12 @@ def rehearse(
     cap = max_rounds or scenario.max_rounds
     projects, seats = list(scenario.projects), scenario.rules.seats
     while True:
-        try:
-            round_ = sitting.open_round()
-        except ApiError as exc:
-            if exc.code == "no_quorum":
-                say(f"the round cannot open: {exc}")
-                return Rehearsal(sitting.vote_id, sitting.meeting_id, rounds, False, None)
-            raise
-        say(f"round {round_['number']} ({round_['kind']}) open: {round_['ballots_issued']} ballots issued")
+        round_ = _open(sitting, say)
+        if round_ is None:
+            return Rehearsal(sitting.vote_id, sitting.meeting_id, rounds, False, None)
         voters = arrived if not rounds else [int(n) for n in order if later[n - 1]]
         ballots, spoilt = _drawn(block, scenario, voters, projects, seats, first_round=not rounds)
-        if spoilt and second is None:
-            say(f"{len(spoilt)} spoiled paper ballot(s) drawn but no second clerk: they vote electronically")
-            spoilt = set()
-        electronic = [(n, ballots[n]) for n in voters if n not in spoilt]
-        report = _vote_round(sitting, round_, electronic, spoilt, projects, over=over)
-        say(f"{report.electronic} electronic ballots cast in {report.seconds:.1f} s, {report.paper} spoiled on paper")
+        report = _vote_round(sitting, round_, voters, ballots, spoilt, projects, over=over, say=say)
         if leave_open:
             say(f"round {round_['number']} (id {round_['id']}) left open for the clerks to close and count")
             rounds.append(report)
@@ -147,11 +137,7 @@ def rehearse(
             break
         projects, seats = list(runoff["projects"]), runoff["seats"]
         if len(rounds) == 1 and late:
-            # They arrived after the first round opened and missed it (a deputy checked in while a
-            # round is open is issued a ballot in it, so they are checked in once it is counted).
-            sitting.check_in(sorted(late))
-            sitting.issue_codes(sorted(late))
-            say(f"{len(late)} late deputies checked in for the next round")
+            _late_arrivals(sitting, late, say)
     result = sitting.result()
     state = "decided" if result["decided"] else f"undecided after {len(rounds)} round(s)"
     say(f"vote {sitting.vote_id} {state}: selected {result['selected']}, vacant {result['vacant']}")
@@ -205,19 +191,54 @@ def _drawn(
     return ballots, {n for i, n in enumerate(in_order) if spoiled_now[i]}
 
 
+def _open(sitting: Sitting, say: Say) -> dict[str, Any] | None:
+    """The next round, opened; None when it may not open for want of a quorum."""
+    try:
+        round_: dict[str, Any] = sitting.open_round()
+    except ApiError as exc:
+        if exc.code == "no_quorum":
+            say(f"the round cannot open: {exc}")
+            return None
+        raise
+    say(f"round {round_['number']} ({round_['kind']}) open: {round_['ballots_issued']} ballots issued")
+    return round_
+
+
 def _vote_round(
     sitting: Sitting,
     round_: dict[str, Any],
-    electronic: list[tuple[int, list[int]]],
+    voters: list[int],
+    ballots: dict[int, list[int]],
     spoilt: set[int],
     projects: list[int],
     *,
     over: float,
+    say: Say,
 ) -> RoundReport:
-    """The round's paper ballots issued, its electronic ballots cast at a pace, then the spoiled ones entered."""
+    """The round's paper ballots issued, its electronic ballots cast at a pace, then the spoiled ones entered.
+
+    Spoiled ballots are entered by two clerks: without a second clerk their
+    deputies vote electronically instead.
+    """
+    if spoilt and sitting.second is None:
+        say(f"{len(spoilt)} spoiled paper ballot(s) drawn but no second clerk: they vote electronically")
+        spoilt = set()
+    electronic = [(n, ballots[n]) for n in voters if n not in spoilt]
     if spoilt:
         sitting.issue_paper(round_["id"], sorted(spoilt))
     seconds = _paced(electronic, over, sitting.cast)
     if spoilt:
         sitting.enter_paper(round_["id"], [projects for _ in spoilt])  # every box marked: void as a whole
+    say(f"{len(electronic)} electronic ballots cast in {seconds:.1f} s, {len(spoilt)} spoiled on paper")
     return RoundReport(round_, len(electronic), len(spoilt), seconds)
+
+
+def _late_arrivals(sitting: Sitting, late: list[int], say: Say) -> None:
+    """Check in and give codes to the deputies who came late, once the first round is counted.
+
+    They arrived after the first round opened and missed it: a deputy checked
+    in while a round is open is issued a ballot in it.
+    """
+    sitting.check_in(sorted(late))
+    sitting.issue_codes(sorted(late))
+    say(f"{len(late)} late deputies checked in for the next round")
