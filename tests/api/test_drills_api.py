@@ -26,7 +26,7 @@ from tests.simulation.drill_checks import (
 from tests.support.api import Api, Sitting, make_user, roster_csv, set_up
 from voting.services.drills import SECOND_CLERK
 from voting.simulation.drill import LIBRARY_ORDER, all_drills, load_drill, parse_drill, shipped_drills
-from voting.simulation.rehearsal import InProcessClient
+from voting.simulation.transport import InProcessClient
 from voting.store.models import ApiToken
 from voting.web import get_db
 from voting.web.api import drills as drills_api

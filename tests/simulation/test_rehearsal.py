@@ -22,8 +22,9 @@ from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, 
 from tests.support.api import set_up
 from tests.support.servers import Http, login
 from voting.simulation import Status, load, simulate
-from voting.simulation.rehearsal import Client, with_deputies
-from voting.simulation.rehearsal import Sitting as RemoteSitting
+from voting.simulation.rehearsal import with_deputies
+from voting.simulation.sitting import Sitting as RemoteSitting
+from voting.simulation.transport import Client
 
 CLOSE_CALL = """\
 name: close-call-rehearsal

@@ -37,8 +37,8 @@ def canonical_json(value: Any) -> str:
     whole numbers, true/false/null, lists and objects with text keys) is byte
     for byte Python's ``json.dumps(value, sort_keys=True, separators=(",", ":"),
     ensure_ascii=False)``, the recipe docs/audit-log.md gives auditors; a
-    property test holds the two together.  It is four times faster, and
-    verifying a million entries is mostly this.
+    property test holds the two together.  It is much faster, and verifying
+    a long log is mostly this (docs/performance.md).
     """
     return _canonical_bytes(value).decode("utf-8")
 

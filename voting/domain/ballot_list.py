@@ -129,6 +129,18 @@ def _scan(rows: Any) -> _Rows:
     return _Rows(ids, texts, jumps, None)
 
 
+def _stray(parsed: dict[str, Marks], allowed: frozenset[int], count: int, rows: _Rows) -> InvalidBallotList | None:
+    """The first approvals text (in the order of first appearance) naming a project not on this round's ballot."""
+    stray_text = next((text for text, marks in parsed.items() if not marks.approvals <= allowed), None)
+    if stray_text is None:
+        return None
+    number = min(parsed[stray_text].approvals - allowed)
+    line = rows.first_line(stray_text)
+    if not 1 <= number <= count:
+        return InvalidBallotList(line, f"project {number} is out of range 1..{count}", code="out_of_range")
+    return InvalidBallotList(line, f"project {number} is not on this round's ballot", code="not_on_ballot")
+
+
 def read_ballot_list(
     lines: Iterable[str], *, candidates: int | None = None, projects: Sequence[int] | None = None
 ) -> BallotList:
@@ -170,19 +182,9 @@ def read_ballot_list(
     highest = max((max(m.approvals) for m in parsed.values() if m.approvals), default=0)
     count = candidates if candidates is not None else highest
     on_ballot = tuple(sorted(projects)) if projects is not None else tuple(range(1, count + 1))
-    allowed = frozenset(on_ballot)
-    stray_text = next((text for text, marks in parsed.items() if not marks.approvals <= allowed), None)
-    if stray_text is not None:
-        number = min(parsed[stray_text].approvals - allowed)
-        line = scanned.first_line(stray_text)
-        if not 1 <= number <= count:
-            failures.append(
-                InvalidBallotList(line, f"project {number} is out of range 1..{count}", code="out_of_range")
-            )
-        else:
-            failures.append(
-                InvalidBallotList(line, f"project {number} is not on this round's ballot", code="not_on_ballot")
-            )
+    stray = _stray(parsed, frozenset(on_ballot), count, scanned)
+    if stray is not None:
+        failures.append(stray)
     if failures:
         raise min(failures, key=lambda failure: failure.line)
 

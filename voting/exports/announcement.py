@@ -10,7 +10,7 @@ a title is quoted once (``words.quoted``); English counts are singular or plural
 from __future__ import annotations
 
 from voting.exports.sheet import KIND_EN, KIND_ZH, RoundSheet, TallySheet
-from voting.exports.words import plural, project_zh, projects_zh, quoted, when_en, when_zh
+from voting.exports.words import plural, project_zh, projects_zh, quoted, when
 
 
 def _project_en(sheet: TallySheet, number: int) -> str:
@@ -56,15 +56,15 @@ def _when(sheet: TallySheet) -> tuple[str, str] | None:
     """The last line: when the result was published, or before publication when the last round closed."""
     if sheet.published_at is not None:
         return (
-            f"本结果于{when_zh(sheet, sheet.published_at)}公布。",
-            f"Published {when_en(sheet, sheet.published_at)}.",
+            f"本结果于{when(sheet, sheet.published_at, 'zh')}公布。",
+            f"Published {when(sheet, sheet.published_at, 'en')}.",
         )
     last = sheet.rounds[-1] if sheet.rounds else None
     if last is None or last.closed_at is None:
         return None
     return (
-        f"第{last.number}轮投票于{when_zh(sheet, last.closed_at)}结束。",
-        f"Round {last.number} closed {when_en(sheet, last.closed_at)}.",
+        f"第{last.number}轮投票于{when(sheet, last.closed_at, 'zh')}结束。",
+        f"Round {last.number} closed {when(sheet, last.closed_at, 'en')}.",
     )
 
 

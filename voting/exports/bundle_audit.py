@@ -74,6 +74,8 @@ def audit_entries(checker: _Checker) -> list[dict[str, Any]]:
     return entries
 
 
+# long: the chain, each round's anchors and the publication; to be split by step once the audit entries are typed
+# events (issue 17, point 5, which rewrites these reads)
 def check_audit(checker: _Checker, manifest: dict[str, Any], heads: list[str]) -> dict[str, Any] | None:
     """The chain, each round's anchors, and the heads the auditor was given; the publication entry, if published."""
     entries = audit_entries(checker)

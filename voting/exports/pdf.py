@@ -12,42 +12,25 @@ element, which WeasyPrint repeats on every page.
 
 from __future__ import annotations
 
-from functools import cache
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from voting.domain.rules import BallotStyle
 from voting.exports import fonts, words
 from voting.exports.sheet import STATUS_EN, STATUS_ZH, TallySheet, rules_in_words_en, rules_in_words_zh
-
-
-@cache
-def environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("voting.exports", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+from voting.exports.templating import render
 
 
 def render_html(sheet: TallySheet) -> str:
     """The sheet as the HTML page the PDF is laid out from."""
-    return (
-        environment()
-        .get_template("tally_sheet.html")
-        .render(
-            sheet=sheet,
-            words=words,
-            title_zh=words.title_zh(sheet),
-            title_en=words.title_en(sheet),
-            rules=list(zip(rules_in_words_zh(sheet.rules), rules_in_words_en(sheet.rules), strict=True)),
-            aoa=sheet.rules.ballot_style is BallotStyle.APPROVE_OPPOSE_ABSTAIN,
-            status_zh=STATUS_ZH,
-            status_en=STATUS_EN,
-            zip=zip,
-        )
+    return render(
+        "tally_sheet.html",
+        sheet=sheet,
+        words=words,
+        title_zh=words.title(sheet, "zh"),
+        title_en=words.title(sheet, "en"),
+        rules=list(zip(rules_in_words_zh(sheet.rules), rules_in_words_en(sheet.rules), strict=True)),
+        aoa=sheet.rules.ballot_style is BallotStyle.APPROVE_OPPOSE_ABSTAIN,
+        status_zh=STATUS_ZH,
+        status_en=STATUS_EN,
+        zip=zip,
     )
 
 

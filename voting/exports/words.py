@@ -1,14 +1,16 @@
 """Sentences the forms of the tally sheet share (PDF, XLSX): the reconciliation, the next round,
-the round's heading, and the status line; so the forms word the same facts alike."""
+the round's heading, and the status line; so the forms word the same facts alike.
+
+Each is one gettext message (``voting.exports.language``) rendered in the language asked for:
+``zh`` or ``en``, the forms printing both side by side."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from voting.exports.language import translations
 from voting.exports.sheet import KIND_EN, KIND_ZH, RoundSheet, TallySheet
 from voting.localtime import for_people
-
-RUNOFF_KIND = {"tie": "tie_break", "shortfall": "shortfall", "void": "revote"}
 
 WRAPPERS = (("“", "”"), ("「", "」"), ('"', '"'))
 """Quotes that may already wrap a whole title."""
@@ -32,50 +34,47 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def when_zh(sheet: TallySheet, instant: dt.datetime) -> str:
+def when(sheet: TallySheet, instant: dt.datetime, language: str) -> str:
     """An instant on the sitting's clock, zone named: 2020-01-08 07:00 北京时间."""
-    return for_people(instant, sheet.time_zone, "zh")
+    return for_people(instant, sheet.time_zone, language)
 
 
-def when_en(sheet: TallySheet, instant: dt.datetime) -> str:
-    return for_people(instant, sheet.time_zone, "en")
+def _kind(kind: str, language: str) -> str:
+    return (KIND_ZH if language == "zh" else KIND_EN).get(kind, kind)
 
 
-def round_heading_zh(r: RoundSheet) -> str:
-    return f"第{r.number}轮 · {KIND_ZH.get(r.kind, r.kind)}"
+def round_heading(r: RoundSheet, language: str) -> str:
+    heading = translations(language).gettext("Round %(number)s · %(kind)s")
+    return heading % {"number": r.number, "kind": _kind(r.kind, language)}
 
 
-def round_heading_en(r: RoundSheet) -> str:
-    return f"Round {r.number} · {KIND_EN.get(r.kind, r.kind)}"
-
-
-def reconciliation_zh(r: RoundSheet) -> tuple[str, ...]:
+def reconciliation(r: RoundSheet, language: str) -> tuple[str, ...]:
     """The reconciliation in words: the equation when the counts add up, else each mismatch."""
-    if r.mismatches_zh:
-        return r.mismatches_zh
-    line = (
-        f"发出票数{r.ballots_issued}张，收回票数{r.ballots_returned}张，二者相等；"
-        f"有效票{r.valid}张与无效票{r.invalid}张之和等于收回票数。"
-    )
+    mismatches = r.mismatches_zh if language == "zh" else r.mismatches_en
+    if mismatches:
+        return mismatches
+    _ = translations(language).gettext
     if r.paper_issued or r.paper:
-        line += f"收回票中电子票{r.electronic}张、纸质票{r.paper}张（发出纸质票{r.paper_issued}张），合计{r.ballots_returned}张。"
+        line = _(
+            "%(issued)s ballots issued and %(returned)s returned, equal; valid %(valid)s plus invalid %(invalid)s"
+            " make the ballots returned. Of those returned, %(electronic)s electronic and %(paper)s paper"
+            " (%(paper_issued)s paper issued)."
+        )
     else:
-        line += f"收回票均为电子票（{r.electronic}张）。"
-    return (line,)
-
-
-def reconciliation_en(r: RoundSheet) -> tuple[str, ...]:
-    if r.mismatches_en:
-        return r.mismatches_en
-    line = (
-        f"{r.ballots_issued} ballots issued and {r.ballots_returned} returned, equal; "
-        f"valid {r.valid} plus invalid {r.invalid} make the ballots returned."
-    )
-    if r.paper_issued or r.paper:
-        line += f" Of those returned, {r.electronic} electronic and {r.paper} paper ({r.paper_issued} paper issued)."
-    else:
-        line += f" All {r.electronic} were electronic."
-    return (line,)
+        line = _(
+            "%(issued)s ballots issued and %(returned)s returned, equal; valid %(valid)s plus invalid %(invalid)s"
+            " make the ballots returned. All %(electronic)s were electronic."
+        )
+    counts = {
+        "issued": r.ballots_issued,
+        "returned": r.ballots_returned,
+        "valid": r.valid,
+        "invalid": r.invalid,
+        "electronic": r.electronic,
+        "paper": r.paper,
+        "paper_issued": r.paper_issued,
+    }
+    return (line % counts,)
 
 
 def project_zh(sheet: TallySheet, number: int) -> str:
@@ -87,51 +86,57 @@ def projects_zh(sheet: TallySheet, numbers: tuple[int, ...]) -> str:
     return "、".join(project_zh(sheet, n) for n in numbers)
 
 
-def next_round_zh(sheet: TallySheet, r: RoundSheet) -> str | None:
-    """What the round calls for next, or None when it calls for nothing."""
+def next_round(sheet: TallySheet, r: RoundSheet, language: str) -> str | None:
+    """What the round calls for next, or None when it calls for nothing.
+
+    In Chinese the projects are named with their titles, in English by number.
+    """
+    t, seats = translations(language), r.runoff_seats
     if r.runoff_reason == "tie":
-        return f"{projects_zh(sheet, r.runoff_projects)}得票相等，就这些项目再次投票，确定{r.runoff_seats}个项目。"
-    if r.runoff_reason == "shortfall":
-        return f"当选项目不足应选数，就{projects_zh(sheet, r.runoff_projects)}另行票决，确定{r.runoff_seats}个项目。"
-    if r.runoff_reason == "void":
-        return f"本轮票决无效，重新投票，确定{r.runoff_seats}个项目。"
-    return None
-
-
-def next_round_en(r: RoundSheet) -> str | None:
-    if r.runoff_reason is None:
+        line = t.ngettext(
+            "Next: a tie-break round among %(projects)s for %(seats)s seat.",
+            "Next: a tie-break round among %(projects)s for %(seats)s seats.",
+            seats,
+        )
+    elif r.runoff_reason == "shortfall":
+        line = t.ngettext(
+            "Next: a shortfall round among %(projects)s for %(seats)s seat.",
+            "Next: a shortfall round among %(projects)s for %(seats)s seats.",
+            seats,
+        )
+    elif r.runoff_reason == "void":
+        line = t.ngettext(
+            "Next: a repeat round among %(projects)s for %(seats)s seat.",
+            "Next: a repeat round among %(projects)s for %(seats)s seats.",
+            seats,
+        )
+    else:
         return None
-    kind = KIND_EN.get(RUNOFF_KIND.get(r.runoff_reason, ""), r.runoff_reason)
-    among = ", ".join(f"No. {n}" for n in r.runoff_projects)
-    return f"Next: a {kind} among {among} for {plural(r.runoff_seats, 'seat')}."
-
-
-def status_zh(sheet: TallySheet) -> str:
-    if sheet.official:
-        when = when_zh(sheet, sheet.published_at) if sheet.published_at else ""
-        line = f"本报告单所载结果已于{when}公布，为正式结果。"
+    if language == "zh":
+        projects = projects_zh(sheet, r.runoff_projects)
     else:
-        line = "本报告单在结果公布前导出，不是正式结果。"
+        projects = ", ".join(f"No. {n}" for n in r.runoff_projects)
+    return line % {"projects": projects, "seats": seats}
+
+
+def status(sheet: TallySheet, language: str) -> str:
+    _ = translations(language).gettext
+    if sheet.official:
+        published = when(sheet, sheet.published_at, language) if sheet.published_at else ""
+        line = _("The result on this sheet was published on %(when)s and is official.") % {"when": published}
+    else:
+        line = _("Exported before the result was published: not the official result.")
     if sheet.training:
-        line = "本票决为演练，结果不具效力。" + line
+        line = _("A training vote: its result has no effect. %(status)s") % {"status": line}
     return line
 
 
-def status_en(sheet: TallySheet) -> str:
-    if sheet.official:
-        when = when_en(sheet, sheet.published_at) if sheet.published_at else ""
-        line = f"The result on this sheet was published on {when} and is official."
-    else:
-        line = "Exported before the result was published: not the official result."
-    if sheet.training:
-        line = "A training vote: its result has no effect. " + line
-    return line
-
-
-def title_zh(sheet: TallySheet) -> str:
+def title(sheet: TallySheet, language: str) -> str:
     """The form's title, marks included: 演练 for training, 未公布 before publication."""
-    return f"{sheet.title_zh}计票结果报告单" + (f"（{sheet.marks_zh}）" if sheet.marks_zh else "")
-
-
-def title_en(sheet: TallySheet) -> str:
-    return f"Tally sheet: {sheet.title_en or sheet.title_zh}" + (f" ({sheet.marks_en})" if sheet.marks_en else "")
+    _ = translations(language).gettext
+    name, marks = (
+        (sheet.title_zh, sheet.marks_zh) if language == "zh" else (sheet.title_en or sheet.title_zh, sheet.marks_en)
+    )
+    if marks:
+        return _("Tally sheet: %(title)s (%(marks)s)") % {"title": name, "marks": marks}
+    return _("Tally sheet: %(title)s") % {"title": name}

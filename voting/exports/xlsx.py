@@ -109,10 +109,10 @@ def _span(ws: Worksheet, row: int, first: int, last: int, value: Any, font: Font
 
 
 def _title(ws: Worksheet, sheet: TallySheet, subtitle: str, last: int) -> int:
-    _span(ws, 1, 1, last, words.title_zh(sheet), TITLE)
-    _span(ws, 2, 1, last, words.title_en(sheet))
+    _span(ws, 1, 1, last, words.title(sheet, "zh"), TITLE)
+    _span(ws, 2, 1, last, words.title(sheet, "en"))
     _span(ws, 3, 1, last, subtitle, BOLD)
-    _span(ws, 4, 1, last, words.status_zh(sheet), MARK if sheet.marks_zh else None)
+    _span(ws, 4, 1, last, words.status(sheet, "zh"), MARK if sheet.marks_zh else None)
     return TITLE_ROWS + 2
 
 
@@ -205,6 +205,7 @@ SUMMARY_LAST = 3 + len(ATTENDANCE) + 3
 """The summary's widest table, the rounds' attendance: 轮次, 类型, 应选, the counts, 核对, 本轮当选, 下一轮."""
 
 
+# long: one printed form, written top to bottom as it reads on paper
 def _summary(ws: Worksheet, sheet: TallySheet) -> None:
     row = _title(ws, sheet, f"{sheet.meeting_zh} {sheet.plenary_zh}".strip(), SUMMARY_LAST)
     facts: list[tuple[str, Any]] = [
@@ -240,7 +241,7 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
             *(getattr(r, name) for _, name in ATTENDANCE),
             "；".join(r.mismatches_zh) or "相符",
             "、".join(f"第{n}号" for n in r.selected),
-            words.next_round_zh(sheet, r) or "",
+            words.next_round(sheet, r, "zh") or "",
         ]
         for r in sheet.rounds
     ]
@@ -294,7 +295,7 @@ def _round(ws: Worksheet, sheet: TallySheet, r: RoundSheet) -> None:
         headers += ["反对", "弃权", "未表态"]
     headers += ["票决率", "结果"]
     last = max(len(headers), len(ATTENDANCE))
-    row = _title(ws, sheet, f"{words.round_heading_zh(r)}（应选{r.seats}个）", last)
+    row = _title(ws, sheet, f"{words.round_heading(r, 'zh')}（应选{r.seats}个）", last)
     rate_column = len(headers) - 1
     rows = [
         [
@@ -314,12 +315,12 @@ def _round(ws: Worksheet, sheet: TallySheet, r: RoundSheet) -> None:
     row += 1
     _span(ws, row, 1, last, "出席与选票核对", BOLD)
     row = _table(ws, row + 1, [label for label, _ in ATTENDANCE], [[getattr(r, name) for _, name in ATTENDANCE]], {})
-    _span(ws, row - 1, 1, last, "核对：" + "".join(words.reconciliation_zh(r)))
+    _span(ws, row - 1, 1, last, "核对：" + "".join(words.reconciliation(r, "zh")))
     row += 1
     _span(ws, row, 1, last, f"本轮当选（按得票多少，共{len(r.selected)}个）", BOLD)
     chosen = [[p.number, p.title_zh, p.title_en, p.approvals] for n in r.selected for p in r.projects if p.number == n]
     row = _table(ws, row + 1, headers[:4], chosen, {})
-    following = words.next_round_zh(sheet, r)
+    following = words.next_round(sheet, r, "zh")
     if following:
         _put(ws, row, 1, "下一轮", BOLD)
         _span(ws, row, 2, last, following)
@@ -337,8 +338,8 @@ def render_xlsx(sheet: TallySheet) -> bytes:
     _summary(summary, sheet)
     for r in sheet.rounds:
         _round(book.create_sheet(f"第{r.number}轮"), sheet, r)
-    book.properties.title = words.title_zh(sheet)
-    book.properties.subject = words.title_en(sheet)
+    book.properties.title = words.title(sheet, "zh")
+    book.properties.subject = words.title(sheet, "en")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -113,6 +113,7 @@ def _cast_batch(session: Session, requests: Sequence[CastRequest]) -> list[Recei
     return outcomes
 
 
+# long: the batch's eight reads, one after another in the order the lock and PostgreSQL's visibility require
 def _read(session: Session, requests: Sequence[CastRequest]) -> _Batch:
     hashes = [code_hash(r.secret, r.code) for r in requests]
     holders = {

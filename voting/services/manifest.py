@@ -25,6 +25,7 @@ from voting.services.rounds import rounds_of
 from voting.services.votes import candidates_of
 
 
+# long: the manifest is one literal, laid out as the bundle format (bundle_format.py) reads it
 def bundle_manifest(
     session: Session, vote_id: int, *, time_zone: str
 ) -> tuple[dict[str, Any], list[tuple[str, bytes]], TallySheet]:

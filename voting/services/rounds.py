@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from voting.domain import Marks, RoundKind, RoundSpec, TallyResult, next_round, tally_counts
+from voting.domain import Marks, RoundKind, RoundSpec, RuleSettings, TallyResult, next_round, tally_counts
 from voting.domain.lifecycle import RoundState, VoteState, check_round_move, check_vote_move
 from voting.services import audit, erasure
 from voting.services.auth import WRITERS, Actor, require
@@ -44,6 +44,35 @@ def stored_result(round_: Round) -> TallyResult:
     return TallyResult.from_dict(round_.result)
 
 
+def _called_for(
+    session: Session, vote: Vote, rules: RuleSettings, previous: list[Round]
+) -> tuple[RoundKind, tuple[int, ...], int]:
+    """The kind, projects and seats of the round to open: the first, or the one the last count called for."""
+    if not previous:
+        check_vote_move(vote.state, VoteState.VOTING)
+        assert vote.id is not None
+        return RoundKind.FIRST, tuple(c.number for c in candidates_of(session, vote.id)), rules.seats
+    last = previous[-1]
+    if last.state != RoundState.COUNTED:
+        raise Conflict("round_in_progress", f"round {last.number} is {last.state}; count it first", round=last.number)
+    called = next_round(stored_result(last))
+    if called is None:
+        raise Conflict("vote_decided", "the last count decided the vote: no further round is called for")
+    return called.kind, called.projects, called.seats
+
+
+def _require_quorum(rules: RuleSettings, deputy_count: int, present: int) -> None:
+    """Refused without quorum: more than the quorum fraction of all deputies checked in (DESIGN section 1.4)."""
+    if not rules.has_quorum(deputy_count=deputy_count, deputies_present=present):
+        raise Conflict(
+            "no_quorum",
+            f"{present} of {deputy_count} deputies are present; at least {rules.quorum(deputy_count)} are needed",
+            present=present,
+            deputy_count=deputy_count,
+            quorum=rules.quorum(deputy_count),
+        )
+
+
 def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
     """Open the vote's next round: the first, or the one the last count called for.
 
@@ -54,30 +83,10 @@ def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
     vote = get_vote(session, vote_id)
     rules = rules_of(vote)
     previous = rounds_of(session, vote_id)
-    if previous:
-        last = previous[-1]
-        if last.state != RoundState.COUNTED:
-            raise Conflict(
-                "round_in_progress", f"round {last.number} is {last.state}; count it first", round=last.number
-            )
-        called = next_round(stored_result(last))
-        if called is None:
-            raise Conflict("vote_decided", "the last count decided the vote: no further round is called for")
-        kind, projects, seats = called.kind, called.projects, called.seats
-    else:
-        check_vote_move(vote.state, VoteState.VOTING)
-        kind, projects, seats = RoundKind.FIRST, tuple(c.number for c in candidates_of(session, vote_id)), rules.seats
-
+    kind, projects, seats = _called_for(session, vote, rules, previous)
     deputy_count = roster_size(session, vote.meeting_id)
     present = present_count(session, vote.meeting_id)
-    if not rules.has_quorum(deputy_count=deputy_count, deputies_present=present):
-        raise Conflict(
-            "no_quorum",
-            f"{present} of {deputy_count} deputies are present; at least {rules.quorum(deputy_count)} are needed",
-            present=present,
-            deputy_count=deputy_count,
-            quorum=rules.quorum(deputy_count),
-        )
+    _require_quorum(rules, deputy_count, present)
     if vote.state == VoteState.DRAFT:
         vote.state = VoteState.VOTING
         vote.rules_digest = rules.digest()

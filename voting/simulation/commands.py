@@ -14,9 +14,11 @@ import sys
 import click
 
 from voting.domain import DomainError
-from voting.simulation.drill import all_drills, check, load_drill, run_drill
-from voting.simulation.rehearsal import Client, RehearsalError, login, rehearse
+from voting.simulation.drill import all_drills, load_drill
+from voting.simulation.drill_run import check, run_drill
+from voting.simulation.rehearsal import rehearse, with_deputies
 from voting.simulation.scenario import load
+from voting.simulation.transport import Client, RehearsalError, login
 
 PASSWORD_ENV = "VOTING_PASSWORD"  # noqa: S105  (the name of a variable, not a password)
 SECOND_PASSWORD_ENV = "VOTING_SECOND_PASSWORD"  # noqa: S105
@@ -62,8 +64,6 @@ def rehearse_command(
     vote_id: int | None,
     json_path: str | None,
 ) -> int:
-    from voting.simulation.rehearsal import with_deputies
-
     try:
         loaded = with_deputies(load(scenario), deputies)
         client, second = _clients(url, user, second_user)

@@ -125,8 +125,7 @@ class _WriterQueue:
 
     SQLite's own wait for a busy database polls, sleeping 1, 2, 5, 10... ms
     between tries; under a surge the server processes' writers then spent
-    more time asleep than writing, with the disk idle (docs/performance.md:
-    850 casts/s with p99 260 ms before, 1,030/s with p99 64 ms after).  A
+    more time asleep than writing, with the disk idle (docs/performance.md).  A
     blocking ``flock`` on a file beside the database is a queue that the
     kernel wakes, and a thread lock queues the writers of one process.  It
     only orders writers: SQLite's locks still make them exclusive, so a

@@ -1,7 +1,7 @@
 """Plain SQL for the hot paths (the cast, the deputy's ballot, the hall screens' turnout).
 
-The ORM costs a few hundred microseconds a statement in building, caching and
-loading objects; the cast path under load runs a dozen statements a batch and
+The ORM spends more time a statement in building, caching and loading
+objects than the database spends answering it; the cast path under load runs a dozen statements a batch and
 the screens poll several times a second each (docs/performance.md).  These
 helpers send SQL written with ``?`` placeholders straight to the driver
 through the session's own connection (so inside its transaction), with

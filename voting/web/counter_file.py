@@ -9,8 +9,8 @@ all of them open; Redis (``redis://…``) does the same across hosts.
 Only failures write here (``voting.web.limits``), so an honest request never
 touches the file.  Each native thread keeps one connection, found by its
 operating-system thread id: gevent workers turn ``threading.local`` into a
-per-greenlet store, and a fresh connection costs about 1.5 ms here against
-about 45 µs for a counted failure on an open one.  Greenlets of one thread
+per-greenlet store, and opening a connection costs many times what a
+counted failure on an open one does.  Greenlets of one thread
 cannot interleave inside a statement (sqlite3 never yields to the loop), so
 sharing the thread's connection between them is safe.  The counters need no
 durability (a crash forgets the last minute's failures at worst), hence

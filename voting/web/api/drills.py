@@ -1,7 +1,7 @@
 """Scenario drills (演练脚本) from the clerk console: list the shipped drills, run one on a fresh training vote.
 
 A run is ``voting drill NAME`` done by the server itself: the same runner
-(``voting.simulation.drill.run_drill``) plays the same script through the
+(``voting.simulation.drill_run.run_drill``) plays the same script through the
 same API routes, only sent through the application in this process
 (``InProcessClient``) instead of over HTTP.  It creates a meeting of
 simulated deputies and a training vote on it, never touches anything else,
@@ -23,8 +23,9 @@ from marshmallow import Schema, fields, validate
 
 from voting.services import drills
 from voting.services.errors import Conflict, NotFound
-from voting.simulation.drill import Drill, all_drills, check, load_drill, run_drill, shipped_drills
-from voting.simulation.rehearsal import InProcessClient, RehearsalError
+from voting.simulation.drill import Drill, all_drills, load_drill, shipped_drills
+from voting.simulation.drill_run import check, run_drill
+from voting.simulation.transport import InProcessClient, RehearsalError
 from voting.web import writing
 from voting.web.api.access import READERS, WRITERS, current_actor, secret, session_limits, staff
 from voting.web.api.fields import Text

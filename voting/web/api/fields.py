@@ -57,10 +57,10 @@ class ProjectNumbers(fields.List[int]):
 
     Every ballot cast passes these, and marshmallow's ``List`` deserializes
     and validates item by item, a dozen calls an item: the largest single
-    item of a cast's web layer in the profile, 18 of its 218 µs in-process
-    (docs/performance.md).  A list of plain integers in range, which is what
-    the ballot page sends, is taken as it is; anything else goes through
-    ``List`` item by item, for its coercions and its error messages.
+    item of a cast's web layer in the profile (docs/performance.md).  A list
+    of plain integers in range, which is what the ballot page sends, is taken
+    as it is; anything else goes through ``List`` item by item, for its
+    coercions and its error messages.
     """
 
     def __init__(self) -> None:

@@ -30,7 +30,6 @@ from voting.web.api.schemas import (
 from voting.web.loop import on_event_loop
 
 if TYPE_CHECKING:
-
     pass
 
 blp = Blueprint("votes", __name__, url_prefix="/api/v1/votes", description="Votes (票决): set-up, rounds, result")
