@@ -26,6 +26,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlmodel import Session, select
 
+from voting.domain.audit_events import DrillRun
 from voting.services import audit, auth
 from voting.services.auth import Actor, Role
 from voting.services.errors import Conflict, NotFound
@@ -149,16 +150,9 @@ class RunDrill(MethodView):
         with writing() as db:
             audit.record(
                 db,
-                actor=actor.name,
-                role=actor.role,
-                action="drill.run",
+                DrillRun(drill=drill.name, seed=report.seed, meeting_id=report.meeting_id, passed=not problems),
+                actor=actor,
                 vote_id=report.vote_id,
-                details={
-                    "drill": drill.name,
-                    "seed": report.seed,
-                    "meeting_id": report.meeting_id,
-                    "passed": not problems,
-                },
             )
         return {
             "name": drill.name,
