@@ -7,7 +7,9 @@ SHA-256 of every file rendered at publication (the tally sheet in its forms,
 the announcements without their head line, VERIFY.md, the verifier), and a
 digest of each ballot list's line hashes.  Nothing after that entry is read:
 the log must end there.  ``manifest.json`` is trusted only where it agrees
-with those entries and with the recount.
+with those entries and with the recount.  Each entry checked is read back
+into its typed event (``voting.domain.audit_events``), the writer's own
+definition: details that are not its action's are a discrepancy, named.
 
 Standard library only, like all of the verifier the bundle ships (``voting.exports.forms.verifier_files``).
 """
@@ -15,13 +17,24 @@ Standard library only, like all of the verifier the bundle ships (``voting.expor
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from voting.domain.audit_chain import missing_heads, short_head, verify_chain
+from voting.domain.audit_events import (
+    AuditEvent,
+    InvalidEvent,
+    RoundClosed,
+    RoundCounted,
+    RoundOpened,
+    VotePublished,
+    VoteReset,
+)
 from voting.exports.bundle_format import AUDIT, MANIFEST, head_line, lines_digest, sha256
 
 if TYPE_CHECKING:
-    from voting.exports.bundle_check import _Checker
+    from voting.exports.bundle_check import RoundCheck, _Checker
 
 
 class Discrepancy(Exception):
@@ -32,9 +45,17 @@ def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def details(entry: dict[str, Any]) -> dict[str, Any]:
-    found = entry.get("details")
-    return found if isinstance(found, dict) else {}
+E = TypeVar("E", bound=AuditEvent)
+R = TypeVar("R", RoundOpened, RoundCounted)
+
+
+@dataclass(frozen=True)
+class Published:
+    """The vote's publication entry: where it is in the log, its hash, and what it fixed."""
+
+    seq: int
+    hash: str
+    event: VotePublished
 
 
 def first_difference(ours: Any, theirs: Any, path: str = "") -> tuple[str, Any, Any] | None:
@@ -74,9 +95,7 @@ def audit_entries(checker: _Checker) -> list[dict[str, Any]]:
     return entries
 
 
-# long: the chain, each round's anchors and the publication; to be split by step once the audit entries are typed
-# events (issue 17, point 5, which rewrites these reads)
-def check_audit(checker: _Checker, manifest: dict[str, Any], heads: list[str]) -> dict[str, Any] | None:
+def check_audit(checker: _Checker, manifest: dict[str, Any], heads: list[str]) -> Published | None:
     """The chain, each round's anchors, and the heads the auditor was given; the publication entry, if published."""
     entries = audit_entries(checker)
     chain = verify_chain(entries)
@@ -89,118 +108,162 @@ def check_audit(checker: _Checker, manifest: dict[str, Any], heads: list[str]) -
             f"the head {missing[0]} given is not in {AUDIT}'s chain: the log was cut short or rewritten,"
             " or this is not the bundle of the vote whose head it is"
         )
-    at = {entry["hash"]: index for index, entry in enumerate(entries)}
+    log = _Log(entries, checker.vote_id)
+    for round_, check in zip(manifest["rounds"], checker.rounds, strict=True):
+        _check_round(log, round_, check)
+    if not checker.official:
+        _check_unpublished(log)
+        return None
+    return _check_publication(log, checker, manifest)
 
-    def anchored(head: Any, moment: str) -> int:
-        if head not in at:
+
+class _Log:
+    """The bundle's log as one vote's checks read it: an entry by its hash, and as its event."""
+
+    def __init__(self, entries: list[dict[str, Any]], vote_id: int | None) -> None:
+        self.entries, self.vote_id = entries, vote_id
+        self.at = {entry["hash"]: index for index, entry in enumerate(entries)}
+
+    def anchored(self, head: Any, moment: str) -> int:
+        """Where the head fixed at ``moment`` is in the log."""
+        if head not in self.at:
             raise Discrepancy(
                 f"{AUDIT} does not hold the head hash {head} fixed when {moment}: the log was cut short or rewritten"
             )
-        return at[head]
+        return self.at[head]
 
-    def mine(entry: dict[str, Any], action: str) -> bool:
-        return bool(entry["vote_id"] == checker.vote_id and entry["action"] == action)
+    def mine(self, entry: dict[str, Any], kind: type[E]) -> E | None:
+        """The entry as its event, if it is this vote's and of that kind; a Discrepancy if its details are not."""
+        if entry["vote_id"] != self.vote_id or entry["action"] != kind.action:
+            return None
+        try:
+            return kind.from_details(entry.get("details"))
+        except InvalidEvent as exc:
+            raise Discrepancy(f"{AUDIT} entry {entry['seq']}: {exc}") from None
 
-    for round_, check in zip(manifest["rounds"], checker.rounds, strict=True):
-        number = check.number
-        closed_at = anchored(round_["audit_head_at_close"], f"round {number} closed")
-        closed = entries[closed_at]
-        where = f"{AUDIT} entry {closed['seq']}"
-        if not mine(closed, "round.closed") or details(closed).get("round") != number:
-            raise Discrepancy(
-                f"{where}, whose hash {MANIFEST} gives as round {number}'s head at its close, is"
-                f" {closed['action']} of vote {closed['vote_id']}, not round {number}'s closing"
-            )
-        said = {k: details(closed).get(k) for k in ("ballots_issued", "ballots_returned")}
-        if said != {"ballots_issued": check.ballots_issued, "ballots_returned": check.result.ballots.cast}:
-            raise Discrepancy(
-                f"{where} (round {number} closed) records {said['ballots_issued']} ballots issued and"
-                f" {said['ballots_returned']} returned, but {check.ballots_file} holds"
-                f" {check.result.ballots.cast} with {check.ballots_issued} issued"
-            )
-        opened = next(
-            (e for e in reversed(entries[:closed_at]) if mine(e, "round.opened") and details(e).get("round") == number),
-            None,
-        )
-        if opened is None:
-            raise Discrepancy(f"{AUDIT} holds no round.opened entry of round {number} before its closing")
-        for key in ("kind", "projects", "seats", "deputy_count", "deputies_present"):
-            if key in details(opened) and details(opened)[key] != round_[key]:
-                raise Discrepancy(
-                    f"{AUDIT} entry {opened['seq']} (round {number} opened) records {key}"
-                    f" {as_json(details(opened)[key])}, but {MANIFEST} says {as_json(round_[key])}"
-                )
-        counted = next(
-            (e for e in entries[closed_at + 1 :] if mine(e, "round.counted") and details(e).get("round") == number),
-            None,
-        )
-        if counted is None:
-            raise Discrepancy(f"{AUDIT} holds no round.counted entry of round {number} after its closing")
-        found = first_difference(check.result.to_dict(), details(counted).get("result"))
-        if found:
-            path, ours, theirs = found
-            raise Discrepancy(
-                f"{AUDIT} entry {counted['seq']} (round {number} counted) records {path} = {as_json(theirs)},"
-                f" but {check.ballots_file} recounts to {as_json(ours)}"
-            )
-    if not checker.official:
-        published_anyway = None
-        for entry in entries:  # a training vote reset after its publication is unpublished again
-            if mine(entry, "vote.published") or mine(entry, "vote.reset"):
-                published_anyway = entry if entry["action"] == "vote.published" else None
-        if published_anyway is not None:
-            raise Discrepancy(
-                f"{AUDIT} entry {published_anyway['seq']} records vote {checker.vote_id}'s publication, but"
-                f" {MANIFEST} calls the bundle unpublished: it would escape the checks of what publication fixed"
-            )
+    def round_event(self, entries: Iterable[dict[str, Any]], kind: type[R], number: int) -> tuple[int, R] | None:
+        """The first of ``entries`` that is this vote's event of that kind about round ``number``: (seq, event)."""
+        for entry in entries:
+            event = self.mine(entry, kind)
+            if event is not None and event.round == number:
+                return int(entry["seq"]), event
         return None
-    index = anchored(checker.audit_head_at_publication, f"vote {checker.vote_id} was published")
-    published = entries[index]
-    where = f"{AUDIT} entry {published['seq']}"
-    if not mine(published, "vote.published"):
+
+
+def _check_round(log: _Log, round_: dict[str, Any], check: RoundCheck) -> None:
+    """The round's closing entry is the head the manifest names; its opening and count agree with the recount."""
+    number = check.number
+    closed_at = log.anchored(round_["audit_head_at_close"], f"round {number} closed")
+    entry = log.entries[closed_at]
+    where = f"{AUDIT} entry {entry['seq']}"
+    closed = log.mine(entry, RoundClosed)
+    if closed is None or closed.round != number:
         raise Discrepancy(
-            f"{where}, whose hash {MANIFEST} gives as the head at publication, is {published['action']}"
-            f" of vote {published['vote_id']}, not vote {checker.vote_id}'s publication"
+            f"{where}, whose hash {MANIFEST} gives as round {number}'s head at its close, is"
+            f" {entry['action']} of vote {entry['vote_id']}, not round {number}'s closing"
         )
-    if index != len(entries) - 1:
+    if (closed.ballots_issued, closed.ballots_returned) != (check.ballots_issued, check.result.ballots.cast):
+        raise Discrepancy(
+            f"{where} (round {number} closed) records {closed.ballots_issued} ballots issued and"
+            f" {closed.ballots_returned} returned, but {check.ballots_file} holds"
+            f" {check.result.ballots.cast} with {check.ballots_issued} issued"
+        )
+    found_open = log.round_event(reversed(log.entries[:closed_at]), RoundOpened, number)
+    if found_open is None:
+        raise Discrepancy(f"{AUDIT} holds no round.opened entry of round {number} before its closing")
+    seq, opened = found_open
+    said: tuple[tuple[str, Any], ...] = (
+        ("kind", opened.kind),
+        ("projects", list(opened.projects)),
+        ("seats", opened.seats),
+        ("deputy_count", opened.deputy_count),
+        ("deputies_present", opened.deputies_present),
+    )
+    for key, value in said:
+        if value != round_[key]:
+            raise Discrepancy(
+                f"{AUDIT} entry {seq} (round {number} opened) records {key}"
+                f" {as_json(value)}, but {MANIFEST} says {as_json(round_[key])}"
+            )
+    found_count = log.round_event(log.entries[closed_at + 1 :], RoundCounted, number)
+    if found_count is None:
+        raise Discrepancy(f"{AUDIT} holds no round.counted entry of round {number} after its closing")
+    seq, counted = found_count
+    found = first_difference(check.result.to_dict(), counted.result)
+    if found:
+        path, ours, theirs = found
+        raise Discrepancy(
+            f"{AUDIT} entry {seq} (round {number} counted) records {path} = {as_json(theirs)},"
+            f" but {check.ballots_file} recounts to {as_json(ours)}"
+        )
+
+
+def _check_unpublished(log: _Log) -> None:
+    """An unpublished bundle's vote has no publication in the log, but for one a training reset undid."""
+    published_anyway = None
+    for entry in log.entries:
+        if log.mine(entry, VotePublished):
+            published_anyway = entry
+        elif log.mine(entry, VoteReset):
+            published_anyway = None
+    if published_anyway is not None:
+        raise Discrepancy(
+            f"{AUDIT} entry {published_anyway['seq']} records vote {log.vote_id}'s publication, but"
+            f" {MANIFEST} calls the bundle unpublished: it would escape the checks of what publication fixed"
+        )
+
+
+def _check_publication(log: _Log, checker: _Checker, manifest: dict[str, Any]) -> Published:
+    """The log ends with the vote's publication, which carries the bundle's digests and line hashes."""
+    index = log.anchored(checker.audit_head_at_publication, f"vote {checker.vote_id} was published")
+    entry = log.entries[index]
+    where = f"{AUDIT} entry {entry['seq']}"
+    published = log.mine(entry, VotePublished)
+    if published is None:
+        raise Discrepancy(
+            f"{where}, whose hash {MANIFEST} gives as the head at publication, is {entry['action']}"
+            f" of vote {entry['vote_id']}, not vote {checker.vote_id}'s publication"
+        )
+    if index != len(log.entries) - 1:
         raise Discrepancy(
             f"{AUDIT} goes on past {where}, the publication: a bundle's log ends with the head read out in the hall"
         )
-    for key, value in (("result_digest", checker.result_digest), ("ballots_digest", checker.ballots_digest)):
-        if details(published).get(key) != value:
-            raise Discrepancy(
-                f"{where} (vote published) carries {key} {details(published).get(key)}, but the bundle's is {value}"
-            )
-    lines: dict[str, Any] = details(published).get("ballot_lines") or {}
+    for key, carried, value in (
+        ("result_digest", published.result_digest, checker.result_digest),
+        ("ballots_digest", published.ballots_digest, checker.ballots_digest),
+    ):
+        if carried != value:
+            raise Discrepancy(f"{where} (vote published) carries {key} {carried}, but the bundle's is {value}")
+    lines = published.ballot_lines or {}
     for round_ in manifest["rounds"] if lines else ():  # none in a vote published before lines were fixed
         name = round_["ballots_file"]
         if lines_digest(round_["ballot_lines"]) != lines.get(name):
             raise Discrepancy(
                 f"{MANIFEST}'s line hashes of {name} are not those fixed at publication ({where}): it was altered"
             )
-    return published
+    return Published(int(entry["seq"]), str(entry["hash"]), published)
 
 
-def check_files(checker: _Checker, manifest: dict[str, Any], published: dict[str, Any] | None) -> None:
+def check_files(checker: _Checker, manifest: dict[str, Any], published: Published | None) -> None:
     """Every file is listed; a published bundle's files are those fixed at publication; then the manifest's SHA-256s."""
     listed = {entry["name"]: entry["sha256"] for entry in manifest["files"]}
     known = {MANIFEST, AUDIT, *(r["ballots_file"] for r in manifest["rounds"]), *listed}
     extra = next((info.filename for info in checker.archive.infolist() if info.filename not in known), None)
     if extra is not None:
         raise Discrepancy(f"{extra} is in the bundle, but {MANIFEST} does not list it")
-    if published is not None and "files" in details(published):  # else published before files were fixed
-        where = f"{AUDIT} entry {published['seq']} (vote published)"
-        fixed, read_out = details(published).get("files", {}), details(published).get("read_out", {})
+    if published is not None and published.event.files is not None:  # else published before files were fixed
+        where = f"{AUDIT} entry {published.seq} (vote published)"
+        fixed, read_out = published.event.files, published.event.read_out or {}
         for name, digest in fixed.items():
             if name not in listed:
                 raise Discrepancy(f"{MANIFEST} does not list {name}, which {where} fixed")
             body = data = checker.read(name)
             if name in read_out:
-                line = head_line(read_out[name], short_head(published["hash"]))
+                line = head_line(read_out[name], short_head(published.hash))
                 if not data.endswith(line):
                     raise Discrepancy(
                         f"{name} does not end with the head read out in the hall,"
-                        f" {short_head(published['hash'])} ({where})"
+                        f" {short_head(published.hash)} ({where})"
                     )
                 body = data[: -len(line)]
             if sha256(body) != digest:

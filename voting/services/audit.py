@@ -1,4 +1,4 @@
-"""Writing the audit log: the one function through which every state change is recorded."""
+"""Writing the audit log: the one function through which every state change is recorded, as its typed event."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
 from voting.domain import audit_chain
 from voting.domain.audit_chain import GENESIS, ChainCheck, canonical_json, entry_hash, verify_chain
+from voting.domain.audit_events import AuditEvent, stored_details
 from voting.store.models import AuditEntry, Round, Vote
 
+if TYPE_CHECKING:  # auth records its own entries through this module
+    from voting.services.auth import Actor
 
-def record(
-    session: Session, *, actor: str, role: str, action: str, vote_id: int | None = None, details: dict[str, Any]
-) -> AuditEntry:
+
+def record(session: Session, event: AuditEvent, *, actor: Actor, vote_id: int | None = None) -> AuditEntry:
     """Append one entry, chained to the last, in the caller's transaction.
 
     The caller holds the write lock (``Database.write``); the sequence number's
@@ -27,21 +29,22 @@ def record(
     a meeting that holds a training vote (its roster, its check-ins), since a
     meeting never holds a training vote and a live one together.
     """
+    details = event.details()
+    training = False
     if vote_id is not None:
         vote = session.get(Vote, vote_id)
-        if vote is not None and vote.training:
-            details = {**details, "training": True}
+        training = vote is not None and vote.training
     elif isinstance(details.get("meeting_id"), int):
         held = select(Vote.id).where(Vote.meeting_id == details["meeting_id"], col(Vote.training))
-        if session.exec(held.limit(1)).first() is not None:
-            details = {**details, "training": True}
+        training = session.exec(held.limit(1)).first() is not None
+    details = stored_details(event, training=training)
     last = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
     fields: dict[str, Any] = {
         "seq": (last.seq + 1) if last else 1,
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-        "actor": actor,
-        "role": role,
-        "action": action,
+        "actor": actor.name,
+        "role": actor.role,
+        "action": event.action,
         "vote_id": vote_id,
         "details": json.loads(canonical_json(details)),
         "prev_hash": last.hash if last else GENESIS,
@@ -49,9 +52,9 @@ def record(
     entry = AuditEntry(
         seq=fields["seq"],
         at=fields["at"],
-        actor=actor,
-        role=role,
-        action=action,
+        actor=actor.name,
+        role=actor.role,
+        action=event.action,
         vote_id=vote_id,
         details=canonical_json(details),
         prev_hash=fields["prev_hash"],

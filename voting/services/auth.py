@@ -25,6 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, select, update
 
+from voting.domain.audit_events import UserAdded, UserPasswordSet
 from voting.services import audit
 from voting.services.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from voting.store.models import ApiToken, StaffUser
@@ -100,7 +101,7 @@ def add_user(session: Session, name: str, role: str, password: str, *, by: Actor
     user = StaffUser(name=name, role=role, password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
-    audit.record(session, actor=by.name, role=by.role, action="user.added", details={"name": name, "role": role})
+    audit.record(session, UserAdded(name=name, role=role), actor=by)
     return user
 
 
@@ -113,7 +114,7 @@ def set_password(session: Session, name: str, password: str, *, by: Actor) -> St
     user.password_hash = _hasher.hash(password)
     session.add(user)
     session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user.id))  # every login of it ends
-    audit.record(session, actor=by.name, role=by.role, action="user.password_set", details={"name": name})
+    audit.record(session, UserPasswordSet(name=name), actor=by)
     return user
 
 

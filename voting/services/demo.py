@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from voting.domain.audit_events import MeetingCreated, VoteCreated
 from voting.domain.rules import GONGSHU_2020
 from voting.services import audit, auth
 from voting.store.db import Database
@@ -131,20 +132,15 @@ def _create(session: Session, data: dict[str, Any], actor: str) -> Meeting:
                 detail_en=c.get("detail_en", ""),
             )
         )
+    by = auth.Actor(actor, "admin")
     audit.record(
-        session,
-        actor=actor,
-        role="admin",
-        action="meeting.created",
-        details={"meeting_id": meeting.id, "name_zh": meeting.name_zh, "deputies": ROSTER_SIZE},
+        session, MeetingCreated(meeting_id=meeting.id, name_zh=meeting.name_zh, deputies=ROSTER_SIZE), actor=by
     )
     audit.record(
         session,
-        actor=actor,
-        role="admin",
-        action="vote.created",
+        VoteCreated(title_zh=vote.title_zh, candidates=len(data["candidates"]), rules=rules.to_dict()),
+        actor=by,
         vote_id=vote.id,
-        details={"title_zh": vote.title_zh, "candidates": len(data["candidates"]), "rules": rules.to_dict()},
     )
     return meeting
 

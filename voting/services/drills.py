@@ -14,6 +14,7 @@ import secrets
 
 from sqlmodel import Session, select
 
+from voting.domain.audit_events import DrillRun
 from voting.services import audit, auth
 from voting.services.auth import WRITERS, Actor, Role, require
 from voting.services.errors import Conflict
@@ -59,15 +60,5 @@ def record_run(
 ) -> None:
     """The run's audit entry: which drill, on which training vote, and whether it ended as promised."""
     audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="drill.run",
-        vote_id=vote_id,
-        details={
-            "drill": drill,
-            "seed": seed,
-            "meeting_id": meeting_id,
-            "passed": passed,
-        },
+        session, DrillRun(drill=drill, seed=seed, meeting_id=meeting_id, passed=passed), actor=by, vote_id=vote_id
     )

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from gevent import monkey
 from sqlmodel import col, select
 
+from voting.domain.audit_events import RoundSecrecyCompleted, RoundSecrecyPending
 from voting.services import audit
 from voting.services.auth import SYSTEM, Actor
 from voting.services.locks import lock_round
@@ -83,14 +84,7 @@ def attempt(db: Database, round_id: int, *, by: Actor, announce: bool) -> bool:
             round_.secrecy_pending = False
             session.add(round_)
             if announce:
-                audit.record(
-                    session,
-                    actor=by.name,
-                    role=by.role,
-                    action="round.secrecy_completed",
-                    vote_id=round_.vote_id,
-                    details={"round": round_.number},
-                )
+                audit.record(session, RoundSecrecyCompleted(round=round_.number), actor=by, vote_id=round_.vote_id)
             session.flush()
             # Last, just before the commit: the hall's reads of ballot and participation queue behind
             # the staging tables' lock from the moment it is granted until the commit.
@@ -125,11 +119,9 @@ def after_close(db: Database, round_id: int, *, by: Actor) -> bool:
         if round_.secrecy_pending:  # not completed meanwhile by another process
             audit.record(
                 session,
-                actor=by.name,
-                role=by.role,
-                action="round.secrecy_pending",
+                RoundSecrecyPending(round=round_.number, reason="a reader holds the storage"),
+                actor=by,
                 vote_id=round_.vote_id,
-                details={"round": round_.number, "reason": "a reader holds the storage"},
             )
     log.warning("round %s: the secrecy step waits for a reader of the database; retrying", round_id)
     keep_trying(db)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlmodel import Session, col, func, or_, select
 
+from voting.domain.audit_events import DeputyCheckedIn, DeputyCheckedOut, MeetingCreated
 from voting.domain.lifecycle import RoundState, VoteState
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, require
@@ -22,13 +23,8 @@ def create_meeting(
     meeting = Meeting(name_zh=name_zh, name_en=name_en, plenary_zh=plenary_zh, date=date)
     session.add(meeting)
     session.flush()
-    audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="meeting.created",
-        details={"meeting_id": meeting.id, "name_zh": name_zh},
-    )
+    assert meeting.id is not None
+    audit.record(session, MeetingCreated(meeting_id=meeting.id, name_zh=name_zh), actor=by)
     return meeting
 
 
@@ -107,13 +103,8 @@ def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Ac
         round_.deputies_present = (round_.deputies_present or 0) + step
         round_.ballots_issued = (round_.ballots_issued or 0) + step
         session.add(round_)
-    audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="deputy.checked_in" if checked_in else "deputy.checked_out",
-        details={"meeting_id": deputy.meeting_id, "deputy": deputy.number},
-    )
+    change = DeputyCheckedIn if checked_in else DeputyCheckedOut
+    audit.record(session, change(meeting_id=deputy.meeting_id, deputy=deputy.number), actor=by)
     return deputy
 
 

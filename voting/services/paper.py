@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from voting.domain import Marks
+from voting.domain.audit_events import PaperAccepted, PaperEntered
 from voting.domain.ballot_list import numbers_text
 from voting.domain.errors import InvalidBallot
 from voting.domain.lifecycle import RoundState
@@ -95,11 +96,9 @@ def enter_batch(
     session.add(row)
     audit.record(
         session,
-        actor=by.name,
-        role=by.role,
-        action="paper.entered",
+        PaperEntered(round=round_.number, batch=batch, entry=entry, ballots=len(marks)),
+        actor=by,
         vote_id=round_.vote_id,
-        details={"round": round_.number, "batch": batch, "entry": entry, "ballots": len(marks)},
     )
     return row
 
@@ -164,15 +163,10 @@ def accept_batch(session: Session, round_id: int, batch: str, *, by: Actor) -> i
         session.add(entry)
     audit.record(
         session,
-        actor=by.name,
-        role=by.role,
-        action="paper.accepted",
+        PaperAccepted(
+            round=round_.number, batch=batch, ballots=len(entries[0].ballots), clerks=tuple(e.clerk for e in entries)
+        ),
+        actor=by,
         vote_id=round_.vote_id,
-        details={
-            "round": round_.number,
-            "batch": batch,
-            "ballots": len(entries[0].ballots),
-            "clerks": [e.clerk for e in entries],
-        },
     )
     return len(entries[0].ballots)

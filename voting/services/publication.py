@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from voting.domain import VoteResult, combine, format_ballot_list
 from voting.domain.audit_chain import canonical_json
+from voting.domain.audit_events import VotePublished
 from voting.domain.codes import RECEIPT_ALPHABET, spellings
 from voting.domain.lifecycle import RoundState, VoteState, check_vote_move
 from voting.services import audit
@@ -101,11 +102,9 @@ def publish(session: Session, vote_id: int, *, by: Actor, time_zone: str) -> Vot
     files, fixed = official.render(session, vote_id, time_zone=time_zone)
     entry = audit.record(
         session,
-        actor=by.name,
-        role=by.role,
-        action="vote.published",
+        VotePublished(result_digest=vote.result_digest, ballots_digest=vote.ballots_digest, **fixed),
+        actor=by,
         vote_id=vote_id,
-        details={"result_digest": vote.result_digest, "ballots_digest": vote.ballots_digest, **fixed},
     )
     vote.audit_head_at_publication = entry.hash
     session.add(vote)

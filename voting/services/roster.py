@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from voting.domain.audit_events import RosterImported
 from voting.services import audit
 from voting.services.auth import Actor
 from voting.services.errors import InvalidInput
@@ -138,7 +139,7 @@ def import_roster(
     session: Session, meeting_id: int, rows: Iterable[RosterRow], problems: list[RowProblem], *, by: Actor
 ) -> int:
     """Add the rows to the meeting's roster, or nothing if any row is bad or clashes with a deputy already there."""
-    meeting = get(session, Meeting, meeting_id, what="meeting")
+    get(session, Meeting, meeting_id, what="meeting")  # NotFound unless the meeting exists
     existing = set(session.exec(select(Deputy.number).where(Deputy.meeting_id == meeting_id)).all())
     rows = list(rows)
     clashes = [
@@ -151,13 +152,7 @@ def import_roster(
         raise RosterRejected(report)
     for row in rows:
         session.add(Deputy(meeting_id=meeting_id, number=row.number, name=row.name, delegation=row.delegation))
-    audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="roster.imported",
-        details={"meeting_id": meeting.id, "deputies": len(rows)},
-    )
+    audit.record(session, RosterImported(meeting_id=meeting_id, deputies=len(rows)), actor=by)
     return len(rows)
 
 

@@ -14,6 +14,14 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from voting.domain import Marks, RoundKind, RoundSpec, RuleSettings, TallyResult, next_round, tally_counts
+from voting.domain.audit_events import (
+    RoundClosed,
+    RoundCounted,
+    RoundOpened,
+    RoundPaperIssued,
+    VoteDecided,
+    VoteRulesLocked,
+)
 from voting.domain.lifecycle import RoundState, VoteState, check_round_move, check_vote_move
 from voting.services import audit, erasure
 from voting.services.auth import WRITERS, Actor, require
@@ -89,16 +97,9 @@ def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
     _require_quorum(rules, deputy_count, present)
     if vote.state == VoteState.DRAFT:
         vote.state = VoteState.VOTING
-        vote.rules_digest = rules.digest()
+        vote.rules_digest = digest = rules.digest()
         session.add(vote)
-        audit.record(
-            session,
-            actor=by.name,
-            role=by.role,
-            action="vote.rules_locked",
-            vote_id=vote_id,
-            details={"rules": rules.to_dict(), "rules_digest": vote.rules_digest},
-        )
+        audit.record(session, VoteRulesLocked(rules=rules.to_dict(), rules_digest=digest), actor=by, vote_id=vote_id)
     round_ = Round(
         vote_id=vote_id,
         number=len(previous) + 1,
@@ -117,18 +118,16 @@ def open_round(session: Session, vote_id: int, *, by: Actor) -> Round:
     secrecy.open_staging(session, round_.id)
     opened = audit.record(
         session,
-        actor=by.name,
-        role=by.role,
-        action="round.opened",
+        RoundOpened(
+            round=round_.number,
+            kind=kind.value,
+            projects=tuple(projects),
+            seats=seats,
+            deputy_count=deputy_count,
+            deputies_present=present,
+        ),
+        actor=by,
         vote_id=vote_id,
-        details={
-            "round": round_.number,
-            "kind": kind.value,
-            "projects": list(projects),
-            "seats": seats,
-            "deputy_count": deputy_count,
-            "deputies_present": present,
-        },
     )
     round_.audit_head_at_open = opened.hash
     session.add(round_)
@@ -174,11 +173,9 @@ def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | Non
         session.add(Participation(round_id=round_id, deputy_id=deputy.id, channel=PAPER))
     audit.record(
         session,
-        actor=by.name,
-        role=by.role,
-        action="round.paper_issued",
+        RoundPaperIssued(round=round_.number, deputies=tuple(d.number for d in waiting)),
+        actor=by,
         vote_id=round_.vote_id,
-        details={"round": round_.number, "deputies": [d.number for d in waiting]},
     )
     return len(waiting)
 
@@ -202,11 +199,9 @@ def close_round(db: Database, round_id: int, *, by: Actor) -> Round:
         secrecy.rewrite_round(session, round_id)
         entry = audit.record(
             session,
-            actor=by.name,
-            role=by.role,
-            action="round.closed",
+            RoundClosed(round=round_.number, ballots_issued=round_.ballots_issued or 0, ballots_returned=returned),
+            actor=by,
             vote_id=round_.vote_id,
-            details={"round": round_.number, "ballots_issued": round_.ballots_issued, "ballots_returned": returned},
         )
         round_.audit_head_at_close = entry.hash
         session.add(round_)
@@ -255,26 +250,12 @@ def _count(session: Session, round_id: int, by: Actor) -> TallyResult:
     round_.result = result.to_dict()
     round_.state = RoundState.COUNTED
     session.add(round_)
-    audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="round.counted",
-        vote_id=round_.vote_id,
-        details={"round": round_.number, "result": round_.result},
-    )
+    audit.record(session, RoundCounted(round=round_.number, result=round_.result), actor=by, vote_id=round_.vote_id)
     if result.runoff is None:
         check_vote_move(vote.state, VoteState.DECIDED)
         vote.state = VoteState.DECIDED
         session.add(vote)
-        audit.record(
-            session,
-            actor=by.name,
-            role=by.role,
-            action="vote.decided",
-            vote_id=vote.id,
-            details={"rounds": round_.number},
-        )
+        audit.record(session, VoteDecided(rounds=round_.number), actor=by, vote_id=vote.id)
     return result
 
 

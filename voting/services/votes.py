@@ -10,6 +10,15 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 from voting.domain import RuleSettings
+from voting.domain.audit_events import (
+    CodeIssued,
+    CodeReissued,
+    CodeRevoked,
+    VoteCreated,
+    VoteReset,
+    VoteScrutineersNamed,
+    VoteUpdated,
+)
 from voting.domain.codes import forgiving
 from voting.domain.lifecycle import VoteState
 from voting.services import audit
@@ -92,11 +101,9 @@ def create_vote(
         session.add(CandidateProject(vote_id=vote.id, **c.__dict__))
     audit.record(
         session,
-        actor=by.name,
-        role=by.role,
-        action="vote.created",
+        VoteCreated(title_zh=title_zh, training=training, candidates=len(candidates), rules=rules.to_dict()),
+        actor=by,
         vote_id=vote.id,
-        details={"title_zh": title_zh, "training": training, "candidates": len(candidates), "rules": rules.to_dict()},
     )
     return vote
 
@@ -156,12 +163,7 @@ def update_draft(
     vote.rules = new_rules.to_dict()
     session.add(vote)
     audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="vote.updated",
-        vote_id=vote_id,
-        details={"candidates": len(new_candidates), "rules": new_rules.to_dict()},
+        session, VoteUpdated(candidates=len(new_candidates), rules=new_rules.to_dict()), actor=by, vote_id=vote_id
     )
     return vote
 
@@ -222,14 +224,7 @@ def set_scrutineers(
         assert deputy_id is not None
         named.append(Scrutineer(vote_id=vote_id, deputy_id=deputy_id, chief=number == chief))
     session.add_all(named)
-    audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="vote.scrutineers_named",
-        vote_id=vote_id,
-        details={"chief": chief, "members": numbers[1:]},
-    )
+    audit.record(session, VoteScrutineersNamed(chief=chief, members=tuple(numbers[1:])), actor=by, vote_id=vote_id)
     return named
 
 
@@ -273,14 +268,8 @@ def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, b
         session.add(old)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     session.add(VotingCode(vote_id=vote_id, deputy_id=deputy_id, code_hash=code_hash(secret, code)))
-    audit.record(
-        session,
-        actor=by.name,
-        role=by.role,
-        action="code.reissued" if previous else "code.issued",
-        vote_id=vote_id,
-        details={"deputy": deputy.number},
-    )
+    issued = CodeReissued if previous else CodeIssued
+    audit.record(session, issued(deputy=deputy.number), actor=by, vote_id=vote_id)
     return format_code(code)
 
 
@@ -305,9 +294,7 @@ def revoke_code(session: Session, vote_id: int, deputy_id: int, *, by: Actor) ->
         row.revoked = True
         session.add(row)
     deputy = get(session, Deputy, deputy_id, what="deputy")
-    audit.record(
-        session, actor=by.name, role=by.role, action="code.revoked", vote_id=vote_id, details={"deputy": deputy.number}
-    )
+    audit.record(session, CodeRevoked(deputy=deputy.number), actor=by, vote_id=vote_id)
 
 
 def holder_of(session: Session, secret: str, code: str) -> VotingCode:
@@ -343,7 +330,5 @@ def reset_training(session: Session, vote_id: int, *, by: Actor) -> Vote:
     vote.ballots_digest = None
     vote.audit_head_at_publication = None
     session.add(vote)
-    audit.record(
-        session, actor=by.name, role=by.role, action="vote.reset", vote_id=vote_id, details={"rounds": len(round_ids)}
-    )
+    audit.record(session, VoteReset(rounds=len(round_ids)), actor=by, vote_id=vote_id)
     return vote
