@@ -1,11 +1,11 @@
+// @ts-check
 // The ballot's projects as the deputy taps them: a button per project (approve-only) or a radio group
 // per project (approve / oppose / abstain), and the refusal of one approval too many, said beside the
 // project just tapped. All text comes from the catalogs (i18n.js).
 
+import { MARKS } from "./ballot-marks.js";
 import { t, titleOf } from "./i18n.js";
 import { $, element } from "./page.js";
-
-export const MARKS = ["approve", "oppose", "abstain"];
 
 export function approveButton(project, toggle) {
   const button = element("button", null, "project");
@@ -61,7 +61,8 @@ export function refuse(number, text) {
   note.id = "limit-note";
   note.textContent = text;
   note.dataset.number = String(number);
-  const item = $("projects").querySelector(`[data-number="${number}"]`).closest("li");
+  const tapped = /** @type {Element} */ ($("projects").querySelector(`[data-number="${number}"]`));
+  const item = /** @type {HTMLLIElement} */ (tapped.closest("li"));
   item.append(note);
   // The tapped project may sit at the screen's edge: bring the note in, moving the page as little as can be.
   note.scrollIntoView({ block: "nearest" });

@@ -1,3 +1,4 @@
+// @ts-check
 // Meetings and their votes: create a meeting, create a vote from the Gongshu 2020 template
 // (a training vote if ticked), choose a meeting for check-in or a vote to run.
 
