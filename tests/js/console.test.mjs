@@ -8,6 +8,7 @@ import { ApiError } from "../../static/js/console/api.js";
 import { sentence } from "../../static/js/console/audit.js";
 import { find, matches } from "../../static/js/console/checkin.js";
 import { numbersIn } from "../../static/js/console/paper.js";
+import { screenNamed } from "../../static/js/console/ui.js";
 import { load } from "../../static/js/i18n.js";
 import { installBrowser } from "./support.mjs";
 
@@ -67,6 +68,15 @@ test("an audit entry as a sentence, with the words for its codes and the trainin
 
 test("an action the catalog does not know yet is shown by its code", () => {
   assert.equal(sentence({ action: "vote.moved", role: "clerk", actor: "clerk-li", details: {} }), "工作人员 clerk-li vote.moved");
+});
+
+test("the address's #hash opens one of the console's screens, and nothing else", () => {
+  const screens = { meetings: {}, checkin: {}, audit: {} };
+  assert.equal(screenNamed("audit", screens), "audit");
+  assert.equal(screenNamed("", screens), "meetings");
+  assert.equal(screenNamed("results", screens), "meetings");
+  // What every object has is no screen: the console once fell back to the login form for /console#constructor.
+  for (const inherited of ["constructor", "toString", "__proto__", "hasOwnProperty"]) assert.equal(screenNamed(inherited, screens), "meetings");
 });
 
 test("an API failure carries the server's message and code, a lost connection the catalog's words", () => {

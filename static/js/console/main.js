@@ -15,7 +15,7 @@ import * as meetings from "./meetings.js";
 import * as paper from "./paper.js";
 import * as round from "./round.js";
 import * as slips from "./slips.js";
-import { el, hooks, remembered, showError, state, trainingMark } from "./ui.js";
+import { el, hooks, remembered, screenNamed, showError, state, trainingMark } from "./ui.js";
 
 const SCREENS = {
   meetings,
@@ -56,7 +56,7 @@ function drawContext() {
 }
 
 async function go(screen) {
-  if (!(screen in SCREENS)) screen = "meetings";
+  screen = screenNamed(screen, SCREENS);
   if (state.screen !== screen && SCREENS[state.screen] && SCREENS[state.screen].leave) SCREENS[state.screen].leave();
   state.screen = screen;
   const flash = state.flash;
@@ -110,7 +110,7 @@ async function enter(user) {
   $("readonly").hidden = user.role !== "scrutineer";
   await restoreSelection();
   const wanted = window.location.hash.replace(/^#/, "");
-  await go(wanted in SCREENS ? wanted : "meetings");
+  await go(screenNamed(wanted, SCREENS));
   document.body.dataset.ready = "true";
 }
 

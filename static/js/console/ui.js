@@ -172,6 +172,17 @@ export function needs(what, container) {
 /** @type {{go: (screen: string) => unknown, context: () => void}} */
 export const hooks = { go: (screen) => screen, context: () => undefined };
 
+// The screen a name (the address's #hash, a nav button's) stands for: one of the console's own, else the
+// meetings. Its own keys only: `in` would take "#constructor", which every object has, and the console, finding
+// no such screen's elements, fell back to the login form.
+/**
+ * @param {string} name
+ * @param {object} screens
+ */
+export function screenNamed(name, screens) {
+  return Object.hasOwn(screens, name) ? name : "meetings";
+}
+
 /** @param {string} screen */
 export function go(screen) {
   return hooks.go(screen);
