@@ -1,9 +1,9 @@
 // @ts-check
 // The ballot's projects as the deputy taps them: a button per project (approve-only) or a radio group
-// per project (approve / oppose / abstain), and the refusal of one approval too many, said beside the
-// project just tapped. All text comes from the catalogs (i18n.js).
+// per project (approve / oppose / abstain), the refusal of one approval too many, said beside the
+// project just tapped, and the review before sending. All text comes from the catalogs (i18n.js).
 
-import { MARKS } from "./ballot-marks.js";
+import { MARKS, numbersMarked } from "./ballot-marks.js";
 import { t, titleOf } from "./i18n.js";
 import { $, element } from "./page.js";
 
@@ -71,4 +71,48 @@ export function refuse(number, text) {
 export function clearRefusal() {
   $("limit").textContent = "";
   if ($("limit-note")) $("limit-note").remove();
+}
+
+// The review before sending: on an approve / oppose / abstain ballot every project with its mark (不表态 for
+// none), on an approve-only ballot the approved projects only.
+/**
+ * @param {any} ballot the API's ballot (POST /api/v1/ballot)
+ * @param {import("./ballot-marks.js").Marks} marks
+ * @param {boolean} aoa
+ */
+export function renderReview(ballot, marks, aoa) {
+  const seats = ballot.seats;
+  const list = $("review-list");
+  list.replaceChildren();
+  if (aoa) {
+    $("review-count").textContent = t("review.count_aoa", {
+      approvals: numbersMarked(marks, "approve").length,
+      opposes: numbersMarked(marks, "oppose").length,
+      abstains: numbersMarked(marks, "abstain").length,
+      none: ballot.projects.length - marks.size,
+      seats,
+    });
+    for (const project of ballot.projects) {
+      const mark = marks.get(project.number) || "none";
+      const item = document.createElement("li");
+      item.dataset.number = String(project.number);
+      item.dataset.mark = mark;
+      const choice = document.createElement("strong");
+      choice.className = `review-mark review-${mark}`;
+      choice.textContent = t(`mark.${mark}`);
+      item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"), " — ", choice);
+      list.append(item);
+    }
+    return;
+  }
+  const chosen = ballot.projects.filter((/** @type {{number: number}} */ p) => marks.get(p.number) === "approve");
+  $("review-count").textContent = chosen.length
+    ? t("review.count", { count: chosen.length, seats })
+    : t("review.none");
+  for (const project of chosen) {
+    const item = document.createElement("li");
+    item.dataset.number = String(project.number);
+    item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
+    list.append(item);
+  }
 }

@@ -6,11 +6,11 @@
 // with the same key, so the same receipt, never a second ballot. All text comes from the catalogs (i18n.js).
 
 import { clearDraft, forgetCodeInAddress, newKey, readDraft, saveDraft as storeDraft } from "./ballot-draft.js";
-import { castBody, marksFromDraft, numbersMarked as marked, oneTooMany } from "./ballot-marks.js";
-import { approveButton, clearRefusal, markGroup, refuse } from "./ballot-projects.js";
+import { castBody, marksFromDraft, numbersMarked, oneTooMany } from "./ballot-marks.js";
+import { approveButton, clearRefusal, markGroup, refuse, renderReview } from "./ballot-projects.js";
 import { typedCode } from "./codes.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
-import { $, element, failureMessage, fetchJson } from "./page.js";
+import { $, failureMessage, fetchJson } from "./page.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
 
@@ -41,10 +41,7 @@ const postJson = (path, body) => fetchJson(path, { method: "POST", body });
 
 const aoa = () => state.ballot && state.ballot.ballot_style === "approve_oppose_abstain";
 
-/** @param {import("./ballot-marks.js").Mark} mark */
-const numbersMarked = (mark) => marked(state.marks, mark);
-
-const approvals = () => numbersMarked("approve").length;
+const approvals = () => numbersMarked(state.marks, "approve").length;
 
 // --- step 1: the code -------------------------------------------------------------------------
 
@@ -210,48 +207,11 @@ function choose(number, value, input) {
 
 // --- step 3: review and submit ----------------------------------------------------------------
 
-function renderReview() {
-  const seats = state.ballot.seats;
-  const list = $("review-list");
-  list.replaceChildren();
-  if (aoa()) {
-    $("review-count").textContent = t("review.count_aoa", {
-      approvals: approvals(),
-      opposes: numbersMarked("oppose").length,
-      abstains: numbersMarked("abstain").length,
-      none: state.ballot.projects.length - state.marks.size,
-      seats,
-    });
-    for (const project of state.ballot.projects) {
-      const mark = state.marks.get(project.number) || "none";
-      const item = document.createElement("li");
-      item.dataset.number = String(project.number);
-      item.dataset.mark = mark;
-      const choice = document.createElement("strong");
-      choice.className = `review-mark review-${mark}`;
-      choice.textContent = t(`mark.${mark}`);
-      item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"), " — ", choice);
-      list.append(item);
-    }
-    return;
-  }
-  const chosen = state.ballot.projects.filter((/** @type {{number: number}} */ p) => state.marks.get(p.number) === "approve");
-  $("review-count").textContent = chosen.length
-    ? t("review.count", { count: chosen.length, seats })
-    : t("review.none");
-  for (const project of chosen) {
-    const item = document.createElement("li");
-    item.dataset.number = String(project.number);
-    item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
-    list.append(item);
-  }
-}
-
 function toReview() {
   clearRefusal();
   $("submit-error").textContent = "";
   $("submit-status").textContent = "";
-  renderReview();
+  renderReview(state.ballot, state.marks, aoa());
   show("step-review");
   $("review-heading").focus();
 }
@@ -371,7 +331,7 @@ function rerender() {
   if (state.ballot) {
     // Re-words the page; the deputy's unsent choices stay exactly as they are.
     renderBallot();
-    if (!$("step-review").hidden) renderReview();
+    if (!$("step-review").hidden) renderReview(state.ballot, state.marks, aoa());
   }
   renderReceipt();
 }
