@@ -171,7 +171,7 @@ async function start() {
     button.addEventListener("click", () => {
       const screen = button.dataset.screen || "";
       window.history.replaceState(null, "", `#${screen}`);
-      go(screen).then(() => $(`${button.dataset.screen}-heading`).focus());
+      go(screen).then(() => $(`${screen}-heading`).focus());
     });
   }
   hooks.go = go;
