@@ -1,6 +1,7 @@
 # The two commands of the README, and the pieces they are made of.
 # `make run`: install, migrate, load the Gongshu 2020 demo, serve on SQLite.
-# `make test`: install (with PostgreSQL), lint, type-check, run the suite on SQLite and on PostgreSQL.
+# `make test`: install (with PostgreSQL and Node), lint, type-check, check and unit-test the front end, run the
+# suite on SQLite and on PostgreSQL.
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,14 +9,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_FLAGS ?= -n 2
 
-.PHONY: run test setup setup-test lint typecheck test-sqlite test-postgres bench load load-postgres translations
+.PHONY: run test setup setup-test lint typecheck test-js test-sqlite test-postgres bench load load-postgres translations
 
 run: setup
 	$(BIN)/voting db upgrade
 	$(BIN)/voting demo --url http://$(HOST):$(PORT)/
 	$(BIN)/voting serve --host $(HOST) --port $(PORT)
 
-test: setup-test lint typecheck test-sqlite test-postgres
+test: setup-test lint typecheck test-js test-sqlite test-postgres
 
 setup:
 	bash scripts/setup.sh
@@ -29,6 +30,12 @@ lint:
 
 typecheck:
 	$(BIN)/mypy
+
+# The front end (static/js, plain ES modules with no build step): TypeScript's compiler checks it against its
+# JSDoc types and emits nothing (tsconfig.json), then Node's test runner runs the unit tests of its pure parts.
+test-js:
+	node_modules/.bin/tsc --noEmit -p tsconfig.json
+	node --test tests/js/*.test.mjs
 
 test-sqlite:
 	$(BIN)/pytest $(PYTEST_FLAGS)

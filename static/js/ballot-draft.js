@@ -1,3 +1,4 @@
+// @ts-check
 // What the ballot page keeps of a deputy between reloads, and lets go of: the unsent ballot (its code,
 // its idempotency key, its marks, whether it was confirmed) in the tab's sessionStorage for at most two
 // hours, coming back only for its own code (in the address, or typed again) and cleared once a receipt

@@ -1,11 +1,11 @@
+// @ts-check
 // The ballot's projects as the deputy taps them: a button per project (approve-only) or a radio group
-// per project (approve / oppose / abstain), and the refusal of one approval too many, said beside the
-// project just tapped. All text comes from the catalogs (i18n.js).
+// per project (approve / oppose / abstain), the refusal of one approval too many, said beside the
+// project just tapped, and the review before sending. All text comes from the catalogs (i18n.js).
 
+import { MARKS, numbersMarked } from "./ballot-marks.js";
 import { t, titleOf } from "./i18n.js";
 import { $, element } from "./page.js";
-
-export const MARKS = ["approve", "oppose", "abstain"];
 
 export function approveButton(project, toggle) {
   const button = element("button", null, "project");
@@ -61,7 +61,8 @@ export function refuse(number, text) {
   note.id = "limit-note";
   note.textContent = text;
   note.dataset.number = String(number);
-  const item = $("projects").querySelector(`[data-number="${number}"]`).closest("li");
+  const tapped = /** @type {Element} */ ($("projects").querySelector(`[data-number="${number}"]`));
+  const item = /** @type {HTMLLIElement} */ (tapped.closest("li"));
   item.append(note);
   // The tapped project may sit at the screen's edge: bring the note in, moving the page as little as can be.
   note.scrollIntoView({ block: "nearest" });
@@ -70,4 +71,48 @@ export function refuse(number, text) {
 export function clearRefusal() {
   $("limit").textContent = "";
   if ($("limit-note")) $("limit-note").remove();
+}
+
+// The review before sending: on an approve / oppose / abstain ballot every project with its mark (不表态 for
+// none), on an approve-only ballot the approved projects only.
+/**
+ * @param {any} ballot the API's ballot (POST /api/v1/ballot)
+ * @param {import("./ballot-marks.js").Marks} marks
+ * @param {boolean} aoa
+ */
+export function renderReview(ballot, marks, aoa) {
+  const seats = ballot.seats;
+  const list = $("review-list");
+  list.replaceChildren();
+  if (aoa) {
+    $("review-count").textContent = t("review.count_aoa", {
+      approvals: numbersMarked(marks, "approve").length,
+      opposes: numbersMarked(marks, "oppose").length,
+      abstains: numbersMarked(marks, "abstain").length,
+      none: ballot.projects.length - marks.size,
+      seats,
+    });
+    for (const project of ballot.projects) {
+      const mark = marks.get(project.number) || "none";
+      const item = document.createElement("li");
+      item.dataset.number = String(project.number);
+      item.dataset.mark = mark;
+      const choice = document.createElement("strong");
+      choice.className = `review-mark review-${mark}`;
+      choice.textContent = t(`mark.${mark}`);
+      item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"), " — ", choice);
+      list.append(item);
+    }
+    return;
+  }
+  const chosen = ballot.projects.filter((/** @type {{number: number}} */ p) => marks.get(p.number) === "approve");
+  $("review-count").textContent = chosen.length
+    ? t("review.count", { count: chosen.length, seats })
+    : t("review.none");
+  for (const project of chosen) {
+    const item = document.createElement("li");
+    item.dataset.number = String(project.number);
+    item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
+    list.append(item);
+  }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The deputy's ballot page: code -> ballot -> choose -> review -> submit -> receipt.
 // Two ballot styles: approve-only (tap to approve, Gongshu 2020) and approve / oppose / abstain (a radio
 // group per project; a project left unmarked is 未表态). The seats limit applies to approvals.
@@ -5,12 +6,18 @@
 // with the same key, so the same receipt, never a second ballot. All text comes from the catalogs (i18n.js).
 
 import { clearDraft, forgetCodeInAddress, newKey, readDraft, saveDraft as storeDraft } from "./ballot-draft.js";
-import { approveButton, clearRefusal, MARKS, markGroup, refuse } from "./ballot-projects.js";
+import { castBody, marksFromDraft, numbersMarked, oneTooMany } from "./ballot-marks.js";
+import { approveButton, clearRefusal, markGroup, refuse, renderReview } from "./ballot-projects.js";
+import { typedCode } from "./codes.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
-import { $, element, failureMessage, fetchJson } from "./page.js";
+import { $, failureMessage, fetchJson } from "./page.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
 
+/** @typedef {import("./ballot-marks.js").Marks} Marks */
+
+// The ballot and the receipt are the API's answers (POST /api/v1/ballot, POST /api/v1/ballots), untyped.
+/** @type {{code: string, ballot: any, marks: Marks, idempotencyKey: string | null, sent: boolean, submitting: boolean, receipt: any}} */
 const state = {
   code: "",
   ballot: null,
@@ -22,27 +29,29 @@ const state = {
 };
 const saveDraft = () => storeDraft(state);
 
+/** @param {string} step */
 function show(step) {
   for (const id of ["step-code", "step-choose", "step-review", "step-receipt"]) {
     $(id).hidden = id !== step;
   }
 }
 
+/** @type {(path: string, body: object) => ReturnType<typeof fetchJson>} */
 const postJson = (path, body) => fetchJson(path, { method: "POST", body });
 
 const aoa = () => state.ballot && state.ballot.ballot_style === "approve_oppose_abstain";
 
-function numbersMarked(mark) {
-  return [...state.marks].filter(([, m]) => m === mark).map(([n]) => n).sort((a, b) => a - b);
-}
-
-const approvals = () => numbersMarked("approve").length;
+const approvals = () => numbersMarked(state.marks, "approve").length;
 
 // --- step 1: the code -------------------------------------------------------------------------
 
+const codeField = () => /** @type {HTMLInputElement} */ ($("code"));
+const buttonOf = (/** @type {string} */ id) => /** @type {HTMLButtonElement} */ ($(id));
+
+/** @param {Event | null} event */
 async function openBallot(event) {
   if (event) event.preventDefault();
-  const code = $("code").value.trim().toUpperCase();
+  const code = typedCode(codeField().value);
   $("code-error").textContent = "";
   if (!code) {
     $("code-error").textContent = t("code.label");
@@ -50,14 +59,14 @@ async function openBallot(event) {
     return false;
   }
   $("code-status").textContent = t("code.loading");
-  $("open-ballot").disabled = true;
+  buttonOf("open-ballot").disabled = true;
   let answer;
   try {
     answer = await postJson("/api/v1/ballot", { code });
   } catch {
     answer = { ok: false, status: 0, data: null };
   }
-  $("open-ballot").disabled = false;
+  buttonOf("open-ballot").disabled = false;
   $("code-status").textContent = "";
   if (!answer.ok) {
     $("code-error").textContent = failureMessage(answer.data);
@@ -82,16 +91,12 @@ async function openBallot(event) {
   state.receipt = null;
   // The same ballot as before a reload: its choices and its key. Otherwise a fresh ballot, with one
   // idempotency key for every attempt to cast it.
-  const onBallot = new Set(answer.data.projects.map((p) => p.number));
+  /** @type {Set<number>} */
+  const onBallot = new Set(answer.data.projects.map((/** @type {{number: number}} */ p) => p.number));
   if (mine) {
     state.idempotencyKey = draft.key;
     state.sent = Boolean(draft.sent);
-    state.marks = new Map();
-    for (const [number, mark] of Object.entries(draft.marks || {})) {
-      if (onBallot.has(Number(number)) && MARKS.includes(mark) && (aoa() || mark === "approve")) {
-        state.marks.set(Number(number), mark);
-      }
-    }
+    state.marks = marksFromDraft(draft.marks || {}, onBallot, aoa());
     $("restored").hidden = state.marks.size === 0;
   } else {
     state.idempotencyKey = newKey();
@@ -139,16 +144,19 @@ function renderBallot() {
 function renderChoices() {
   const seats = state.ballot.seats;
   if (aoa()) {
-    for (const group of $("projects").querySelectorAll("fieldset.project-group")) {
+    const groups = /** @type {NodeListOf<HTMLFieldSetElement>} */ ($("projects").querySelectorAll("fieldset.project-group"));
+    for (const group of groups) {
       const mark = state.marks.get(Number(group.dataset.number)) || "none";
-      for (const input of group.querySelectorAll("input[type=radio]")) input.checked = input.value === mark;
+      const radios = /** @type {NodeListOf<HTMLInputElement>} */ (group.querySelectorAll("input[type=radio]"));
+      for (const input of radios) input.checked = input.value === mark;
       group.dataset.mark = mark;
     }
   } else {
-    for (const button of $("projects").querySelectorAll("button.project")) {
+    const buttons = /** @type {NodeListOf<HTMLButtonElement>} */ ($("projects").querySelectorAll("button.project"));
+    for (const button of buttons) {
       const chosen = state.marks.get(Number(button.dataset.number)) === "approve";
       button.setAttribute("aria-pressed", chosen ? "true" : "false");
-      button.querySelector(".mark").textContent = chosen ? t("ballot.selected") : t("ballot.not_selected");
+      /** @type {Element} */ (button.querySelector(".mark")).textContent = chosen ? t("ballot.selected") : t("ballot.not_selected");
     }
   }
   const count = approvals();
@@ -156,12 +164,13 @@ function renderChoices() {
   $("counter").classList.toggle("full", count >= seats);
 }
 
+/** @param {number} number */
 function toggle(number) {
   if (state.submitting) return;
   if (state.marks.get(number) === "approve") {
     state.marks.delete(number);
     clearRefusal();
-  } else if (approvals() >= state.ballot.seats) {
+  } else if (oneTooMany(state.marks, number, state.ballot.seats)) {
     refuse(number, t("ballot.limit", { seats: state.ballot.seats }));
     return;
   } else {
@@ -172,13 +181,17 @@ function toggle(number) {
   renderChoices();
 }
 
+/**
+ * @param {number} number
+ * @param {string} value a mark, or "none"
+ * @param {HTMLInputElement} input
+ */
 function choose(number, value, input) {
-  const before = state.marks.get(number) || "none";
   if (state.submitting) {
     renderChoices();
     return;
   }
-  if (value === "approve" && before !== "approve" && approvals() >= state.ballot.seats) {
+  if (value === "approve" && oneTooMany(state.marks, number, state.ballot.seats)) {
     // An eleventh approval is refused: the project keeps the mark it had.
     refuse(number, t("ballot.limit_aoa", { seats: state.ballot.seats }));
     renderChoices();
@@ -187,55 +200,18 @@ function choose(number, value, input) {
   }
   clearRefusal();
   if (value === "none") state.marks.delete(number);
-  else state.marks.set(number, value);
+  else state.marks.set(number, /** @type {import("./ballot-marks.js").Mark} */ (value));
   saveDraft();
   renderChoices();
 }
 
 // --- step 3: review and submit ----------------------------------------------------------------
 
-function renderReview() {
-  const seats = state.ballot.seats;
-  const list = $("review-list");
-  list.replaceChildren();
-  if (aoa()) {
-    $("review-count").textContent = t("review.count_aoa", {
-      approvals: approvals(),
-      opposes: numbersMarked("oppose").length,
-      abstains: numbersMarked("abstain").length,
-      none: state.ballot.projects.length - state.marks.size,
-      seats,
-    });
-    for (const project of state.ballot.projects) {
-      const mark = state.marks.get(project.number) || "none";
-      const item = document.createElement("li");
-      item.dataset.number = String(project.number);
-      item.dataset.mark = mark;
-      const choice = document.createElement("strong");
-      choice.className = `review-mark review-${mark}`;
-      choice.textContent = t(`mark.${mark}`);
-      item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"), " — ", choice);
-      list.append(item);
-    }
-    return;
-  }
-  const chosen = state.ballot.projects.filter((p) => state.marks.get(p.number) === "approve");
-  $("review-count").textContent = chosen.length
-    ? t("review.count", { count: chosen.length, seats })
-    : t("review.none");
-  for (const project of chosen) {
-    const item = document.createElement("li");
-    item.dataset.number = String(project.number);
-    item.append(element("span", project.number, "number"), element("span", titleOf(project, "title"), "title"));
-    list.append(item);
-  }
-}
-
 function toReview() {
   clearRefusal();
   $("submit-error").textContent = "";
   $("submit-status").textContent = "";
-  renderReview();
+  renderReview(state.ballot, state.marks, aoa());
   show("step-review");
   $("review-heading").focus();
 }
@@ -246,7 +222,7 @@ function back() {
   $("vote-title").focus();
 }
 
-const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
 async function submit() {
   if (state.submitting) return;
@@ -254,21 +230,14 @@ async function submit() {
   // From here on the ballot may reach the server: a reload resubmits it with the same key.
   state.sent = true;
   saveDraft();
-  $("submit").disabled = true;
-  $("back").disabled = true;
+  buttonOf("submit").disabled = true;
+  buttonOf("back").disabled = true;
   $("submit-error").textContent = "";
   $("submit-status").textContent = t("submit.sending");
-  const body = {
-    code: state.code,
-    approvals: numbersMarked("approve"),
-    idempotency_key: state.idempotencyKey,
-  };
-  if (aoa()) {
-    body.opposes = numbersMarked("oppose");
-    body.abstains = numbersMarked("abstain");
-  }
+  const body = castBody(state.code, state.marks, state.idempotencyKey, aoa());
   try {
     for (let attempt = 0; ; attempt += 1) {
+      /** @type {Awaited<ReturnType<typeof postJson>> | null} */
       let answer = null;
       try {
         answer = await postJson("/api/v1/ballots", body);
@@ -298,8 +267,8 @@ async function submit() {
     }
   } finally {
     state.submitting = false;
-    $("submit").disabled = false;
-    $("back").disabled = false;
+    buttonOf("submit").disabled = false;
+    buttonOf("back").disabled = false;
   }
 }
 
@@ -312,11 +281,13 @@ function renderReceipt() {
   const kind = state.ballot && state.ballot.round_number === data.round_number ? state.ballot.kind : "first";
   $("receipt-counted").textContent = t("receipt.counted", { round: roundName(data.round_number, kind) });
   const text = `${t("receipt.file_heading", { title: titleOf(state.ballot || {}, "title") || "", round: data.round_number })}\n${t("term.receipt")}: ${data.receipt}\n`;
-  $("save").href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
-  $("save").download = `receipt-${data.receipt}.txt`;
-  $("check-link").href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
+  const save = /** @type {HTMLAnchorElement} */ ($("save"));
+  save.href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
+  save.download = `receipt-${data.receipt}.txt`;
+  /** @type {HTMLAnchorElement} */ ($("check-link")).href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
 }
 
+/** @param {any} data the API's receipt */
 function showReceipt(data) {
   state.receipt = data;
   clearDraft();
@@ -332,8 +303,8 @@ function nextDeputy() {
   forgetCodeInAddress();
   clearDraft();
   Object.assign(state, { code: "", ballot: null, marks: new Map(), idempotencyKey: null, sent: false, receipt: null });
-  $("code").value = "";
-  $("code").removeAttribute("aria-invalid");
+  codeField().value = "";
+  codeField().removeAttribute("aria-invalid");
   for (const id of ["code-error", "code-status", "copy-status", "receipt", "receipt-counted"]) $(id).textContent = "";
   $("save").removeAttribute("href");
   $("check-link").removeAttribute("href");
@@ -360,11 +331,12 @@ function rerender() {
   if (state.ballot) {
     // Re-words the page; the deputy's unsent choices stay exactly as they are.
     renderBallot();
-    if (!$("step-review").hidden) renderReview();
+    if (!$("step-review").hidden) renderReview(state.ballot, state.marks, aoa());
   }
   renderReceipt();
 }
 
+/** @param {Event | null} event */
 async function enter(event) {
   // A deputy back at a ballot already confirmed (a reload after a dropped answer) sends it again with the
   // same key: the server answers with the receipt it gave, or takes it now.
@@ -378,7 +350,7 @@ async function start() {
   await load(undefined, ["ballot"]);
   apply();
   const code = new URLSearchParams(window.location.search).get("code");
-  if (code) $("code").value = code.trim().toUpperCase();
+  if (code) codeField().value = typedCode(code);
   $("code-form").addEventListener("submit", enter);
   $("to-review").addEventListener("click", toReview);
   $("back").addEventListener("click", back);
@@ -391,7 +363,7 @@ async function start() {
   // otherwise only once its code is typed again, so that on a shared hall terminal the next deputy never
   // sees, let alone casts, a ballot someone left unsent.
   const draft = readDraft();
-  if (draft && code && code.trim().toUpperCase() === draft.code) await enter(null);
+  if (draft && code && typedCode(code) === draft.code) await enter(null);
   document.body.dataset.ready = "true";
 }
 

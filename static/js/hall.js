@@ -1,3 +1,4 @@
+// @ts-check
 // The hall screen for the projector: ballots returned against issued while a round runs (never a
 // partial tally: the API gives no approvals before publication), the selected projects once published.
 // All text comes from the catalogs (i18n.js).
@@ -8,6 +9,7 @@ import { $, element, fetchJson } from "./page.js";
 
 const POLL_MS = 2000;
 
+/** @type {{voteId: string | null, data: any, timer: number | null, problem: string | null}} data: the API's hall view */
 const state = { voteId: null, data: null, timer: null, problem: null };
 
 function showProblem(key) {
@@ -55,7 +57,8 @@ function renderResult(data) {
   // shown as if it were round one's (the list is in the order seats were won, so each round is one run).
   const groups = $("selected");
   groups.replaceChildren();
-  let list = null;
+  /** @type {HTMLOListElement} */
+  let list = /** @type {any} */ (null); // made by the first project: its round is never `current`'s null
   let current = null;
   for (const project of selected) {
     if (project.round_number !== current) {

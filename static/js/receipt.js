@@ -1,16 +1,19 @@
+// @ts-check
 // The receipt check, /receipt (?receipt= fills it in): once a vote is published, a deputy enters the receipt
 // the ballot page gave and sees that the ballot is in the published ballot list, in which round, with its
 // marks as recorded (GET /api/v1/receipts/{receipt}). All text comes from the catalogs (i18n.js).
 
+import { receiptProblem, typedReceipt } from "./codes.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 
+// The check and the result are the API's answers (GET /api/v1/receipts/{receipt}, /votes/{id}/result), untyped.
+/** @type {{check: any, result: any, problem: string | null}} */
 const state = { check: null, result: null, problem: null };
+const receiptField = () => /** @type {HTMLInputElement} */ ($("receipt"));
+const checkButton = () => /** @type {HTMLButtonElement} */ ($("check"));
 
-function normalise(text) {
-  return text.toUpperCase().replace(/[\s-]/g, "");
-}
-
+/** @param {string | null} key */
 function showProblem(key) {
   state.problem = key;
   $("check-error").hidden = !key;
@@ -20,7 +23,7 @@ function showProblem(key) {
 }
 
 // The public view: what anyone sees, never with a clerk's session.
-const getJson = (path) => fetchJson(path, { credentials: "omit" });
+const getJson = (/** @type {string} */ path) => fetchJson(path, { credentials: "omit" });
 
 function render() {
   if (state.problem) showProblem(state.problem);
@@ -31,14 +34,15 @@ function render() {
   const vote = result ? result.vote : null;
   $("found-receipt").textContent = check.receipt;
   $("found-vote").textContent = vote ? titleOf(vote) : String(check.vote_id);
-  const round = result ? result.rounds.find((r) => r.number === check.round_number) : null;
+  const round = result ? result.rounds.find((/** @type {{number: number}} */ r) => r.number === check.round_number) : null;
   $("found-round").textContent = round
     ? roundName(check.round_number, round.kind)
     : t("check.round_number", { round: check.round_number });
   $("found-valid").textContent = t(check.valid ? "check.valid" : "check.invalid");
   $("found-training").hidden = !(vote && vote.training);
   const aoa = vote && vote.rules.ballot_style === "approve_oppose_abstain";
-  const titles = new Map(((vote && vote.candidates) || []).map((c) => [c.number, c]));
+  const titles = new Map(((vote && vote.candidates) || []).map((/** @type {{number: number}} */ c) => [c.number, c]));
+  /** @type {Map<number, string>} */
   const marked = new Map();
   for (const n of check.approvals) marked.set(n, "approve");
   for (const n of check.opposes) marked.set(n, "oppose");
@@ -59,28 +63,25 @@ function render() {
     );
     list.append(item);
   }
-  $("results-link").href = `/results?vote=${check.vote_id}`;
+  /** @type {HTMLAnchorElement} */ ($("results-link")).href = `/results?vote=${check.vote_id}`;
 }
 
+/** @param {Event | null} event */
 async function checkReceipt(event) {
   if (event) event.preventDefault();
-  const receipt = normalise($("receipt").value);
+  const receipt = typedReceipt(receiptField().value);
   state.check = null;
   state.result = null;
   showProblem(null);
   render();
-  if (!receipt) {
-    showProblem("check.empty");
-    $("receipt").focus();
-    return;
-  }
-  if (!/^[A-Z0-9]{4,40}$/.test(receipt)) {
-    showProblem("check.malformed");
-    $("receipt").focus();
+  const problem = receiptProblem(receipt);
+  if (problem) {
+    showProblem(problem);
+    receiptField().focus();
     return;
   }
   $("check-status").textContent = t("check.loading");
-  $("check").disabled = true;
+  checkButton().disabled = true;
   try {
     const answer = await getJson(`/api/v1/receipts/${encodeURIComponent(receipt)}`);
     if (answer.status === 404) {
@@ -95,7 +96,7 @@ async function checkReceipt(event) {
   } catch {
     showProblem("check.offline");
   } finally {
-    $("check").disabled = false;
+    checkButton().disabled = false;
     $("check-status").textContent = "";
   }
   render();
@@ -110,7 +111,7 @@ async function start() {
   languageSwitch($("lang-switch"), render);
   const prefilled = new URLSearchParams(window.location.search).get("receipt");
   if (prefilled) {
-    $("receipt").value = prefilled.trim().toUpperCase();
+    receiptField().value = prefilled.trim().toUpperCase();
     await checkReceipt(null);
   }
   document.body.dataset.ready = "true";

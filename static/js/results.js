@@ -1,3 +1,4 @@
+// @ts-check
 // The public results page, /results?vote=ID: once the vote is published, its result as the stored count
 // gives it (GET /api/v1/votes/{id}/result): the selected projects in order, every round's attendance,
 // approvals and rates, a bar chart drawn here as SVG elements (no library), the round history, the
@@ -12,6 +13,7 @@ import { forPeople, loadZone } from "./clock.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
+/** @type {{voteId: string | null, data: any, problem: string | null}} data: the API's published result */
 const state = { voteId: null, data: null, problem: null };
 
 function svg(tag, attributes = {}, text) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Talking to the API as a logged-in browser: the session cookie plus the CSRF token (kept in
 // sessionStorage, so that a reload keeps the clerk logged in while the cookie lives) on every change.
 // Every failure becomes an ApiError carrying the server's message, already in the page's language
@@ -10,6 +11,10 @@ const CSRF_KEY = "console.csrf";
 const SESSION_HINT = "console.session";
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status 0 when no answer came
+   * @param {any} body the answer's JSON: {code, message, field, …}
+   */
   constructor(status, body) {
     super(failureMessage(body));
     this.status = status;
@@ -18,6 +23,7 @@ export class ApiError extends Error {
   }
 }
 
+/** @param {string} token */
 export function setCsrf(token) {
   try {
     if (token) window.sessionStorage.setItem(CSRF_KEY, token);
@@ -55,7 +61,14 @@ function csrf() {
   }
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<any>} the answer's data, as the API's OpenAPI document describes it
+ */
 export async function request(method, path, body = undefined) {
+  /** @type {Record<string, string>} */
   const headers = method === "GET" ? {} : { "X-CSRF-Token": csrf() };
   let answer;
   try {
@@ -71,13 +84,15 @@ export async function request(method, path, body = undefined) {
   return answer.data;
 }
 
+/** @type {(() => void) | null} */
 let onLoggedOut = null;
 
 // Called when a request finds the session gone (the cookie expired): the console shows the login form again.
+/** @param {() => void} callback */
 export function whenLoggedOut(callback) {
   onLoggedOut = callback;
 }
 
-export const get = (path) => request("GET", path);
-export const post = (path, body = {}) => request("POST", path, body);
-export const put = (path, body) => request("PUT", path, body);
+export const get = (/** @type {string} */ path) => request("GET", path);
+export const post = (/** @type {string} */ path, /** @type {unknown} */ body = {}) => request("POST", path, body);
+export const put = (/** @type {string} */ path, /** @type {unknown} */ body) => request("PUT", path, body);

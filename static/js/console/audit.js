@@ -1,3 +1,4 @@
+// @ts-check
 // The audit log (审计日志) for scrutineers and clerks: its verification status (the whole hash chain checked by the
 // server: verified, or broken at entry N), verified again on request with the time of the last check, and its
 // entries, each as a sentence in the page's language at the sitting's local time ("2020-01-18 10:02:05 北京时间 ·

@@ -1,3 +1,4 @@
+// @ts-check
 // Check-in (报到) at the pace of the hall.  The keyboard path: type a seat number (or a name), Enter; the
 // deputy is checked in, the confirmation is spoken (aria-live) and shown, and the field is empty and
 // focused for the next one.  The list is a page of PAGE_SIZE rows at a time, filtered (not yet checked
@@ -10,27 +11,46 @@ import { get, put } from "./api.js";
 import { act, canWrite, confirmDialog, el, needs, showError, state, table } from "./ui.js";
 import { importForm } from "./roster.js";
 
+/** @typedef {{id: number, number: number, name: string, delegation?: string | null, checked_in: boolean}} Deputy */
+/** @typedef {{query: string, filter: string, delegation: string, page: number}} View */
+
 const PAGE_SIZE = 20;
+/** @type {View} */
 const view = { query: "", filter: "all", delegation: "", page: 0 };
+/** @type {Set<number>} */
 const selected = new Set();
+/** @type {Deputy[]} */
 let roster = [];
+/** @type {Promise<unknown>} */
 let queue = Promise.resolve();
 
-function matches(deputy) {
-  if (view.filter === "absent" && deputy.checked_in) return false;
-  if (view.filter === "present" && !deputy.checked_in) return false;
-  if (view.delegation && deputy.delegation !== view.delegation) return false;
-  const term = view.query;
+// Whether the list, filtered as the clerk chose (not yet checked in / checked in, a delegation, a search by
+// seat number, name or delegation), shows the deputy.
+/**
+ * @param {Deputy} deputy
+ * @param {View} filters
+ */
+export function matches(deputy, filters) {
+  if (filters.filter === "absent" && deputy.checked_in) return false;
+  if (filters.filter === "present" && !deputy.checked_in) return false;
+  if (filters.delegation && deputy.delegation !== filters.delegation) return false;
+  const term = filters.query;
   if (!term) return true;
   if (/^\d+$/.test(term) && deputy.number === Number(term)) return true;
   return deputy.name.includes(term) || (deputy.delegation || "").includes(term);
 }
 
+const shown = () => roster.filter((deputy) => matches(deputy, view));
+
 // What the clerk typed: a seat number, or a name (exact first, else the names containing it).
-function find(text) {
-  if (/^\d+$/.test(text)) return roster.filter((d) => d.number === Number(text));
-  const exact = roster.filter((d) => d.name === text);
-  return exact.length ? exact : roster.filter((d) => d.name.includes(text));
+/**
+ * @param {Deputy[]} deputies
+ * @param {string} text
+ */
+export function find(deputies, text) {
+  if (/^\d+$/.test(text)) return deputies.filter((d) => d.number === Number(text));
+  const exact = deputies.filter((d) => d.name === text);
+  return exact.length ? exact : deputies.filter((d) => d.name.includes(text));
 }
 
 const who = (d) => t("round.deputy", { number: d.number, name: d.name });
@@ -95,10 +115,10 @@ export async function render(container) {
   }
 
   function drawList() {
-    const shown = roster.filter(matches);
-    const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+    const listed = shown();
+    const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
     view.page = Math.min(view.page, pages - 1);
-    const rows = shown.slice(view.page * PAGE_SIZE, (view.page + 1) * PAGE_SIZE);
+    const rows = listed.slice(view.page * PAGE_SIZE, (view.page + 1) * PAGE_SIZE);
     const headers = ["checkin.number", "checkin.name", "checkin.delegation", "checkin.status"];
     if (canWrite()) headers.push("checkin.action");
     list.replaceChildren(
@@ -112,7 +132,7 @@ export async function render(container) {
     };
     pager.replaceChildren(
       el("button", { type: "button", className: "secondary", id: "page-prev", disabled: view.page === 0, onclick: turn(-1) }, t("checkin.prev")),
-      el("span", { id: "page-at", text: t("checkin.page", { page: view.page + 1, pages, count: shown.length }) }),
+      el("span", { id: "page-at", text: t("checkin.page", { page: view.page + 1, pages, count: listed.length }) }),
       el("button", { type: "button", className: "secondary", id: "page-next", disabled: view.page >= pages - 1, onclick: turn(1) }, t("checkin.next")),
     );
     pager.hidden = pages === 1;
@@ -171,10 +191,10 @@ export async function render(container) {
         className: "secondary",
         id: "select-shown",
         onclick: () => {
-          for (const d of roster.filter(matches)) selected.add(d.id);
+          for (const d of shown()) selected.add(d.id);
           drawList();
         },
-      }, t("checkin.select_shown", { count: roster.filter(matches).length })),
+      }, t("checkin.select_shown", { count: shown().length })),
       el(
         "span",
         { className: "range" },
@@ -225,7 +245,7 @@ export async function render(container) {
 
   async function quickCheckIn(text) {
     if (!text) return say(t("checkin.quick_empty"), false);
-    const found = find(text);
+    const found = find(roster, text);
     if (!found.length) return say(t("checkin.quick_none", { text }), false);
     if (found.length > 1) return say(t("checkin.quick_many", { count: found.length, text, names: found.slice(0, 5).map(who).join(t("console.list_sep")) }), false);
     const deputy = found[0];
@@ -235,7 +255,7 @@ export async function render(container) {
       refreshAfter([answer]);
       say(t("checkin.done_in", { who: who(answer), present: roster.filter((d) => d.checked_in).length }), true);
     } catch (error) {
-      say(`${who(deputy)}: ${error.message}`, false);
+      say(`${who(deputy)}: ${/** @type {Error} */ (error).message}`, false);
     }
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Drills (演练): the shipped scenario library, each with its promised outcome; running one makes a
 // training vote on the server, which the console then opens.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Exports (导出): the tally sheet (PDF, XLSX, CSV), the announcement (宣读稿), the ballot lists, the
 // audit log and the verification bundle, each offered only when the API allows it.  Before
 // publication the server marks them 未公布 / UNOFFICIAL in title and file name.

@@ -1,3 +1,4 @@
+// @ts-check
 // The clerks' console: log in, then the screens in the order of a sitting (meetings and votes,
 // roster and check-in, voting-code slips, rounds, paper ballots, exports), the audit log and the drills.
 // A scrutineer logs into the same console and sees every screen read-only (no write control at all).
@@ -14,7 +15,7 @@ import * as meetings from "./meetings.js";
 import * as paper from "./paper.js";
 import * as round from "./round.js";
 import * as slips from "./slips.js";
-import { el, hooks, remembered, showError, state, trainingMark } from "./ui.js";
+import { el, hooks, remembered, screenNamed, showError, state, trainingMark } from "./ui.js";
 
 const SCREENS = {
   meetings,
@@ -26,6 +27,9 @@ const SCREENS = {
   audit,
   drills,
 };
+
+const navButtons = () => /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("#nav [data-screen]"));
+const field = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
 
 function showLogin() {
   state.user = null;
@@ -52,14 +56,14 @@ function drawContext() {
 }
 
 async function go(screen) {
-  if (!(screen in SCREENS)) screen = "meetings";
+  screen = screenNamed(screen, SCREENS);
   if (state.screen !== screen && SCREENS[state.screen] && SCREENS[state.screen].leave) SCREENS[state.screen].leave();
   state.screen = screen;
   const flash = state.flash;
   state.flash = null;
   $("flash").textContent = flash || "";
   $("flash").hidden = !flash;
-  for (const button of document.querySelectorAll("#nav [data-screen]")) {
+  for (const button of navButtons()) {
     if (button.dataset.screen === screen) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
@@ -106,16 +110,17 @@ async function enter(user) {
   $("readonly").hidden = user.role !== "scrutineer";
   await restoreSelection();
   const wanted = window.location.hash.replace(/^#/, "");
-  await go(wanted in SCREENS ? wanted : "meetings");
+  await go(screenNamed(wanted, SCREENS));
   document.body.dataset.ready = "true";
 }
 
+/** @param {SubmitEvent} event */
 async function login(event) {
   event.preventDefault();
-  const button = $("login-submit");
+  const button = /** @type {HTMLButtonElement} */ ($("login-submit"));
   showError("login-error", null);
-  const name = $("login-name").value.trim();
-  const password = $("login-password").value;
+  const name = field("login-name").value.trim();
+  const password = field("login-password").value;
   if (!name || !password) {
     showError("login-error", { message: t("login.missing") });
     (name ? $("login-password") : $("login-name")).focus();
@@ -125,7 +130,7 @@ async function login(event) {
   try {
     const answer = await post("/auth/login", { name, password });
     setCsrf(answer.csrf_token);
-    $("login-password").value = "";
+    field("login-password").value = "";
     await enter({ name: answer.name, role: answer.role });
     $("main").focus();
   } catch (error) {
@@ -161,11 +166,12 @@ async function start() {
   $("logout").addEventListener("click", logout);
   $("login-form").addEventListener("submit", login);
   // Enabled only now: before the script runs, a submit would be the browser's own (a GET with the password).
-  $("login-submit").disabled = false;
-  for (const button of document.querySelectorAll("#nav [data-screen]")) {
+  /** @type {HTMLButtonElement} */ ($("login-submit")).disabled = false;
+  for (const button of navButtons()) {
     button.addEventListener("click", () => {
-      window.history.replaceState(null, "", `#${button.dataset.screen}`);
-      go(button.dataset.screen).then(() => $(`${button.dataset.screen}-heading`).focus());
+      const screen = button.dataset.screen || "";
+      window.history.replaceState(null, "", `#${screen}`);
+      go(screen).then(() => $(`${screen}-heading`).focus());
     });
   }
   hooks.go = go;

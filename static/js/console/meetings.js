@@ -1,3 +1,4 @@
+// @ts-check
 // Meetings and their votes: create a meeting, create a vote from the Gongshu 2020 template
 // (a training vote if ticked), choose a meeting for check-in or a vote to run.
 
@@ -57,7 +58,7 @@ function createMeetingForm(container) {
   return form;
 }
 
-function voteItem(vote, container) {
+function voteItem(vote) {
   const error = el("p", { className: "error", role: "alert", hidden: true });
   const open = el(
     "button",
@@ -127,7 +128,7 @@ function meetingCard(meeting, votes, container) {
     el("p", { className: "meta", text: t("meetings.meta", { date: meeting.date, present: meeting.present, roster: meeting.deputy_count }) }),
     el("div", { className: "actions" }, chooseButton),
     votes.length
-      ? el("ul", { className: "votes", "aria-label": t("meetings.votes_label") }, votes.map((v) => voteItem(v, container)))
+      ? el("ul", { className: "votes", "aria-label": t("meetings.votes_label") }, votes.map((v) => voteItem(v)))
       : el("p", { className: "hint", text: t("meetings.no_votes") }),
     canWrite()
       ? el(

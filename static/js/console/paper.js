@@ -1,9 +1,11 @@
+// @ts-check
 // Paper ballots (纸质选票): double entry of a batch by two clerks, the reconciliation view (where the
 // two entries differ, side by side, highlighted), correcting an entry, accepting the batch.
 // Entering a ballot is fast with the keyboard: type the approved numbers ("1 3 5") in the ballot's
 // quick field, Enter goes to the next ballot (a new one after the last); the boxes follow, and back.
 
 import { t } from "../i18n.js";
+import { $ } from "../page.js";
 import { get, post, put } from "./api.js";
 import { act, canWrite, el, needs, showError, state, table, writeButton } from "./ui.js";
 
@@ -18,7 +20,14 @@ function approveOnly() {
   return state.vote.rules.ballot_style !== "approve_oppose_abstain";
 }
 
-function numbersIn(text, allowed) {
+// The project numbers typed in a ballot's quick field ("1 3 5", "1,3;5"): those on the ballot, once each, in order.
+/**
+ * @param {string} text
+ * @param {number[]} allowed the round's projects
+ * @returns {number[]}
+ */
+export function numbersIn(text, allowed) {
+  /** @type {number[]} */
   const found = [];
   for (const match of text.matchAll(/\d+/g)) {
     const number = Number(match[0]);
@@ -98,10 +107,16 @@ function ballotFieldset(round, index, marks, list) {
   return fieldset;
 }
 
+/**
+ * @param {HTMLFieldSetElement} fieldset
+ * @returns {Record<string, number[]>} approvals, opposes and abstains
+ */
 function readBallot(fieldset) {
+  /** @type {Record<string, number[]>} */
   const marks = { approvals: [], opposes: [], abstains: [] };
   if (approveOnly()) {
-    for (const box of fieldset.querySelectorAll("input[type=checkbox]")) if (box.checked) marks.approvals.push(Number(box.value));
+    const boxes = /** @type {NodeListOf<HTMLInputElement>} */ (fieldset.querySelectorAll("input[type=checkbox]"));
+    for (const box of boxes) if (box.checked) marks.approvals.push(Number(box.value));
   } else {
     for (const select of fieldset.querySelectorAll("select")) if (select.value) marks[select.value].push(Number(select.dataset.project));
   }
@@ -126,6 +141,7 @@ function reconciliation(round, view, redraw) {
     { id: "batch-entries" },
     view.entries.map((e) => el("li", { text: t("paper.entry_line", { entry: e.entry, clerk: e.clerk, ballots: e.ballots }) })),
   );
+  /** @type {(Node | null)[]} */
   const parts = [el("h3", { id: "reconcile-heading", tabindex: "-1", text: t("paper.reconcile", { batch: view.batch }) }), entries];
   if (view.accepted) {
     parts.push(el("p", { className: "done", id: "batch-accepted", text: t("paper.accepted") }));
@@ -187,7 +203,7 @@ export async function render(container) {
       view.replaceChildren(reconciliation(round, answer, redraw));
       showError(error, null);
     } catch (problem) {
-      if (problem.status === 404) view.replaceChildren(el("p", { className: "hint", text: t("paper.no_batch", { batch: name }) }));
+      if (/** @type {{status?: number}} */ (problem).status === 404) view.replaceChildren(el("p", { className: "hint", text: t("paper.no_batch", { batch: name }) }));
       else showError(error, problem);
     }
   }
@@ -223,6 +239,7 @@ export async function render(container) {
   entry.value = entryNumber;
   const ballots = el("div", { id: "paper-ballots", className: "paper-ballots" });
   const list = {
+    /** @type {HTMLFieldSetElement[]} */
     items: [],
     fill(marksList) {
       ballots.replaceChildren();
@@ -234,13 +251,13 @@ export async function render(container) {
       this.items.push(fieldset);
       ballots.append(fieldset);
       if (focus) {
-        const first = fieldset.querySelector("input, select");
+        const first = /** @type {HTMLElement | null} */ (fieldset.querySelector("input, select"));
         if (first) first.focus();
       }
     },
     removeLast() {
       if (this.items.length <= 1) return;
-      this.items.pop().remove();
+      this.items.pop()?.remove();
     },
   };
   list.fill([{}]);
@@ -255,7 +272,7 @@ export async function render(container) {
       onclick: () => {
         const saved = entered.get(`${round.id}/${batch.value.trim() || "A"}/${entry.value}`);
         list.fill(saved && saved.length ? saved : [{}]);
-        const first = ballots.querySelector("input, select");
+        const first = /** @type {HTMLElement | null} */ (ballots.querySelector("input, select"));
         if (first) first.focus();
       },
     },
@@ -290,7 +307,7 @@ export async function render(container) {
       entered.set(`${round.id}/${batchName}/${entryNumber}`, marksList);
       view.replaceChildren(reconciliation(round, answer, redraw));
       list.fill([{}]);
-      document.getElementById("reconcile-heading").focus();
+      $("reconcile-heading").focus();
     }
   });
   container.replaceChildren(form, view);

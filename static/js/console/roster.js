@@ -1,3 +1,4 @@
+// @ts-check
 // The roster import (CSV/XLSX, all rows or none) with the bad-row report: shown on the check-in screen.
 
 import { t } from "../i18n.js";

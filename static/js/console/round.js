@@ -1,3 +1,4 @@
+// @ts-check
 // Rounds (轮次): open the next round, live turnout (polled every 2 s, never a tally), who has not
 // voted, switch the remaining deputies to paper, close (confirmed, showing who has not voted), count,
 // the round's result and what comes next (tie-break, shortfall or repeat round), publish (confirmed).
@@ -9,7 +10,9 @@ import { get, post } from "./api.js";
 import { act, confirmDialog, el, hooks, needs, remember, showError, state, table, writeButton } from "./ui.js";
 
 const POLL_MS = 2000;
+/** @type {number | null} */
 let timer = null;
+/** @type {HTMLElement | null} */
 let container = null;
 
 export function leave() {
@@ -266,6 +269,7 @@ export async function render(target) {
   const round = rounds.length ? rounds[rounds.length - 1] : null;
   state.round = round;
   const error = el("p", { className: "error", role: "alert", id: "round-error", hidden: true });
+  /** @type {(Node | null)[]} */
   const parts = [
     el(
       "p",

@@ -1,3 +1,4 @@
+// @ts-check
 // Voting-code slips (投票码条): issue codes to the checked-in deputies who hold none (the default: it never
 // voids a printed slip, so pressing it after a reload is safe), reissue one lost slip, or, only after a
 // confirmation that says how many printed slips it voids, reissue them all.  The sheet is for the
@@ -18,8 +19,12 @@ let lastDone = "";
 
 // deputy id -> { deputy, code, pick } for the vote chosen: pick means "print this slip next".
 function codesOfVote() {
-  if (!state.codes.has(state.vote.id)) state.codes.set(state.vote.id, new Map());
-  return state.codes.get(state.vote.id);
+  let codes = state.codes.get(state.vote.id);
+  if (!codes) {
+    codes = new Map();
+    state.codes.set(state.vote.id, codes);
+  }
+  return codes;
 }
 
 function ballotUrl(base, code) {

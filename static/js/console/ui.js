@@ -1,9 +1,15 @@
+// @ts-check
 // Small helpers shared by the console's screens: elements, errors next to what caused them,
 // the selection (meeting, vote, round), the role and the confirmation dialog.
 
 import { t } from "../i18n.js";
 import { $, failureMessage } from "../page.js";
 
+// The meeting, vote and round are the API's answers, untyped; codes: vote id -> deputy id -> a slip (slips.js).
+/**
+ * @type {{user: {name: string, role: string} | null, meeting: any, vote: any, round: any, screen: string,
+ *   codes: Map<number, Map<number, {deputy: any, code: string, pick: boolean}>>, flash: string | null}}
+ */
 export const state = {
   user: null,
   meeting: null,
@@ -16,9 +22,18 @@ export const state = {
 
 // Scrutineers read everything and may export, but change nothing: no write control is rendered for them.
 export function canWrite() {
-  return Boolean(state.user) && state.user.role !== "scrutineer";
+  return state.user !== null && state.user.role !== "scrutineer";
 }
 
+// Attributes: `text`, `className`, `dataset`, `on<event>` (a listener), else set as attributes (true as "",
+// null, undefined and false left out); children: nodes, or values shown as text, in lists or not.
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any>} [attributes]
+ * @param {...any} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -37,30 +52,51 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 // A button that changes something: only for clerks and admins (null for a scrutineer).
+/**
+ * @param {string} key
+ * @param {(event: MouseEvent & {currentTarget: HTMLButtonElement}) => unknown} onclick
+ * @param {Record<string, any>} [attributes]
+ */
 export function writeButton(key, onclick, attributes = {}) {
   if (!canWrite()) return null;
   return el("button", { type: "button", className: "primary", dataset: { write: "" }, ...attributes, onclick }, t(key));
 }
 
+/** @param {any} vote */
 export function trainingMark(vote) {
   return vote && vote.training ? el("span", { className: "training-mark", text: t("console.training_mark") }) : null;
 }
 
 // Show an error's message (role=alert) in the given element; clear it with null.
+/**
+ * @param {string | HTMLElement} target
+ * @param {unknown} error an ApiError, an Error, or {message}; null clears
+ */
 export function showError(target, error) {
   const box = typeof target === "string" ? $(target) : target;
   if (!box) return;
   box.replaceChildren();
-  if (error) box.textContent = failureMessage(error);
+  if (error) box.textContent = failureMessage(/** @type {{message?: string}} */ (error));
   box.hidden = !error;
 }
 
+/**
+ * @param {string | HTMLElement} target
+ * @param {string} text
+ */
 export function status(target, text) {
   const box = typeof target === "string" ? $(target) : target;
   if (box) box.textContent = text || "";
 }
 
 // Run an action from a button: disable it meanwhile, report failure next to it; returns the result or null.
+/**
+ * @template T
+ * @param {HTMLButtonElement | null} button
+ * @param {string | HTMLElement} errorBox
+ * @param {() => Promise<T>} action
+ * @returns {Promise<T | null>}
+ */
 export async function act(button, errorBox, action) {
   if (button) button.disabled = true;
   showError(errorBox, null);
@@ -75,13 +111,19 @@ export async function act(button, errorBox, action) {
 }
 
 // The confirmation dialog: resolves true when confirmed.  `body` is a node with what to weigh first.
+/**
+ * @param {string} titleKey
+ * @param {Node} body
+ * @param {string} confirmKey
+ * @returns {Promise<boolean>}
+ */
 export function confirmDialog(titleKey, body, confirmKey) {
-  const dialog = $("confirm");
+  const dialog = /** @type {HTMLDialogElement} */ ($("confirm"));
   $("confirm-title").textContent = t(titleKey);
   $("confirm-body").replaceChildren(body);
   $("confirm-yes").textContent = t(confirmKey);
   return new Promise((resolve) => {
-    const done = (answer) => {
+    const done = (/** @type {boolean} */ answer) => {
       $("confirm-yes").removeEventListener("click", yes);
       $("confirm-no").removeEventListener("click", no);
       dialog.removeEventListener("cancel", no);
@@ -89,7 +131,7 @@ export function confirmDialog(titleKey, body, confirmKey) {
       resolve(answer);
     };
     const yes = () => done(true);
-    const no = (event) => {
+    const no = (/** @type {Event | undefined} */ event) => {
       if (event) event.preventDefault();
       done(false);
     };
@@ -101,6 +143,12 @@ export function confirmDialog(titleKey, body, confirmKey) {
   });
 }
 
+/**
+ * @param {string | null} captionKey
+ * @param {string[]} headers catalog keys
+ * @param {Node[]} rows
+ * @param {Record<string, any>} [attributes]
+ */
 export function table(captionKey, headers, rows, attributes = {}) {
   const head = el("thead", {}, el("tr", {}, headers.map((key) => el("th", { scope: "col", text: t(key) }))));
   const body = el("tbody", {}, rows);
@@ -112,13 +160,30 @@ export function table(captionKey, headers, rows, attributes = {}) {
   );
 }
 
+/**
+ * @param {string} what
+ * @param {HTMLElement} container
+ */
 export function needs(what, container) {
   container.replaceChildren(el("p", { className: "hint", text: t(`console.needs.${what}`) }));
 }
 
 // Set by main.js: show a screen; re-draw the context line (the meeting and vote chosen).
+/** @type {{go: (screen: string) => unknown, context: () => void}} */
 export const hooks = { go: (screen) => screen, context: () => undefined };
 
+// The screen a name (the address's #hash, a nav button's) stands for: one of the console's own, else the
+// meetings. Its own keys only: `in` would take "#constructor", which every object has, and the console, finding
+// no such screen's elements, fell back to the login form.
+/**
+ * @param {string} name
+ * @param {object} screens
+ */
+export function screenNamed(name, screens) {
+  return Object.hasOwn(screens, name) ? name : "meetings";
+}
+
+/** @param {string} screen */
 export function go(screen) {
   return hooks.go(screen);
 }
