@@ -219,6 +219,9 @@ from gevent import monkey
 monkey.patch_all()
 import gevent
 from voting.store.group_commit import GroupCommit
+from voting.web.server import under_gevent
+
+under_gevent()  # as each worker of ``voting serve`` does, before any group commit is made
 
 sizes = []
 committer = GroupCommit(lambda items: (sizes.append(len(items)), [item * 10 for item in items])[1])
@@ -244,7 +247,7 @@ print(json.dumps({"sizes": sizes, "values": [g.value for g in [first, *others]],
 
 
 def _greenlets(mode: str) -> dict[str, Any]:
-    """``GREENLETS`` run in a process of its own, monkey-patched by gevent as a ``voting serve`` worker is."""
+    """``GREENLETS`` run in a process of its own, monkey-patched and set up as a ``voting serve`` worker is."""
     done = subprocess.run([sys.executable, "-c", GREENLETS, mode], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     answer: dict[str, Any] = json.loads(done.stdout)
