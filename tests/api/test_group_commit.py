@@ -115,20 +115,17 @@ def test_a_batch_for_a_round_not_open_records_nothing(app: Flask, db: Database, 
 def test_a_batch_loses_a_race_and_each_cast_is_told_what_happened(
     app: Flask, db: Database, sitting: Sitting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """If the database refuses the batch's rows (another process recorded one of its deputies), each cast is redone alone."""
+    """If the database refuses the batch's rows (another process recorded one of its deputies), each cast is redone alone.
+
+    The race, staged: the first batch's look misses deputy 5's committed rows,
+    so its insert hits the primary keys; the batches of one that follow look
+    again (the winner has committed by then) and see them.
+    """
     round_id = sitting.open_round()["id"]
     key = secrets.token_hex(8)
     first = cast_batch(db, [request(app, sitting, 5, [5], key)])
     assert isinstance(first[0], Receipt)
-    # The race, staged: the batch's look-ups miss deputy 5's committed rows, so its insert hits the primary keys.
-    seen = batching._check_one
-
-    def blind(index: int, request_: CastRequest, batch: Any) -> Receipt:
-        batch.done.clear()
-        batch.recorded.clear()
-        return seen(index, request_, batch)
-
-    monkeypatch.setattr(batching, "_check_one", blind)
+    monkeypatch.setattr(batching, "_check_one", _blind(batching._check_one, batches=1))
     outcomes = cast_batch(
         db,
         [
@@ -143,6 +140,39 @@ def test_a_batch_loses_a_race_and_each_cast_is_told_what_happened(
     assert isinstance(outcomes[2], Conflict)
     assert outcomes[2].code == "already_voted"
     assert round_rows(db, round_id) == (2, 2)
+
+
+def test_a_cast_that_loses_its_race_twice_is_refused_and_not_retried_for_ever(
+    app: Flask, db: Database, sitting: Sitting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of one that loses again (a third request for the same deputy at that moment) is told already_voted."""
+    round_id = sitting.open_round()["id"]
+    key = secrets.token_hex(8)
+    assert isinstance(cast_batch(db, [request(app, sitting, 5, [5], key)])[0], Receipt)
+    looks: list[object] = []
+    monkeypatch.setattr(batching, "_check_one", _blind(batching._check_one, batches=None, looks=looks))
+    outcomes = cast_batch(db, [request(app, sitting, 5, [5], key), request(app, sitting, 6, [6], "six")])
+    assert isinstance(outcomes[0], Conflict)
+    assert outcomes[0].code == "already_voted"
+    assert isinstance(outcomes[1], Receipt)
+    assert len(looks) == 3  # the batch, then each cast alone: deputy 5's batch of one is not tried a third time
+    assert round_rows(db, round_id) == (2, 2)
+
+
+def _blind(check_one: Any, *, batches: int | None, looks: list[object] | None = None) -> Any:
+    """``_check_one`` made blind to the rows already committed, in the first ``batches`` batches (None: in every one)."""
+    seen: list[object] = [] if looks is None else looks
+
+    def blind(index: int, request_: CastRequest, batch: Any) -> Receipt:
+        if not any(batch is b for b in seen):
+            seen.append(batch)
+        if batches is None or any(batch is b for b in seen[:batches]):
+            batch.done.clear()
+            batch.recorded.clear()
+        result: Receipt = check_one(index, request_, batch)
+        return result
+
+    return blind
 
 
 def test_concurrent_submits_fold_into_few_batches() -> None:
@@ -189,6 +219,9 @@ from gevent import monkey
 monkey.patch_all()
 import gevent
 from voting.store.group_commit import GroupCommit
+from voting.web.server import under_gevent
+
+under_gevent()  # as each worker of ``voting serve`` does, before any group commit is made
 
 sizes = []
 committer = GroupCommit(lambda items: (sizes.append(len(items)), [item * 10 for item in items])[1])
@@ -214,7 +247,7 @@ print(json.dumps({"sizes": sizes, "values": [g.value for g in [first, *others]],
 
 
 def _greenlets(mode: str) -> dict[str, Any]:
-    """``GREENLETS`` run in a process of its own, monkey-patched by gevent as a ``voting serve`` worker is."""
+    """``GREENLETS`` run in a process of its own, monkey-patched and set up as a ``voting serve`` worker is."""
     done = subprocess.run([sys.executable, "-c", GREENLETS, mode], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     answer: dict[str, Any] = json.loads(done.stdout)

@@ -4,7 +4,7 @@ Everything a recount needs is here, so that an auditor can run it on any
 machine with nothing but this package (DESIGN section 4).
 """
 
-from voting.domain.ballot import Choice, Marks
+from voting.domain.ballot import Channel, Choice, Marks
 from voting.domain.ballot_list import BallotList, format_ballot_list, read_ballot_list
 from voting.domain.errors import DomainError, InvalidBallot, InvalidBallotList, InvalidRound, InvalidRules
 from voting.domain.rules import (
@@ -34,6 +34,7 @@ __all__ = [
     "BallotCounts",
     "BallotList",
     "BallotStyle",
+    "Channel",
     "Choice",
     "DomainError",
     "InvalidBallot",

@@ -12,12 +12,23 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from voting.domain.errors import InvalidBallot
+from voting.domain.rules import BallotStyle
 
 
 class Choice(StrEnum):
     APPROVE = "approve"
     OPPOSE = "oppose"
     ABSTAIN = "abstain"
+
+
+class Channel(StrEnum):
+    """How a deputy's ballot reached the box: cast on a phone or terminal, or a paper ballot issued in the hall.
+
+    Stored as these words in ``participation.channel`` and ``ballot.channel``.
+    """
+
+    ELECTRONIC = "electronic"
+    PAPER = "paper"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,12 @@ class Marks:
     def is_valid(self, seats: int) -> bool:
         """A ballot approving more projects than there are seats is void as a whole (item 3)."""
         return len(self.approvals) <= seats
+
+    def check_style(self, style: BallotStyle) -> None:
+        """Refuse an oppose or abstain mark on the ballot of a vote whose ballots only approve (DESIGN section 1)."""
+        if style is BallotStyle.APPROVE_ONLY and (self.opposes or self.abstains):
+            field = "opposes" if self.opposes else "abstains"
+            raise InvalidBallot("style_mismatch", "this vote's ballots only approve", field=field)
 
     def check_projects(self, projects: frozenset[int]) -> None:
         """Refuse marks on a project that is not on this round's ballot."""

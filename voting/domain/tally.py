@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from voting.domain.ballot import Marks
-from voting.domain.errors import InvalidBallot, InvalidRound
+from voting.domain.errors import InvalidRound
 from voting.domain.rules import BallotStyle, RuleSettings, ShortfallPolicy, TiePolicy
 
 
@@ -185,18 +185,17 @@ def tally_counts(rules: RuleSettings, spec: RoundSpec, counts: Mapping[Marks, in
 
     Identical ballots are counted once and weighted: a plenary's ballots repeat
     a great deal, and this keeps a million-ballot recount well under a second.
-    Raises ``InvalidBallot`` if a ballot marks a project not on this round's ballot.
+    Raises ``InvalidBallot`` if a ballot marks a project not on this round's
+    ballot, or opposes or abstains where the vote's ballots only approve.
     """
     on_ballot = frozenset(spec.projects)
-    approve_only = rules.ballot_style is BallotStyle.APPROVE_ONLY
     approvals = dict.fromkeys(spec.projects, 0)
     opposes = dict.fromkeys(spec.projects, 0)
     abstains = dict.fromkeys(spec.projects, 0)
     cast = valid = 0
     for marks, count in counts.items():
         marks.check_projects(on_ballot)
-        if approve_only and (marks.opposes or marks.abstains):
-            raise InvalidBallot("style_mismatch", "this vote's ballots only approve", field="marks")
+        marks.check_style(rules.ballot_style)
         cast += count
         if not marks.is_valid(spec.seats):
             continue

@@ -2,11 +2,11 @@
 
 The casts that reach one server process together are written by one of them
 in one transaction, so that a batch pays for one durable commit.  Each cast of
-the batch is checked on its own, in order of arrival, with the checks of
-``casting._cast`` in the same order and ``casting.replay`` for a retry, before
-anything is written: a refused ballot refuses only itself.  The rows of the
-accepted ones are then inserted in an order unrelated to arrival and to each
-other: participation by deputy id, ballots by receipt (docs/secrecy.md).
+the batch is checked on its own, in order of arrival (``_check_one``: the
+cast's only checks, on every path) with ``casting.replay`` for a retry,
+before anything is written: a refused ballot refuses only itself.  The rows of
+the accepted ones are then inserted in an order unrelated to arrival and to
+each other: participation by deputy id, ballots by receipt (docs/secrecy.md).
 """
 
 from __future__ import annotations
@@ -18,22 +18,14 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from voting.domain import DomainError, Marks, RuleSettings
+from voting.domain import BallotStyle, Channel, DomainError, Marks, RuleSettings
+from voting.domain.ballot_list import numbers_text
 from voting.domain.lifecycle import RoundState
-from voting.services.casting import (
-    PAPER,
-    CastRequest,
-    Receipt,
-    cast_one,
-    check_marks,
-    electronic_receipt,
-    format_receipt,
-    replay,
-    write_casts,
-)
+from voting.services.casting import CastRequest, Receipt, check_marks, electronic_receipt, format_receipt, replay
 from voting.services.errors import Conflict, NotAuthenticated, NotFound
+from voting.services.records import stored_marks
 from voting.services.votes import code_hash
-from voting.store import raw
+from voting.store import raw, secrecy
 from voting.store.db import Database
 
 
@@ -42,22 +34,36 @@ def cast_batch(db: Database, requests: Sequence[CastRequest]) -> list[Receipt | 
 
     If the database refuses the batch's rows (on PostgreSQL, another process
     recorded one of these deputies a moment ago: the primary key of
-    participation says so), every cast is done again on its own, which tells
-    the loser of the race what happened.
+    participation says so), each cast is tried again as a batch of its own,
+    through the same checks (``_after_race``).
     """
     try:
-        with db.write(serial=False) as session:
-            outcomes = _cast_batch(session, requests)
+        return _in_one_transaction(db, requests)
     except IntegrityError:
-        return [_one_or_error(db, request) for request in requests]
-    return outcomes
+        return [_after_race(db, request) for request in requests]
 
 
-def _one_or_error(db: Database, request: CastRequest) -> Receipt | DomainError:
+def _in_one_transaction(db: Database, requests: Sequence[CastRequest]) -> list[Receipt | DomainError]:
+    with db.write(serial=False) as session:
+        return _cast_batch(session, requests)
+
+
+def _after_race(db: Database, request: CastRequest) -> Receipt | DomainError:
+    """One cast of a batch that lost a race, as a batch of one.
+
+    The winner's rows were committed when the loser's insert failed, so this
+    batch's look sees them: the loser is told ``already_voted``, or given its
+    receipt again if the winner was the same cast sent twice (``replay``).
+    """
     try:
-        return cast_one(db, request)
-    except DomainError as exc:
-        return exc
+        return _in_one_transaction(db, [request])[0]
+    except IntegrityError:
+        # Lost again: yet another request recorded this deputy between this batch's look and its write.
+        return _already_voted()
+
+
+def _already_voted() -> Conflict:
+    return Conflict("already_voted", "a ballot has already been cast with this code in this round")
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ class _Batch:
     """(cast's place in the batch, round id) -> its receipt in that round, for each round of its vote."""
     holders: dict[str, tuple[int, int, bool]]
     """code hash -> (vote id, deputy id, revoked)."""
-    styles: dict[int, str]
+    styles: dict[int, BallotStyle]
     """vote id -> ballot style."""
     training: dict[int, bool]
     """vote id -> a training vote?"""
@@ -109,7 +115,7 @@ def _cast_batch(session: Session, requests: Sequence[CastRequest]) -> list[Recei
             outcomes.append(_check_one(index, request, batch))
         except DomainError as exc:
             outcomes.append(exc)
-    write_casts(session, batch.new_participation, batch.new_ballots)
+    _write(session, batch.new_participation, batch.new_ballots)
     return outcomes
 
 
@@ -126,7 +132,7 @@ def _read(session: Session, requests: Sequence[CastRequest]) -> _Batch:
     }
     vote_ids = sorted({vote_id for vote_id, _, _ in holders.values()})
     votes = raw.rows(session, "SELECT id, rules, training FROM vote WHERE id IN (?*)", vote_ids)
-    styles = {row[0]: RuleSettings.from_dict(dict(raw.json_value(row[1]))).ballot_style.value for row in votes}
+    styles = {row[0]: RuleSettings.from_dict(dict(raw.json_value(row[1]))).ballot_style for row in votes}
     training = {row[0]: bool(row[2]) for row in votes}
     rounds_of_vote: dict[int, list[_Round]] = {vote_id: [] for vote_id in vote_ids}
     for row in raw.rows(
@@ -171,7 +177,7 @@ def _read(session: Session, requests: Sequence[CastRequest]) -> _Batch:
         for round_ in rounds_of_vote[holder[0]]
     }
     recorded = {
-        row[0]: Marks(_numbers(row[1]), _numbers(row[2]), _numbers(row[3]))
+        row[0]: stored_marks(row[1], row[2], row[3])
         for row in raw.rows(
             session,
             "SELECT receipt, approvals, opposes, abstains FROM ballot WHERE receipt IN (?*)",
@@ -185,12 +191,8 @@ def _round(row: Any) -> _Round:
     return _Round(row[0], row[1], row[2], row[3], row[4], frozenset(raw.json_value(row[5])))
 
 
-def _numbers(text: str) -> frozenset[int]:
-    return frozenset(int(part) for part in text.split()) if text else frozenset()
-
-
 def _check_one(index: int, request: CastRequest, batch: _Batch) -> Receipt:
-    """The checks of ``_cast``, in its order, against what the batch read and what it has accepted so far."""
+    """One cast's checks, against what the batch read and what it has accepted so far."""
     holder = batch.holders.get(batch.hashes[index])
     if holder is None or holder[2]:
         raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
@@ -214,12 +216,32 @@ def _check_one(index: int, request: CastRequest, batch: _Batch) -> Receipt:
         raise Conflict("not_checked_in", "the deputy has not checked in")
     place = (open_round.id, deputy_id)
     channel = batch.done.get(place)
-    if channel == PAPER:
+    if channel == Channel.PAPER:
         raise Conflict("paper_ballot_issued", "a paper ballot was issued to this deputy for this round")
     if channel is not None or place in batch.new_participation:
-        raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
+        raise _already_voted()
     check_marks(open_round.projects, open_round.seats, batch.styles[vote_id], marks)
     receipt = batch.receipts[(index, open_round.id)]
     batch.new_participation.add(place)
     batch.new_ballots[receipt] = (open_round.id, marks)
     return Receipt(format_receipt(receipt), open_round.number, replayed=False, training=batch.training[vote_id])
+
+
+def _write(session: Session, participation: set[tuple[int, int]], ballots: dict[str, tuple[int, Marks]]) -> None:
+    """Write the accepted casts, round by round, into each round's staging tables (``store.secrecy``).
+
+    Participation rows in deputy order, ballots in receipt order: within a
+    batch neither follows the order of arrival.
+    """
+    electronic = Channel.ELECTRONIC
+    for round_id in sorted({round_id for round_id, _ in participation}):
+        secrecy.insert_cast_rows(
+            session,
+            round_id,
+            [(round_id, deputy_id, electronic) for r, deputy_id in sorted(participation) if r == round_id],
+            [
+                (receipt, r, numbers_text(m.approvals), numbers_text(m.opposes), numbers_text(m.abstains), electronic)
+                for receipt, (r, m) in sorted(ballots.items())
+                if r == round_id
+            ],
+        )

@@ -8,10 +8,11 @@ the database pointing from the deputy to it.  Nothing here is logged.
 
 Group commit (docs/architecture.md): the casts that reach one server process
 together are written by one of them in one transaction
-(``voting.services.cast_batch``), so that a batch pays for one durable
-commit; each caller is answered only after that commit.  A batch that loses
-a race on PostgreSQL does each cast again alone (``cast_one``, here).  Both
-answer a retry by one rule, ``replay``.
+(``voting.services.cast_batch``, the only place the cast's checks are made),
+so that a batch pays for one durable commit; each caller is answered only
+after that commit.  This module holds what a cast is (its request, its
+receipt, the validity of its marks, the answer to a retry) and hands each
+cast to its process's batch.
 """
 
 from __future__ import annotations
@@ -24,24 +25,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from hashlib import sha256
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
-
-from voting.domain import InvalidBallot, Marks
-from voting.domain.ballot_list import numbers_text
+from voting.domain import BallotStyle, InvalidBallot, Marks
 from voting.domain.codes import forgiving
-from voting.domain.lifecycle import RoundState
 from voting.services.errors import Conflict
-from voting.services.locks import lock_round
-from voting.services.records import get, marks_of, rules_of
-from voting.services.votes import holder_of
-from voting.store import secrecy
 from voting.store.db import Database
 from voting.store.group_commit import GroupCommit
-from voting.store.models import Ballot, Deputy, Participation, Round, Vote
-
-ELECTRONIC = "electronic"
-PAPER = "paper"
 
 
 @dataclass(frozen=True)
@@ -77,15 +65,10 @@ def make_marks(approvals: Iterable[int], opposes: Iterable[int] = (), abstains: 
     return Marks(frozenset(lists["approvals"]), frozenset(lists["opposes"]), frozenset(lists["abstains"]))
 
 
-def check_electronic(round_: Round, vote: Vote, marks: Marks) -> None:
+def check_marks(projects: frozenset[int], seats: int, style: BallotStyle, marks: Marks) -> None:
     """An electronic ballot must be valid: the deputy is told, and nothing is recorded, so they can correct it."""
-    check_marks(frozenset(round_.projects), round_.seats, rules_of(vote).ballot_style.value, marks)
-
-
-def check_marks(projects: frozenset[int], seats: int, ballot_style: str, marks: Marks) -> None:
     marks.check_projects(projects)
-    if ballot_style == "approve_only" and (marks.opposes or marks.abstains):
-        raise InvalidBallot("style_mismatch", "this vote's ballots only approve", field="opposes")
+    marks.check_style(style)
     if not marks.is_valid(seats):
         raise InvalidBallot(
             "too_many_approvals",
@@ -103,17 +86,6 @@ def cast_ballot(db: Database, *, secret: str, code: str, marks: Marks, idempoten
     the transaction that holds this ballot has committed.
     """
     return _committer(db).submit(CastRequest(secret, code, marks, idempotency_key))
-
-
-def cast_one(db: Database, request: CastRequest) -> Receipt:
-    """One cast in a transaction of its own: the path a batch falls back on after a race."""
-    try:
-        with db.write(serial=False) as session:
-            return _cast(session, request.secret, request.code, request.marks, request.idempotency_key)
-    except IntegrityError:
-        # A concurrent request with the same code won the race; say what it did.
-        with db.read() as session:
-            return _after_race(session, request.secret, request.code, request.marks, request.idempotency_key)
 
 
 @dataclass(frozen=True)
@@ -139,77 +111,8 @@ def _committer(db: Database) -> GroupCommit[CastRequest, Receipt]:
         return committer
 
 
-def _open_round(session: Session, vote_id: int) -> Round | None:
-    """The vote's open round, held in share mode (a close waits for this transaction), or None."""
-    round_ = session.exec(select(Round).where(Round.vote_id == vote_id, Round.state == RoundState.OPEN)).first()
-    if round_ is None:
-        return None
-    assert round_.id is not None
-    locked = lock_round(session, round_.id, exclusive=False)
-    return locked if locked.state == RoundState.OPEN else None
-
-
-def _cast(session: Session, secret: str, code: str, marks: Marks, key: str) -> Receipt:
-    holder = holder_of(session, secret, code)
-    vote = get(session, Vote, holder.vote_id, what="vote")
-    earlier = _recorded(session, secret, code, key, holder.vote_id)
-    round_ = _open_round(session, holder.vote_id)
-    if earlier is not None:
-        return _replay(earlier, round_, marks, vote.training)
-    if round_ is None:
-        raise Conflict("round_not_open", "no round of this vote is open for voting")
-    assert round_.id is not None
-    deputy = get(session, Deputy, holder.deputy_id, what="deputy")
-    if not deputy.checked_in:
-        raise Conflict("not_checked_in", "the deputy has not checked in")
-    done = session.get(Participation, (round_.id, holder.deputy_id))
-    if done is not None:
-        if done.channel == PAPER:
-            raise Conflict("paper_ballot_issued", "a paper ballot was issued to this deputy for this round")
-        # On PostgreSQL each statement sees the latest commits: the request this
-        # one retries may have committed since the look-up above.  Its ballot and
-        # participation rows were committed together, so it is visible now.
-        again = _recorded(session, secret, code, key, holder.vote_id)
-        if again is not None:
-            return _replay(again, round_, marks, vote.training)
-        raise Conflict("already_voted", "a ballot has already been cast with this code in this round")
-    check_electronic(round_, vote, marks)
-    receipt = electronic_receipt(secret, round_.id, code, key)
-    write_casts(session, {(round_.id, holder.deputy_id)}, {receipt: (round_.id, marks)})
-    return Receipt(format_receipt(receipt), round_.number, replayed=False, training=vote.training)
-
-
-def write_casts(session: Session, participation: set[tuple[int, int]], ballots: dict[str, tuple[int, Marks]]) -> None:
-    """Write accepted casts, round by round, into each round's staging tables (``store.secrecy``).
-
-    Participation rows in deputy order, ballots in receipt order: within a
-    batch neither follows the order of arrival.
-    """
-    for round_id in sorted({round_id for round_id, _ in participation}):
-        secrecy.insert_cast_rows(
-            session,
-            round_id,
-            [(round_id, deputy_id, ELECTRONIC) for r, deputy_id in sorted(participation) if r == round_id],
-            [
-                (receipt, r, numbers_text(m.approvals), numbers_text(m.opposes), numbers_text(m.abstains), ELECTRONIC)
-                for receipt, (r, m) in sorted(ballots.items())
-                if r == round_id
-            ],
-        )
-
-
-def _recorded(session: Session, secret: str, code: str, key: str, vote_id: int) -> tuple[Ballot, Round] | None:
-    """The ballot this code and key already recorded in any round of the vote, if any (a retry)."""
-    for round_ in session.exec(select(Round).where(Round.vote_id == vote_id)).all():
-        assert round_.id is not None
-        ballot = session.get(Ballot, electronic_receipt(secret, round_.id, code, key))
-        if ballot is not None:
-            return ballot, round_
-    return None
-
-
 def replay(receipt: str, round_number: int, still_open: bool, earlier: Marks, marks: Marks, training: bool) -> Receipt:
-    """The answer to a cast whose code and key already recorded a ballot: one rule, for a batch and for ``cast_one``.
+    """The answer to a cast whose code and key already recorded a ballot (a retry, or a second thought).
 
     While that ballot's round is open, a retry of it gets its receipt again (a
     phone on the hall's Wi-Fi that lost the answer), and other marks under the
@@ -230,18 +133,3 @@ def replay(receipt: str, round_number: int, still_open: bool, earlier: Marks, ma
     if earlier != marks:
         raise Conflict("idempotency_key_reused", "this idempotency key was used for a different ballot")
     return Receipt(format_receipt(receipt), round_number, replayed=True, training=training)
-
-
-def _replay(earlier: tuple[Ballot, Round], open_round: Round | None, marks: Marks, training: bool) -> Receipt:
-    ballot, round_ = earlier
-    still_open = open_round is not None and open_round.id == round_.id
-    return replay(ballot.receipt, round_.number, still_open, marks_of(ballot), marks, training)
-
-
-def _after_race(session: Session, secret: str, code: str, marks: Marks, key: str) -> Receipt:
-    holder = holder_of(session, secret, code)
-    earlier = _recorded(session, secret, code, key, holder.vote_id)
-    if earlier is not None:
-        training = get(session, Vote, holder.vote_id, what="vote").training
-        return _replay(earlier, _open_round(session, holder.vote_id), marks, training)
-    raise Conflict("already_voted", "a ballot has already been cast with this code in this round")

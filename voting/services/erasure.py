@@ -18,6 +18,10 @@ The retries run beside the requests, never in them: one small query a
 second while a step is pending in this process, nothing at all otherwise,
 and nothing on the cast path.  A process restarted with a step pending (a
 crash between the close and its step) resumes it when it starts (``resume``).
+They run in a thread of the operating system, which ``threading`` starts
+unless the server says otherwise (``use_native_threads``: in a gevent worker,
+where ``threading`` would make a greenlet, ``voting.web.server`` gives
+gevent's originals).
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from gevent import monkey
 from sqlmodel import col, select
 
 from voting.domain.audit_events import RoundSecrecyCompleted, RoundSecrecyPending
@@ -54,6 +57,22 @@ _vacuumed: set[tuple[str, int]] = set()
 _running: dict[str, int] = {}
 """database -> how many times its loop was asked for: a loop stops only if nobody asked again during its last pass."""
 _lock = threading.Lock()
+
+Sleep = Callable[[float], None]
+
+
+def _daemon_thread(run: Callable[[], None]) -> None:
+    threading.Thread(target=run, daemon=True).start()
+
+
+_start_native: Callable[[Callable[[], None]], None] = _daemon_thread
+_native_sleep: Sleep = time.sleep
+
+
+def use_native_threads(start: Callable[[Callable[[], None]], None], sleep: Sleep) -> None:
+    """How this process starts the retries' thread of the operating system, and sleeps in it."""
+    global _start_native, _native_sleep
+    _start_native, _native_sleep = start, sleep
 
 
 class _Held(Exception):
@@ -146,17 +165,11 @@ def keep_trying(db: Database) -> None:
         _running[db.url] = (asked or 0) + 1
         if asked is not None:
             return
-    if monkey.is_module_patched("threading"):
-        # Under ``voting serve``: a native thread (as the staff's requests run in), never a greenlet, so that
-        # a VACUUM or a lock wait never stops the hall's event loop; and the close that starts it runs in a
-        # native thread itself, whose hub no loop would ever run.
-        start = monkey.get_original("_thread", "start_new_thread")
-        start(_loop, (db, monkey.get_original("time", "sleep")))
-    else:
-        threading.Thread(target=_loop, args=(db, time.sleep), daemon=True).start()
+    sleep = _native_sleep
+    _start_native(lambda: _loop(db, sleep))
 
 
-def _loop(db: Database, sleep: Callable[[float], None]) -> None:
+def _loop(db: Database, sleep: Sleep) -> None:
     errors = 0
     while errors < GIVE_UP_AFTER_ERRORS:
         with _lock:

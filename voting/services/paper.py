@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from voting.domain import Marks
+from voting.domain import BallotStyle, Channel, Marks
 from voting.domain.audit_events import PaperAccepted, PaperEntered
 from voting.domain.ballot_list import numbers_text
 from voting.domain.errors import InvalidBallot
 from voting.domain.lifecycle import RoundState
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, require
-from voting.services.casting import PAPER, make_marks
+from voting.services.casting import make_marks
 from voting.services.errors import Conflict, InvalidInput
 from voting.services.locks import lock_round
 from voting.services.records import get_round, get_vote, rules_of
@@ -40,23 +40,17 @@ class Difference:
     second: dict[str, list[int]] | None
 
 
-def _marks(round_projects: frozenset[int], approve_only: bool, items: list[dict[str, Any]]) -> list[Marks]:
+def _marks(round_projects: frozenset[int], style: BallotStyle, items: list[dict[str, Any]]) -> list[Marks]:
     marks = []
     for position, item in enumerate(items, start=1):
         try:
             m = make_marks(item.get("approvals", ()), item.get("opposes", ()), item.get("abstains", ()))
             m.check_projects(round_projects)
+            m.check_style(style)
         except InvalidBallot as exc:
             raise InvalidBallot(
                 exc.code, f"ballot {position} of the batch: {exc.message}", field="ballots", position=position
             ) from None
-        if approve_only and (m.opposes or m.abstains):
-            raise InvalidBallot(
-                "style_mismatch",
-                f"ballot {position}: this vote's ballots only approve",
-                field="ballots",
-                position=position,
-            )
         marks.append(m)
     return marks
 
@@ -78,7 +72,7 @@ def enter_batch(
     if not 1 <= len(items) <= MAX_BATCH:
         raise InvalidInput("batch_size", f"a batch holds 1 to {MAX_BATCH} ballots", field="ballots")
     rules = rules_of(get_vote(session, round_.vote_id))
-    marks = _marks(frozenset(round_.projects), rules.ballot_style == "approve_only", items)
+    marks = _marks(frozenset(round_.projects), rules.ballot_style, items)
     rows = {
         e.entry: e
         for e in session.exec(
@@ -155,7 +149,7 @@ def accept_batch(session: Session, round_id: int, batch: str, *, by: Actor) -> i
                 approvals=numbers_text(frozenset(item["approvals"])),
                 opposes=numbers_text(frozenset(item["opposes"])),
                 abstains=numbers_text(frozenset(item["abstains"])),
-                channel=PAPER,
+                channel=Channel.PAPER,
             )
         )
     for entry in entries:

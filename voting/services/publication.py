@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from voting.domain import VoteResult, combine, format_ballot_list
+from voting.domain import BallotStyle, VoteResult, combine, format_ballot_list
 from voting.domain.audit_chain import canonical_json
 from voting.domain.audit_events import VotePublished
 from voting.domain.codes import RECEIPT_ALPHABET, spellings
@@ -57,7 +57,7 @@ def ballot_list(session: Session, round_: Round) -> str:
             "round_not_closed", f"round {round_.number} is {round_.state}; its ballots are listed once it closes"
         )
     ballots = session.exec(select(Ballot).where(Ballot.round_id == round_.id).order_by(col(Ballot.receipt))).all()
-    aoa = rules_of(get_vote(session, round_.vote_id)).ballot_style != "approve_only"
+    aoa = rules_of(get_vote(session, round_.vote_id)).ballot_style is not BallotStyle.APPROVE_ONLY
     return format_ballot_list(((format_receipt(b.receipt), marks_of(b)) for b in ballots), with_opposes=aoa)
 
 

@@ -36,9 +36,14 @@ def rules_of(vote: Vote) -> RuleSettings:
     return RuleSettings.from_dict(dict(vote.rules))
 
 
+def stored_marks(approvals: str, opposes: str, abstains: str) -> Marks:
+    """A ballot's marks from its three stored columns (``numbers_text``: numbers separated by single spaces)."""
+    return Marks(_numbers(approvals), _numbers(opposes), _numbers(abstains))
+
+
 def _numbers(text: str) -> frozenset[int]:
     return frozenset(int(part) for part in text.split()) if text else frozenset()
 
 
 def marks_of(ballot: Ballot) -> Marks:
-    return Marks(_numbers(ballot.approvals), _numbers(ballot.opposes), _numbers(ballot.abstains))
+    return stored_marks(ballot.approvals, ballot.opposes, ballot.abstains)

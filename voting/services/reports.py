@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
-from voting.domain import TallyResult
+from voting.domain import Channel, TallyResult
 from voting.domain.audit_chain import GENESIS
 from voting.domain.lifecycle import RoundState, VoteState
 from voting.domain.rate import vote_rate
 from voting.exports.sheet import ProjectLine, RoundSheet, TallySheet
-from voting.services.casting import ELECTRONIC, PAPER
 from voting.services.publication import vote_result
 from voting.services.records import get, get_vote, rules_of
 from voting.services.rounds import rounds_of, stored_result
@@ -76,7 +75,7 @@ def _round_sheet(
     paper_issued = session.exec(
         select(func.count())
         .select_from(Participation)
-        .where(Participation.round_id == round_.id, Participation.channel == PAPER)
+        .where(Participation.round_id == round_.id, Participation.channel == Channel.PAPER)
     ).one()
     present = round_.deputies_present or 0
     return RoundSheet(
@@ -89,8 +88,8 @@ def _round_sheet(
         ballots_returned=result.ballots.cast,
         valid=result.ballots.valid,
         invalid=result.ballots.invalid,
-        electronic=by_channel.get(ELECTRONIC, 0),
-        paper=by_channel.get(PAPER, 0),
+        electronic=by_channel.get(Channel.ELECTRONIC, 0),
+        paper=by_channel.get(Channel.PAPER, 0),
         paper_issued=paper_issued,
         void=result.void,
         quorum=True,  # a round opens only with quorum (services.rounds.open_round)

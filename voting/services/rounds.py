@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from voting.domain import Marks, RoundKind, RoundSpec, RuleSettings, TallyResult, next_round, tally_counts
+from voting.domain import Channel, Marks, RoundKind, RoundSpec, RuleSettings, TallyResult, next_round, tally_counts
 from voting.domain.audit_events import (
     RoundClosed,
     RoundCounted,
@@ -25,11 +25,10 @@ from voting.domain.audit_events import (
 from voting.domain.lifecycle import RoundState, VoteState, check_round_move, check_vote_move
 from voting.services import audit, erasure
 from voting.services.auth import WRITERS, Actor, require
-from voting.services.casting import PAPER
 from voting.services.errors import Conflict
 from voting.services.locks import lock_round
 from voting.services.meetings import present_count, roster_size
-from voting.services.records import get_round, get_vote, rules_of
+from voting.services.records import get_round, get_vote, rules_of, stored_marks
 from voting.services.votes import candidates_of
 from voting.store import raw, secrecy
 from voting.store.db import Database
@@ -170,7 +169,7 @@ def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | Non
             )
     for deputy in waiting:
         assert deputy.id is not None
-        session.add(Participation(round_id=round_id, deputy_id=deputy.id, channel=PAPER))
+        session.add(Participation(round_id=round_id, deputy_id=deputy.id, channel=Channel.PAPER))
     audit.record(
         session,
         RoundPaperIssued(round=round_.number, deputies=tuple(d.number for d in waiting)),
@@ -273,12 +272,8 @@ def ballot_counts(session: Session, round_id: int) -> Counter[Marks]:
         "SELECT approvals, opposes, abstains, count(*) FROM ballot WHERE round_id = ? GROUP BY approvals, opposes, abstains",
         [round_id],
     ):
-        counts[Marks(_numbers(approvals), _numbers(opposes), _numbers(abstains))] += int(count)
+        counts[stored_marks(approvals, opposes, abstains)] += int(count)
     return counts
-
-
-def _numbers(text: str) -> frozenset[int]:
-    return frozenset(int(part) for part in text.split()) if text else frozenset()
 
 
 def spec_of(round_: Round) -> RoundSpec:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from voting.domain import Channel
 from voting.services.errors import NotFound
 from voting.store import raw
 
@@ -45,10 +46,10 @@ def turnout(session: Session, round_id: int) -> Turnout:
         raw.rows(session, "SELECT channel, count(*) FROM ballot WHERE round_id = ? GROUP BY channel", [round_id])
     )
     paper_issued = raw.rows(
-        session, "SELECT count(*) FROM participation WHERE round_id = ? AND channel = ?", [round_id, "paper"]
+        session, "SELECT count(*) FROM participation WHERE round_id = ? AND channel = ?", [round_id, Channel.PAPER.value]
     )[0][0]
-    electronic = int(counts.get("electronic", 0))
-    paper = int(counts.get("paper", 0))
+    electronic = int(counts.get(Channel.ELECTRONIC, 0))
+    paper = int(counts.get(Channel.PAPER, 0))
     return Turnout(
         round_number=number,
         state=state,

@@ -24,7 +24,7 @@ from voting.domain.lifecycle import VoteState
 from voting.services import audit
 from voting.services.auth import WRITERS, Actor, keyed_hash, require
 from voting.services.demo import gongshu_2020
-from voting.services.errors import Conflict, InvalidInput, NotAuthenticated
+from voting.services.errors import Conflict, InvalidInput
 from voting.services.records import get, get_vote
 from voting.store import secrecy
 from voting.store.models import (
@@ -295,14 +295,6 @@ def revoke_code(session: Session, vote_id: int, deputy_id: int, *, by: Actor) ->
         session.add(row)
     deputy = get(session, Deputy, deputy_id, what="deputy")
     audit.record(session, CodeRevoked(deputy=deputy.number), actor=by, vote_id=vote_id)
-
-
-def holder_of(session: Session, secret: str, code: str) -> VotingCode:
-    """The working code a deputy typed, or ``NotAuthenticated``."""
-    row = session.exec(select(VotingCode).where(VotingCode.code_hash == code_hash(secret, code))).first()
-    if row is None or row.revoked:
-        raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
-    return row
 
 
 def reset_training(session: Session, vote_id: int, *, by: Actor) -> Vote:

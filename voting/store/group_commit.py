@@ -8,7 +8,7 @@ does not.
 
 There is no background thread.  The first request to arrive when nobody is
 writing becomes the *leader*: it lets the requests arriving with it queue
-(``gather``), then takes everything queued (its own item included),
+(its ``gather``), then takes everything queued (its own item included),
 hands the batch to ``commit_batch`` (one transaction, committed before it
 returns), gives each waiting request its outcome and wakes it.  While
 it writes, later requests queue up and wait.  Once its own item is done, a
@@ -19,6 +19,11 @@ test) every batch has one item and this is a plain call.
 
 Nobody is answered before the commit that holds their item has returned, so a
 receipt is never given for something a power cut could still take away.
+
+How a leader lets the others arrive depends on how the process runs its
+requests, which this module does not know: threads (the default, and the
+tests) or an event loop (``voting serve``'s gevent workers, whose gathering
+``voting.web.server`` gives, with ``gather_with``).
 """
 
 from __future__ import annotations
@@ -28,36 +33,28 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-import gevent
-from gevent import monkey
-
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
 
 MAX_BATCH = 256
 """The most items in one transaction: bounds a batch's time, and the size of its IN lists."""
 
-GATHER_SECONDS = 0.005
-"""The longest a leader waits for its event loop to fall idle before it takes its batch."""
+Gather = Callable[[], None]
+"""How a leader lets the requests that have arrived reach ``submit`` before it takes its batch."""
 
 
-def gather() -> None:
-    """Let the requests that have arrived reach ``submit`` before a leader takes its batch.
+def offer_the_gil() -> None:
+    """The gathering with threads: offer the GIL once, so that the threads that have arrived can queue."""
+    time.sleep(0)
 
-    Under ``voting serve`` (gevent) the leader waits until its event loop is
-    idle: every request whose bytes have come in has been read and has queued,
-    or is waiting for something else.  A batch then holds what the process
-    has, not what happened to be ready after one yield: 11 to 16 casts a
-    commit instead of 8 to 10 in the sustained run, and a tenth less CPU a
-    cast (docs/performance.md).  Waiting costs the hall nothing, since the
-    loop is busy with other requests meanwhile, and never more than
-    ``GATHER_SECONDS``.  With threads, it offers the GIL once.
-    """
-    if monkey.is_module_patched("threading"):
-        with gevent.Timeout(GATHER_SECONDS, False):
-            gevent.idle()
-    else:
-        time.sleep(0)
+
+_gather: Gather = offer_the_gil
+
+
+def gather_with(gather: Gather) -> None:
+    """Set how the group commits of this process gather from now on (``voting.web.server``, in a gevent worker)."""
+    global _gather
+    _gather = gather
 
 
 class _Job(Generic[Item, Outcome]):
@@ -81,13 +78,21 @@ class GroupCommit(Generic[Item, Outcome]):
     outcome, or the exception to raise in the item's request (a refused
     ballot refuses only itself).  If it raises, every item of the batch gets
     that exception.
+
+    ``gather``: how its leaders let the others arrive; by default the
+    process's (``gather_with``), as it is when the group commit is made.
     """
 
     def __init__(
-        self, commit_batch: Callable[[Sequence[Item]], Sequence[Outcome | BaseException]], *, max_batch: int = MAX_BATCH
+        self,
+        commit_batch: Callable[[Sequence[Item]], Sequence[Outcome | BaseException]],
+        *,
+        max_batch: int = MAX_BATCH,
+        gather: Gather | None = None,
     ) -> None:
         self._commit_batch = commit_batch
         self._max_batch = max_batch
+        self._gather = gather or _gather
         self._lock = threading.Lock()
         self._queue: list[_Job[Item, Outcome]] = []
         self._leading = False
@@ -111,7 +116,7 @@ class GroupCommit(Generic[Item, Outcome]):
 
     def _lead(self, own: _Job[Item, Outcome]) -> None:
         while True:
-            gather()  # without it, under gevent every batch would hold one cast
+            self._gather()  # without it, on an event loop every batch would hold one cast
             with self._lock:
                 batch = self._queue[: self._max_batch]
                 del self._queue[: self._max_batch]

@@ -169,7 +169,7 @@ class Participation(SQLModel, table=True):
     round_id: int = Field(foreign_key="round.id", primary_key=True)
     deputy_id: int = Field(foreign_key="deputy.id", primary_key=True)
     channel: str = Field(sa_type=String(16))
-    """electronic or paper: which kind of ballot the deputy was issued."""
+    """A ``Channel`` (electronic or paper): which kind of ballot the deputy was issued."""
 
 
 class Ballot(SQLModel, table=True):
@@ -188,6 +188,7 @@ class Ballot(SQLModel, table=True):
     opposes: str = Field(default="", max_length=400)
     abstains: str = Field(default="", max_length=400)
     channel: str = Field(sa_type=String(16))
+    """A ``Channel`` (electronic or paper): how the ballot reached the count."""
 
 
 class VotingCode(SQLModel, table=True):
