@@ -17,13 +17,13 @@ import yaml
 from flask import Flask
 from sqlmodel import func, select
 
-from tests.simulation.drill_checks import (
+from tests.support.api import Api, Sitting, make_user, roster_csv, set_up
+from tests.support.drills import (
     assert_drill_outcome,
     assert_live_round_counts_only_its_own,
     cast_live,
     open_live_round,
 )
-from tests.support.api import Api, Sitting, make_user, roster_csv, set_up
 from voting.simulation.drill import LIBRARY_ORDER, all_drills, load_drill, parse_drill, shipped_drills
 from voting.simulation.rehearsal import InProcessClient
 from voting.store.models import ApiToken

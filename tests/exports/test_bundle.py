@@ -36,7 +36,6 @@ from flask.testing import FlaskClient
 from tests.exports.bundle_support import (
     ROUND_1,
     ROUND_2,
-    VOTING,
     BarePython,
     Published,
     assert_caught,
@@ -52,6 +51,7 @@ from tests.exports.bundle_support import (
     with_ballot_lines,
 )
 from tests.support.api import Api, set_up
+from tests.support.cli import VOTING
 from voting.domain.audit_chain import canonical_json, entry_hash, short_head
 from voting.exports.bundle_check import first_difference
 from voting.exports.bundle_format import ZIP_TIME, head_line, line_hashes, lines_digest, sha256

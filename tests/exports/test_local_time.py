@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from tests.exports.sheets import PUBLISHED_AT, gongshu
 from tests.support.api import Api, set_up
+from tests.support.sheets import PUBLISHED_AT, gongshu
 from voting import config, localtime
 from voting.exports.csv_sheet import render_csv
 from voting.exports.pdf import render_pdf

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.simulation.drill_checks import assert_live_round_counts_only_its_own, cast_live, open_live_round
 from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, run_client, run_json
 from tests.support.api import set_up
+from tests.support.drills import assert_live_round_counts_only_its_own, cast_live, open_live_round
 from tests.support.servers import Http, login
 from voting.simulation import Status, load, simulate
 from voting.simulation.rehearsal import Client, with_deputies

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from tests.simulation.support import scenario_dict
-from tests.test_cli import voting
+from tests.support.cli import voting
 from voting.simulation.report import Progress
 
 SVG = "{http://www.w3.org/2000/svg}"
