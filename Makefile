@@ -1,6 +1,7 @@
-# The two commands of the README, and the pieces they are made of.
+# The commands of the README, and the pieces they are made of.
 # `make run`: install, migrate, load the Gongshu 2020 demo, serve on SQLite.
 # `make test`: install (with PostgreSQL), lint, type-check, run the suite on SQLite and on PostgreSQL.
+# `make test-fast`: the inner loop, once `make test` has installed: the tests not marked slow, on SQLite, in under a minute.
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_FLAGS ?= -n 2
 
-.PHONY: run test setup setup-test lint typecheck test-sqlite test-postgres bench load load-postgres translations
+.PHONY: run test test-fast setup setup-test lint typecheck test-sqlite test-postgres bench load load-postgres translations
 
 run: setup
 	$(BIN)/voting db upgrade
@@ -35,6 +36,10 @@ test-sqlite:
 
 test-postgres:
 	bash scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_FLAGS) --db postgres
+
+# No browser, real server, subprocess, LibreOffice or load run (the `slow` marker); `make test` still runs them all.
+test-fast:
+	$(BIN)/pytest -m "not slow" -n 2
 
 bench: setup-test
 	$(BIN)/python loadtests/bench_tally.py

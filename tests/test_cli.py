@@ -18,6 +18,8 @@ from flask import Flask
 from tests.support.cli import VOTING, voting
 from voting.web import create_app
 
+pytestmark = pytest.mark.slow  # each test runs the installed voting command
+
 EXAMPLES = json.loads((Path(__file__).parent / "data" / "tally-examples.json").read_text("utf-8"))
 
 

@@ -20,6 +20,8 @@ from tests.support.cli import voting
 from voting.domain.audit_chain import GENESIS, canonical_json, entry_hash
 from voting.store.db import Database
 
+pytestmark = pytest.mark.slow  # each test publishes a vote (its forms rendered), some run the voting command
+
 BROKEN = re.compile(r"audit log broken at entry (\d+): .*\((\d+) entries verified before it\)")
 FIELDS = ("seq", "at", "actor", "role", "action", "vote_id", "details", "prev_hash", "hash")
 

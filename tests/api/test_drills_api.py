@@ -31,6 +31,8 @@ from voting.web import get_db
 from voting.web.api import drills as drills_api
 from voting.web.i18n import catalog
 
+pytestmark = pytest.mark.slow  # whole drills played in the server (the baseline: 250 deputies)
+
 KEYS = {"name", "title_zh", "title_en", "expected_zh", "expected_en", "deputies"}
 PAPER_DRILLS = ("invalid-paper", "more-returned-than-issued", "electronic-fails")
 

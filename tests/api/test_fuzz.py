@@ -43,6 +43,8 @@ from tests.support.cli import VOTING
 from tests.support.databases import fresh_database
 from tests.support.servers import Http, add_staff, login, serving
 
+pytestmark = pytest.mark.slow  # schemathesis against a real server
+
 SEED = 20200118
 MAX_EXAMPLES = 25
 """Per operation, for the fuzzing phase; the examples and coverage phases add their own few dozen."""

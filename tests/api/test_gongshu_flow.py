@@ -8,8 +8,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.api import Api, Sitting, set_up
 from tests.support.cli import VOTING
+
+pytestmark = pytest.mark.slow  # 250 deputies, and the installed voting command recounts
 
 COMMON = set(range(1, 9))
 

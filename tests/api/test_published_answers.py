@@ -17,6 +17,8 @@ import pytest
 from tests.support.api import Api, Sitting, roster_csv, set_up
 from voting.web.api import published
 
+pytestmark = pytest.mark.slow  # each test publishes votes (their forms rendered)
+
 
 def vote_through(clerk: Api, deputy: Api, *, training: bool = False, first: int = 1) -> Sitting:
     """Twelve deputies vote: three in four approve projects ``first`` to ``first + 9``, the rest ``first`` and the next."""

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import text
 
@@ -34,6 +35,8 @@ from tests.api.test_secrecy import CHANCE_BOUND, DEPUTIES, attacks, cast_all
 from tests.support.api import Api, set_up
 from tests.support.reader import Reader
 from voting.store.db import Database
+
+pytestmark = pytest.mark.slow  # a reader held for 12 seconds
 
 READER_SECONDS = 12.0
 """As long as the reader the issue measured: longer than any bound the close waits."""

@@ -53,6 +53,8 @@ from voting.exports.bundle_check import first_difference
 from voting.exports.bundle_format import ZIP_TIME, head_line, line_hashes, lines_digest, sha256
 from voting.exports.forms import verifier_files
 
+pytestmark = pytest.mark.slow  # a published vote's forms rendered, the auditor's commands and a bare Python
+
 # --- the published bundle --------------------------------------------------------------------------
 
 

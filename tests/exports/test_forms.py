@@ -39,6 +39,8 @@ from voting.services.reports import tally_sheet
 from voting.store.models import AuditEntry
 from voting.web import get_db
 
+pytestmark = pytest.mark.slow  # three votes' PDFs rendered, read back by poppler
+
 PNG_FOR_REVIEW = Path("/tmp/tally-sheet-page1.png")
 """A copy of the first page, for a person to look at."""
 

@@ -44,6 +44,8 @@ from voting.domain.audit_chain import canonical_json, entry_hash, short_head
 from voting.exports.bundle_format import head_line, sha256
 from voting.exports.forms import verifier_files
 
+pytestmark = pytest.mark.slow  # published votes' forms rendered, the auditor's commands and a bare Python
+
 Tamper = Callable[[bytes], tuple[bytes, str]]
 
 

@@ -22,6 +22,8 @@ from voting.exports.xlsx import render_xlsx
 from voting.services import publication
 from voting.web import create_app
 
+pytestmark = pytest.mark.slow  # PDFs rendered, read back by poppler
+
 BEIJING = "2020-01-18 07:00 北京时间"
 BEIJING_EN = "2020-01-18 07:00 Beijing time (UTC+8)"
 

@@ -35,6 +35,8 @@ from tests.support.api import Api, make_user, set_up
 from tests.support.cli import VOTING
 from tests.support.databases import fresh_database, module_app
 
+pytestmark = pytest.mark.slow  # a bundle rendered twice, and the installed voting command
+
 VOTE = {
     "title_zh": "演练票决",
     "training": True,

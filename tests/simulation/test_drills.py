@@ -20,6 +20,8 @@ from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, 
 from tests.support.drills import assert_drill_outcome
 from voting.simulation.drill import all_drills, load_drill, shipped_drills
 
+pytestmark = pytest.mark.slow  # a real server and the voting command
+
 ITEM_5 = {
     "gongshu-baseline",
     "tie-at-cutoff",

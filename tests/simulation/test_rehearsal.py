@@ -25,6 +25,8 @@ from voting.simulation import Status, load, simulate
 from voting.simulation.rehearsal import Client, with_deputies
 from voting.simulation.rehearsal import Sitting as RemoteSitting
 
+pytestmark = pytest.mark.slow  # a real server and the voting command
+
 CLOSE_CALL = """\
 name: close-call-rehearsal
 deputies: 30

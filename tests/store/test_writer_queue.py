@@ -59,6 +59,7 @@ def test_threads_take_turns(counter: Database, tmp_path: Path) -> None:
     assert (tmp_path / "queue.sqlite3-writer.lock").exists()
 
 
+@pytest.mark.slow  # forked processes
 def test_forked_processes_take_turns(counter: Database) -> None:
     """As gunicorn's workers do: the ``Database`` made before the fork, each child writing through it."""
     _increment(counter, 1)  # the parent has opened its lock file before forking
