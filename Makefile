@@ -1,7 +1,8 @@
-# The two commands of the README, and the pieces they are made of.
+# The commands of the README, and the pieces they are made of.
 # `make run`: install, migrate, load the Gongshu 2020 demo, serve on SQLite.
 # `make test`: install (with PostgreSQL and Node), lint, type-check, check and unit-test the front end, run the
 # suite on SQLite and on PostgreSQL.
+# `make test-fast`: the inner loop, once `make test` has installed: the tests not marked slow, on SQLite, in under a minute.
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_FLAGS ?= -n 2
 
-.PHONY: run test setup setup-test lint typecheck test-js test-sqlite test-postgres bench load load-postgres translations
+.PHONY: run test setup setup-test lint typecheck test-js test-fast test-sqlite test-postgres bench load load-postgres translations
 
 run: setup
 	$(BIN)/voting db upgrade
@@ -42,6 +43,10 @@ test-sqlite:
 
 test-postgres:
 	bash scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_FLAGS) --db postgres
+
+# No browser, real server, subprocess, LibreOffice or load run (the `slow` marker); `make test` still runs them all.
+test-fast:
+	$(BIN)/pytest -m "not slow" -n 2
 
 bench: setup-test
 	$(BIN)/python loadtests/bench_tally.py

@@ -47,6 +47,7 @@ def test_no_key_is_in_two_page_catalogs() -> None:
             seen[key] = page
 
 
+@pytest.mark.slow  # pybabel in a subprocess
 def test_the_gettext_template_matches_the_templates_and_chinese_translates_all_of_it(tmp_path: Path) -> None:
     extracted = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")

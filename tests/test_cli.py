@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,14 +15,12 @@ import pytest
 import requests
 from flask import Flask
 
+from tests.support.cli import VOTING, voting
 from voting.web import create_app
 
-VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
+pytestmark = pytest.mark.slow  # each test runs the installed voting command
+
 EXAMPLES = json.loads((Path(__file__).parent / "data" / "tally-examples.json").read_text("utf-8"))
-
-
-def voting(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([VOTING, *args], capture_output=True, text=True, env=env, input=input, timeout=120)
 
 
 def tally(tmp_path: Path, csv_text: str, *args: str, encoding: str = "utf-8") -> subprocess.CompletedProcess[str]:

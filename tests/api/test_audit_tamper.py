@@ -6,11 +6,7 @@ The exported JSON Lines file is checked the same way, with no database at all.""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +16,12 @@ import pytest
 from sqlalchemy import Connection, text
 
 from tests.support.api import Api, set_up
+from tests.support.cli import voting
 from voting.domain.audit_chain import GENESIS, canonical_json, entry_hash
 from voting.store.db import Database
 
-VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
+pytestmark = pytest.mark.slow  # each test publishes a vote (its forms rendered), some run the voting command
+
 BROKEN = re.compile(r"audit log broken at entry (\d+): .*\((\d+) entries verified before it\)")
 FIELDS = ("seq", "at", "actor", "role", "action", "vote_id", "details", "prev_hash", "hash")
 
@@ -65,13 +63,9 @@ def short_vote(clerk: Api, deputy: Api) -> Published:
     return Published(sitting.vote_id, head, entries)
 
 
-def voting(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([VOTING, *args], capture_output=True, text=True, env=env, timeout=120)
-
-
 def cli_first_bad(env: dict[str, str], *args: str) -> tuple[int, int]:
     """Run ``voting audit verify`` expecting a broken chain: (first bad entry, entries verified before it)."""
-    done = voting(env, "audit", "verify", *args)
+    done = voting("audit", "verify", *args, env=env)
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert done.stdout == ""
     found = BROKEN.search(done.stderr)
@@ -81,7 +75,7 @@ def cli_first_bad(env: dict[str, str], *args: str) -> tuple[int, int]:
 
 def cli_ok_head(env: dict[str, str], *args: str) -> tuple[int, str]:
     """Run ``voting audit verify`` expecting a whole chain: (entries, head)."""
-    done = voting(env, "audit", "verify", *args)
+    done = voting("audit", "verify", *args, env=env)
     assert done.returncode == 0, done.stderr
     found = re.fullmatch(r"audit log OK: (\d+) entries, head ([0-9a-f]{64})\n", done.stdout)
     assert found, done.stdout
@@ -322,7 +316,7 @@ def test_a_truncated_log_no_longer_reaches_the_published_head(
 
 
 def assert_cli_not_whole(cli_env: dict[str, str]) -> None:
-    result = subprocess.run([VOTING, "audit", "verify"], env=cli_env, capture_output=True, text=True, timeout=120)
+    result = voting("audit", "verify", env=cli_env)
     assert result.returncode == 1
     assert "audit log not whole" in result.stderr
     assert "recorded when" in result.stderr
@@ -336,7 +330,7 @@ def test_the_exported_file_verifies_and_every_alteration_is_named(
 ) -> None:
     vote = short_vote(clerk, deputy)
     exported = tmp_path / "audit.jsonl"
-    done = voting(cli_env, "audit", "export", "-o", str(exported))
+    done = voting("audit", "export", "-o", str(exported), env=cli_env)
     assert done.returncode == 0, done.stderr
     assert f"exported {len(vote.entries)} audit entries" in done.stderr
     assert exported.read_text("utf-8") == scrutineer.get("/api/v1/audit/export")
@@ -394,6 +388,6 @@ def test_audit_verify_looks_for_the_heads_heard_in_the_stored_log(
     opened = next(e["hash"] for e in vote.entries if e["action"] == "round.opened")
     assert cli_ok_head(cli_env, "--head", heard, "--head", opened.upper()) == (len(vote.entries), vote.head)
     never = "fedc ba98 7654 3210"
-    done = voting(cli_env, "audit", "verify", "--head", heard, "--head", never)
+    done = voting("audit", "verify", "--head", heard, "--head", never, env=cli_env)
     assert done.returncode == 1
     assert f"audit log does not hold the head {never}: it was cut short or rewritten" in done.stderr

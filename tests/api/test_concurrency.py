@@ -254,6 +254,7 @@ def four_workers(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
         yield server.url
 
 
+@pytest.mark.slow  # real servers
 def test_fifty_submissions_across_four_workers(four_workers: str, db: Database, cli_env: dict[str, str]) -> None:
     target = remote_target(four_workers, db, cli_env)
     fifty_keys_one_ballot(target, over_http(four_workers), 1)
@@ -262,6 +263,7 @@ def test_fifty_submissions_across_four_workers(four_workers: str, db: Database, 
     assert round_rows(db, target.round_id) == (4, 4)
 
 
+@pytest.mark.slow  # real servers
 def test_fifty_submissions_across_two_servers_on_one_database(
     cli_env: dict[str, str], tmp_path: Path, db: Database
 ) -> None:

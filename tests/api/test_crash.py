@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from sqlmodel import col, select
 
@@ -33,6 +34,8 @@ from voting.domain.ballot_list import numbers_text
 from voting.services.casting import parse_receipt
 from voting.store.db import Database
 from voting.store.models import Ballot, Participation
+
+pytestmark = pytest.mark.slow  # real servers, killed and restarted
 
 DEPUTIES = 120
 CLIENTS = 6

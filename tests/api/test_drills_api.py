@@ -17,13 +17,13 @@ import yaml
 from flask import Flask
 from sqlmodel import func, select
 
-from tests.simulation.drill_checks import (
+from tests.support.api import Api, Sitting, make_user, roster_csv, set_up
+from tests.support.drills import (
     assert_drill_outcome,
     assert_live_round_counts_only_its_own,
     cast_live,
     open_live_round,
 )
-from tests.support.api import Api, Sitting, make_user, roster_csv, set_up
 from voting.services.drills import SECOND_CLERK
 from voting.simulation.drill import LIBRARY_ORDER, all_drills, load_drill, parse_drill, shipped_drills
 from voting.simulation.transport import InProcessClient
@@ -31,6 +31,8 @@ from voting.store.models import ApiToken
 from voting.web import get_db
 from voting.web.api import drills as drills_api
 from voting.web.i18n import catalog
+
+pytestmark = pytest.mark.slow  # whole drills played in the server (the baseline: 250 deputies)
 
 KEYS = {"name", "title_zh", "title_en", "expected_zh", "expected_en", "deputies"}
 PAPER_DRILLS = ("invalid-paper", "more-returned-than-issued", "electronic-fails")

@@ -39,8 +39,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.support.api import set_up
+from tests.support.cli import VOTING
 from tests.support.databases import fresh_database
-from tests.support.servers import VOTING, Http, add_staff, login, serving
+from tests.support.servers import Http, add_staff, login, serving
+
+pytestmark = pytest.mark.slow  # schemathesis against a real server
 
 SEED = 20200118
 MAX_EXAMPLES = 25

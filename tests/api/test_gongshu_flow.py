@@ -4,16 +4,17 @@ the tie-break round, publication, receipts and an independent recount of the pub
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from tests.support.api import Api, Sitting, set_up
+import pytest
 
-VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
+from tests.support.api import Api, Sitting, set_up
+from tests.support.cli import VOTING
+
+pytestmark = pytest.mark.slow  # 250 deputies, and the installed voting command recounts
+
 COMMON = set(range(1, 9))
 
 

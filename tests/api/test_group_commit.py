@@ -254,6 +254,7 @@ def _greenlets(mode: str) -> dict[str, Any]:
     return answer
 
 
+@pytest.mark.slow  # a Python process under gevent
 def test_under_gevent_a_leader_waits_for_the_requests_its_loop_is_still_reading() -> None:
     """Ten greenlets that reach ``submit`` only after a few turns of the loop still join the first batch."""
     answer = _greenlets("quiet")
@@ -261,6 +262,7 @@ def test_under_gevent_a_leader_waits_for_the_requests_its_loop_is_still_reading(
     assert answer["values"] == [item * 10 for item in range(11)]
 
 
+@pytest.mark.slow  # a Python process under gevent
 def test_under_gevent_a_leader_waits_for_an_idle_loop_only_so_long() -> None:
     """A loop that never falls idle delays a batch by ``GATHER_SECONDS``, not for ever."""
     answer = _greenlets("busy")

@@ -17,10 +17,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from tests.support.api import PASSWORD, Sitting, set_up
 from tests.support.servers import add_staff, login, serving
+
+pytestmark = pytest.mark.slow  # a real server with two workers
 
 DEPUTIES = 20
 

@@ -141,6 +141,7 @@ def redis_uri() -> Iterator[str]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.mark.slow  # a Redis server and a second process
 def test_the_budget_is_shared_across_hosts_through_redis(
     redis_uri: str, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,19 +1,27 @@
 """A published vote's result and hall view, served from each process's cache (the publication spike).
 
-The cached answer must be the answer: the same JSON as computed afresh, for
-the public and for staff alike, and never outliving the publication it was
-made for (a training vote reset after publication is a draft again).
+The cached answer must be the answer: the same JSON as the view computes and
+serialises with no cache at all (``published.answer`` finding nothing, as for
+a vote not published), for each of two votes with different results, for the
+public and for staff alike, and never outliving the publication it was made
+for (a training vote reset after publication is a draft again).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+import pytest
 
 from tests.support.api import Api, Sitting, roster_csv, set_up
 from voting.web.api import published
 
+pytestmark = pytest.mark.slow  # each test publishes votes (their forms rendered)
 
-def vote_through(clerk: Api, deputy: Api, *, training: bool = False) -> Sitting:
+
+def vote_through(clerk: Api, deputy: Api, *, training: bool = False, first: int = 1) -> Sitting:
+    """Twelve deputies vote: three in four approve projects ``first`` to ``first + 9``, the rest ``first`` and the next."""
     if training:  # a training vote has a meeting of its own
         meeting = clerk.post("/api/v1/meetings", {"name_zh": "演练会议", "date": "2020-01-18"}, 201)["id"]
         clerk.upload(f"/api/v1/meetings/{meeting}/roster", "roster.csv", roster_csv(12))
@@ -25,29 +33,39 @@ def vote_through(clerk: Api, deputy: Api, *, training: bool = False) -> Sitting:
     sitting.issue_codes(range(1, 13))
     round_id = sitting.open_round()["id"]
     for number in range(1, 13):
-        sitting.cast(deputy, number, range(1, 11) if number % 4 else [1, 2])
+        sitting.cast(deputy, number, range(first, first + 10) if number % 4 else [first, first + 1])
     sitting.close_and_count(round_id)
     clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")
     return sitting
 
 
-def fresh(api: Api, path: str) -> Any:
+def uncached(monkeypatch: pytest.MonkeyPatch, api: Api, paths: Iterable[str]) -> dict[str, Any]:
+    """Each answer as the view computes it when there is no cache: an independent path to the same JSON."""
+    with monkeypatch.context() as patch:
+        patch.setattr(published, "answer", lambda *_args, **_kwargs: None)
+        return {path: api.get(path) for path in paths}
+
+
+def test_the_cached_result_and_hall_view_are_the_computed_ones(
+    clerk: Api, deputy: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    votes = [vote_through(clerk, deputy).vote_id, vote_through(clerk, deputy, first=3).vote_id]
+    paths = [f"/api/v1/votes/{vote_id}/{view}" for vote_id in votes for view in ("result", "hall")]
     published._answers.clear()
-    return api.get(path)
-
-
-def test_the_cached_result_and_hall_view_are_the_computed_ones(clerk: Api, deputy: Api) -> None:
-    sitting = vote_through(clerk, deputy)
-    for path in (f"/api/v1/votes/{sitting.vote_id}/result", f"/api/v1/votes/{sitting.vote_id}/hall"):
-        computed = fresh(deputy, path)
-        assert deputy.get(path) == computed  # from the cache now
-        assert clerk.get(path) == computed  # staff get the same published answer
-        assert published._answers, "the answer was not kept"
-    result = deputy.get(f"/api/v1/votes/{sitting.vote_id}/result")
-    assert result["official"] is True
-    assert result["selected"] == list(range(1, 11))
-    hall = deputy.get(f"/api/v1/votes/{sitting.vote_id}/hall")
-    assert [p["number"] for p in hall["selected"]] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    computed = uncached(monkeypatch, deputy, paths)
+    assert not published._answers, "the uncached path kept an answer"
+    for path in paths:
+        assert deputy.get(path) == computed[path]  # computed and kept
+        assert deputy.get(path) == computed[path]  # from the cache now
+        assert clerk.get(path) == computed[path]  # staff get the same published answer
+    assert len(published._answers) == len(paths), "an answer was not kept"
+    first, second = (computed[f"/api/v1/votes/{vote_id}/result"] for vote_id in votes)
+    assert first["official"] is True
+    assert first["selected"] == list(range(1, 11))
+    assert second["selected"] == list(range(3, 13))
+    first_hall, second_hall = (computed[f"/api/v1/votes/{vote_id}/hall"] for vote_id in votes)
+    assert [p["number"] for p in first_hall["selected"]] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert [p["number"] for p in second_hall["selected"]] == list(range(3, 13))
 
 
 def test_a_reset_training_vote_is_not_answered_from_the_cache(clerk: Api, deputy: Api) -> None:

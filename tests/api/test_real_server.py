@@ -14,9 +14,12 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.support.servers import HOST, serving
+
+pytestmark = pytest.mark.slow  # a real server
 
 SENTINEL = "SENTI-NEL42"
 BODIES = {

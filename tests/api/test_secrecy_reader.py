@@ -21,21 +21,22 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import statistics
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import psycopg
+import pytest
 from flask import Flask
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from tests.api.test_secrecy import CHANCE_BOUND, DEPUTIES, attacks, cast_all
 from tests.support.api import Api, set_up
+from tests.support.reader import Reader
 from voting.store.db import Database
+
+pytestmark = pytest.mark.slow  # a reader held for 12 seconds
 
 READER_SECONDS = 12.0
 """As long as the reader the issue measured: longer than any bound the close waits."""
@@ -46,47 +47,6 @@ BASELINE_SECONDS = 2.0
 SETTLE_SECONDS = 10.0
 """How soon after the reader ends the step must have completed (the server retries every second)."""
 OTHER_DEPUTIES = 50
-
-
-class Reader:
-    """A connection that reads the ballot tables and keeps its transaction open for ``seconds`` (a backup, an export).
-
-    It lets go by itself when the time is up, whatever the close is doing,
-    as the backup in the issue did (or sooner, on ``release``).
-    """
-
-    def __init__(self, database_url: str, seconds: float) -> None:
-        self.url = database_url
-        self.seconds = seconds
-        self._reading = threading.Event()
-        self._release = threading.Event()
-        self._thread = threading.Thread(target=self._run)
-
-    def _run(self) -> None:
-        if self.url.startswith("sqlite"):
-            connection: Any = sqlite3.connect(self.url.removeprefix("sqlite:///"), isolation_level=None)
-            connection.execute("BEGIN")
-        else:
-            connection = psycopg.connect(make_url(self.url).set(drivername="postgresql").render_as_string(False))
-            connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")  # as pg_dump does
-        started = time.monotonic()
-        connection.execute("SELECT count(*) FROM ballot").fetchall()
-        connection.execute("SELECT count(*) FROM participation").fetchall()
-        self._reading.set()
-        self._release.wait(max(0.0, self.seconds - (time.monotonic() - started)))
-        connection.execute("ROLLBACK")
-        connection.close()
-
-    def __enter__(self) -> Reader:
-        self._thread.start()
-        assert self._reading.wait(10)
-        return self
-
-    def release(self) -> None:
-        self._release.set()
-
-    def __exit__(self, *_: Any) -> None:
-        self._thread.join()
 
 
 class Hall:

@@ -167,6 +167,7 @@ def test_a_twelve_character_password_off_the_list_is_taken(app: Flask) -> None:
         auth.add_user(session, "clerk-new", "clerk", "hall 3 tulip", by=auth.Actor("test", "admin"))
 
 
+@pytest.mark.slow  # the installed voting command
 def test_voting_user_add_refuses_a_weak_password_with_a_clear_message(database_url: str, tmp_path: Any) -> None:
     env = {"VOTING_DATABASE_URL": database_url, "VOTING_INSTANCE_PATH": str(tmp_path / "instance")}
     runner = CliRunner()
@@ -187,6 +188,7 @@ def test_the_refusals_are_worded_in_both_languages() -> None:
     assert "common passwords" in text("error.password_too_common", "en")
 
 
+@pytest.mark.slow  # the installed voting command
 def test_behind_a_trusted_proxy_the_forwarded_address_and_scheme_count(database_url: str) -> None:
     """VOTING_TRUSTED_PROXIES=1: the rate limits see each caller's address, and the cookie is Secure over HTTPS."""
     app = create_app(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,10 +16,10 @@ import orjson
 from flask.testing import FlaskClient
 
 from tests.support.api import Api, Sitting
+from tests.support.cli import VOTING
 from voting.exports.bundle_check import verify_bundle
 from voting.exports.bundle_format import sha256
 
-VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
 NOWHERE = "sqlite:////nonexistent/no-database-here/voting.sqlite3"
 ROUND_1 = "rounds/round-1-ballots.csv"
 ROUND_2 = "rounds/round-2-ballots.csv"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.exports.sheets import TITLES, first_round, gongshu, project
 from tests.support.api import Api, set_up
+from tests.support.sheets import TITLES, first_round, gongshu, project
 from voting.exports.announcement import announcement_en, announcement_zh
 from voting.exports.words import quoted
 from voting.services.reports import tally_sheet

@@ -16,7 +16,6 @@ byte for byte or it is not: order is part of what the hall's hash fixed.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -30,20 +29,17 @@ from typing import Any
 
 import orjson
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.exports.bundle_support import (
     ROUND_1,
     ROUND_2,
-    VOTING,
     BarePython,
     Published,
     assert_caught,
     auditor_env,
     change_approval,
     check,
-    download,
     dump,
     lines_of,
     manifest_of,
@@ -51,11 +47,13 @@ from tests.exports.bundle_support import (
     rebuild,
     with_ballot_lines,
 )
-from tests.support.api import Api, set_up
+from tests.support.cli import VOTING
 from voting.domain.audit_chain import canonical_json, entry_hash, short_head
 from voting.exports.bundle_check import first_difference
 from voting.exports.bundle_format import ZIP_TIME, head_line, line_hashes, lines_digest, sha256
 from voting.exports.forms import verifier_files
+
+pytestmark = pytest.mark.slow  # a published vote's forms rendered, the auditor's commands and a bare Python
 
 # --- the published bundle --------------------------------------------------------------------------
 
@@ -487,112 +485,3 @@ def test_the_openapi_document_describes_the_zip(client: FlaskClient) -> None:
     spec = client.get("/api/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/votes/{vote_id}/bundle.zip"]["get"]
     assert "application/zip" in operation["responses"]["200"]["content"]
-
-
-# --- a training vote, before and after publication ---------------------------------------------------
-
-
-def test_a_training_bundle_and_an_unpublished_one_are_marked(
-    app: Flask, client: FlaskClient, clerk: Api, scrutineer: Api, deputy: Api, tmp_path: Path
-) -> None:
-    """A drill in the approve/oppose/abstain style: its bundle says TRAINING, and UNOFFICIAL until published."""
-    vote = {
-        "title_zh": "演练票决",
-        "training": True,
-        "rules": {"seats": 1, "ballot_style": "approve_oppose_abstain"},
-        "candidates": [{"number": n, "title_zh": t} for n, t in ((1, "甲项目"), (2, "乙项目"), (3, "丙项目"))],
-    }
-    sitting = set_up(clerk, size=6, template=False, vote=vote)
-    sitting.check_in(range(1, 7))
-    sitting.issue_codes(range(1, 7))
-    opened = sitting.open_round()
-    nothing = clerk.get(f"/api/v1/votes/{sitting.vote_id}/bundle.zip", status=409)
-    assert nothing["code"] == "no_counted_round"
-    marks = [([1], [2], [3]), ([1], [3], []), ([1], [2], []), ([1], [], [2, 3]), ([1], [2], [3]), ([2], [1], [])]
-    for number, (approvals, opposes, abstains) in enumerate(marks, start=1):
-        body = {
-            "code": sitting.codes[number],
-            "approvals": approvals,
-            "opposes": opposes,
-            "abstains": abstains,
-            "idempotency_key": f"drill-ballot-{number:04d}",
-        }
-        deputy.post("/api/v1/ballots", body, 201)
-    counted = sitting.close_and_count(opened["id"])["result"]
-    assert counted["selected"] == [1]
-    assert {p["number"]: p["opposes"] for p in counted["projects"]} == {1: 1, 2: 3, 3: 1}
-
-    download(client, sitting.vote_id, status=401)  # the public: never (the bundle carries the audit log)
-    token = scrutineer.token
-    bundle, name, _ = download(client, sitting.vote_id, token)  # a scrutineer may export
-    vote_id = sitting.vote_id
-    assert name == f"vote{vote_id}-bundle-TRAINING-UNOFFICIAL.zip"
-    files = members(bundle)
-    assert f"tally-sheet/vote{vote_id}-tally-sheet-TRAINING-UNOFFICIAL.pdf" in files
-    text = files["VERIFY.md"].decode("utf-8")
-    assert text.startswith("# 核验包 · Verification bundle: 演练票决（演练 未公布 · TRAINING UNOFFICIAL）\n")
-    assert "> **演练 · TRAINING**" in text
-    assert "> **未公布 · UNOFFICIAL**" in text
-    assert (
-        "`verify.py tally`（与 `voting tally` 相同）只读取赞成栏" in text
-    )  # the manual route's limits under these rules
-    assert f"voting verify-bundle {name}" in text
-    manifest = manifest_of(bundle)
-    assert manifest["published"] is None
-    assert (manifest["vote"]["marks_zh"], manifest["vote"]["marks_en"]) == ("演练 未公布", "TRAINING UNOFFICIAL")
-    rows = list(csv.reader(io.StringIO(files[ROUND_1].decode("utf-8"))))
-    assert rows[0] == ["ballot_id", "approvals", "opposes", "abstains"]
-
-    (tmp_path / name).write_bytes(bundle)
-    done = subprocess.run(
-        [VOTING, "verify-bundle", name], cwd=tmp_path, env=auditor_env(tmp_path), capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stdout
-    assert done.stdout.startswith(f"PASS: {name} [TRAINING UNOFFICIAL]\n")
-    assert "UNOFFICIAL: the result was not published when the bundle was made" in done.stdout
-    assert "approvals 1:5, 2:1, 3:0; selected 1" in done.stdout
-    # The recount reads the opposes too: moving one oppose is caught, though approvals are untouched.
-    index = next(i for i, row in enumerate(rows) if row[2] == "3")
-    rows[index][2] = "2"
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    doctored = with_ballot_lines(bundle, ROUND_1, out.getvalue().splitlines(keepends=True), update_sha=True)
-    refused = check(tmp_path, doctored)
-    assert refused.problem.startswith(f"{ROUND_1} recounts to projects[No. 2].opposes = 4, but manifest.json stores 3")
-    # Fewer deputies in the manifest lower the threshold; the stored result is made to agree (and the deputies
-    # present, which cannot be more than on the roster); the log does not.
-    fewer = manifest_of(bundle)
-    fewer["rounds"][0]["deputy_count"] = 5
-    fewer["rounds"][0]["deputies_present"] = 5
-    fewer["rounds"][0]["result"]["threshold"] = 3
-    refused = check(tmp_path, rebuild(bundle, {"manifest.json": dump(fewer)}))
-    assert re.fullmatch(
-        r"audit\.jsonl entry \d+ \(round 1 opened\) records deputy_count 6, but manifest\.json says 5", refused.problem
-    ), refused.problem
-    # More ballots issued in the manifest (which would hide extra ballots from the void rule): the closing says 6.
-    more = manifest_of(bundle)
-    more["rounds"][0]["ballots_issued"] = 7
-    refused = check(tmp_path, rebuild(bundle, {"manifest.json": dump(more)}))
-    assert re.fullmatch(
-        rf"audit\.jsonl entry \d+ \(round 1 closed\) records 6 ballots issued and 6 returned, but {ROUND_1} holds 6"
-        " with 7 issued",
-        refused.problem,
-    ), refused.problem
-    # A log cut short after its last anchor: the manifest counted its entries.
-    log = files["audit.jsonl"].splitlines(keepends=True)
-    assert orjson.loads(log[-1])["action"] == "vote.decided"
-    cut = check(tmp_path, rebuild(bundle, {"audit.jsonl": b"".join(log[:-1])}))
-    assert cut.problem == f"audit.jsonl holds {len(log) - 1} entries, but manifest.json says {len(log)}"
-    # An unpublished bundle has no published hashes to compare with.
-    assert check(tmp_path, bundle, result_digest="0" * 64).problem.endswith("it is unpublished")
-
-    clerk.post(f"/api/v1/votes/{vote_id}/publish")
-    bundle, name, _ = download(client, vote_id, token)
-    assert name == f"vote{vote_id}-bundle-TRAINING.zip"
-    text = members(bundle)["VERIFY.md"].decode("utf-8")
-    assert "> **演练 · TRAINING**" in text
-    assert "UNOFFICIAL" not in text
-    result = check(tmp_path, bundle)
-    assert result.ok, result.problem
-    assert (result.training, result.official, result.marks) == (True, True, "TRAINING")
-    assert result.result_digest == clerk.get(f"/api/v1/votes/{vote_id}")["result_digest"]

@@ -14,7 +14,6 @@ Rendering a PDF takes a while, so each is rendered once, in the stage, and the t
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import secrets
@@ -34,10 +33,13 @@ from sqlmodel import select
 
 from tests.support.api import Api, Sitting, make_user, set_up
 from tests.support.databases import fresh_database, module_app
+from tests.support.forms import Download, csv_rows, flat, pdf_text
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, RoundSheet, TallySheet
 from voting.services.reports import tally_sheet
 from voting.store.models import AuditEntry
 from voting.web import get_db
+
+pytestmark = pytest.mark.slow  # three votes' PDFs rendered, read back by poppler
 
 PNG_FOR_REVIEW = Path("/tmp/tally-sheet-page1.png")
 """A copy of the first page, for a person to look at."""
@@ -65,23 +67,6 @@ TRAINING_VOTE: dict[str, Any] = {
 
 
 # --- the stage ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Download:
-    body: bytes
-    content_type: str
-    disposition: str
-
-    @property
-    def filename(self) -> str:
-        found = re.fullmatch(r'attachment; filename="([^"]+)"', self.disposition)
-        assert found, self.disposition
-        return found.group(1)
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -220,22 +205,6 @@ def stage(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
 # --- reading the files back -----------------------------------------------------------------------
 
 
-def pdf_text(body: bytes, tmp_path: Path) -> list[str]:
-    """The PDF's text page by page, as pdftotext reads it in content order (-raw)."""
-    path = tmp_path / "sheet.pdf"
-    path.write_bytes(body)
-    done = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
-    pages = done.stdout.decode("utf-8").split("\f")
-    if not pages[-1].strip():
-        pages.pop()  # pdftotext ends every page with a form feed
-    return pages
-
-
-def flat(text: str) -> str:
-    """Text with every run of whitespace as one space (lines of a PDF wrap where they will)."""
-    return " ".join(text.split())
-
-
 def solid(text: str) -> str:
     """Text with no whitespace at all (a Chinese sentence may wrap between any two characters)."""
     return "".join(text.split())
@@ -268,11 +237,6 @@ def big_text(body: bytes) -> list[set[str]]:
         page.extract_text(visitor_text=visit)
         pages.append(seen)
     return pages
-
-
-def csv_rows(download: Download) -> list[dict[str, str]]:
-    assert download.body.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(download.body[3:].decode("utf-8"))))
 
 
 def api_round(result: dict[str, Any], number: int) -> dict[str, Any]:

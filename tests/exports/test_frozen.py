@@ -25,7 +25,6 @@ import pytest
 from tests.exports.bundle_support import (
     FORM_PATHS,
     ROUND_1,
-    VOTING,
     BarePython,
     Published,
     assert_caught,
@@ -40,9 +39,12 @@ from tests.exports.bundle_support import (
     rebuild,
 )
 from tests.support.api import Api, set_up
+from tests.support.cli import VOTING
 from voting.domain.audit_chain import canonical_json, entry_hash, short_head
 from voting.exports.bundle_format import head_line, sha256
 from voting.exports.forms import verifier_files
+
+pytestmark = pytest.mark.slow  # published votes' forms rendered, the auditor's commands and a bare Python
 
 Tamper = Callable[[bytes], tuple[bytes, str]]
 

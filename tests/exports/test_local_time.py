@@ -13,14 +13,16 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from tests.exports.sheets import PUBLISHED_AT, gongshu
 from tests.support.api import Api, set_up
+from tests.support.sheets import PUBLISHED_AT, gongshu
 from voting import config, localtime
 from voting.exports.csv_sheet import render_csv
 from voting.exports.pdf import render_pdf
 from voting.exports.xlsx import render_xlsx
 from voting.services import publication
 from voting.web import create_app
+
+pytestmark = pytest.mark.slow  # PDFs rendered, read back by poppler
 
 BEIJING = "2020-01-18 07:00 北京时间"
 BEIJING_EN = "2020-01-18 07:00 Beijing time (UTC+8)"

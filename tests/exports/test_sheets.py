@@ -34,6 +34,8 @@ from tests.support.databases import fresh_database, module_app
 from voting.exports.spreadsheet import display_width
 from voting.services.demo import gongshu_2020
 
+pytestmark = pytest.mark.slow  # PDFs rendered, and LibreOffice
+
 MEETING = "=1+1"
 TITLE = '=HYPERLINK("http://x","y")'
 PROJECT_PAYLOADS = ["+1", "-1+2", "@SUM(1)", "\t=1+1", "\r=1+1", "=cmd|'/C calc'!A0"]

@@ -19,6 +19,8 @@ import pytest
 
 from loadtests.run import Options, Report, run, summary
 
+pytestmark = pytest.mark.slow  # Locust against a real server
+
 SPEED = ("p99 under", "within the window", "x /healthz")
 
 

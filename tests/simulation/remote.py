@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.api import PASSWORD
+from tests.support.cli import VOTING
 from tests.support.databases import fresh_database
-from tests.support.servers import VOTING, Http, Server, add_staff, login, serving
+from tests.support.servers import Http, Server, add_staff, login, serving
 
 CLERK, SECOND_CLERK = "trainer-li", "trainer-wang"
 _numbers = itertools.count()

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.simulation.drill_checks import assert_drill_outcome
 from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, run_client, run_json
+from tests.support.drills import assert_drill_outcome
 from voting.simulation.drill import all_drills, load_drill, shipped_drills
+
+pytestmark = pytest.mark.slow  # a real server and the voting command
 
 ITEM_5 = {
     "gongshu-baseline",

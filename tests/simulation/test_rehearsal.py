@@ -17,14 +17,16 @@ from typing import Any
 import pytest
 import requests
 
-from tests.simulation.drill_checks import assert_live_round_counts_only_its_own, cast_live, open_live_round
 from tests.simulation.remote import CLERK, SECOND_CLERK, Remote, remote_server, run_client, run_json
 from tests.support.api import set_up
+from tests.support.drills import assert_live_round_counts_only_its_own, cast_live, open_live_round
 from tests.support.servers import Http, login
 from voting.simulation import Status, load, simulate
 from voting.simulation.rehearsal import with_deputies
 from voting.simulation.sitting import Sitting as RemoteSitting
 from voting.simulation.transport import Client
+
+pytestmark = pytest.mark.slow  # a real server and the voting command
 
 CLOSE_CALL = """\
 name: close-call-rehearsal

@@ -8,11 +8,14 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.simulation.support import scenario_dict
-from tests.test_cli import voting
+from tests.support.cli import voting
 from voting.simulation.report import Progress
+
+pytestmark = pytest.mark.slow  # each test runs the installed voting command
 
 SVG = "{http://www.w3.org/2000/svg}"
 

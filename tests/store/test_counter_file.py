@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from voting.web.counter_file import FileStorage
 
 PROCESSES = 8
@@ -20,6 +22,7 @@ def _open(uri: str, start: multiprocessing.synchronize.Barrier, results: multipr
         results.put(f"{type(error).__name__}: {error}")
 
 
+@pytest.mark.slow  # eight processes
 def test_worker_processes_starting_together_all_open_a_new_counter_file(tmp_path: Path) -> None:
     """A new file is switched to WAL and given its table under a lock: without it, SQLite answers a process that
     asks for WAL while another does the same "database is locked" at once (no busy wait), and the worker dies

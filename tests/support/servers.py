@@ -13,11 +13,9 @@ test client, and ``set_up_remote`` is ``support.set_up`` over real HTTP.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -29,10 +27,10 @@ import requests
 from sqlmodel import col, func, select
 
 from tests.support.api import PASSWORD
+from tests.support.cli import VOTING
 from voting.store.db import Database
 from voting.store.models import Ballot, Participation
 
-VOTING = shutil.which("voting", path=os.path.dirname(sys.executable)) or "voting"
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0
 

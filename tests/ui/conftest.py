@@ -22,6 +22,14 @@ DEPUTIES = 6
 """The roster of the ``hall`` fixture's vote."""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is slow (a Chromium and a real server), so ``make test-fast`` leaves this folder out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

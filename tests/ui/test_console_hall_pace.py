@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -57,19 +58,42 @@ def slip_codes(page: Page) -> dict[int, str]:
     return {int(s.get_attribute("data-deputy") or "0"): s.locator(".slip-code").inner_text() for s in slips.all()}
 
 
-def test_check_in_by_keyboard_slips_that_survive_a_reload_and_paper_for_one(
-    browser: Browser, hall_console: Console
-) -> None:
-    url = hall_console.url
-    clerk = login(url, CLERK)
-    sitting: Sitting = set_up(clerk, size=DEPUTIES)
-    names = {d["number"]: d["name"] for d in sitting.deputies}
-    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
-        log_in(page, url, CLERK)
-        page.locator(f"button[data-vote='{sitting.vote_id}']").click()
-        expect(page.locator("body")).to_have_attribute("data-screen", "round")
-        go(page, "checkin")
+@dataclass
+class Hall:
+    """A sitting of ``DEPUTIES`` on the hall console's server, and its clerk over HTTP."""
 
+    url: str
+    clerk: Http
+    sitting: Sitting
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {d["number"]: d["name"] for d in self.sitting.deputies}
+
+
+@pytest.fixture
+def hall(hall_console: Console) -> Hall:
+    clerk = login(hall_console.url, CLERK)
+    return Hall(hall_console.url, clerk, set_up(clerk, size=DEPUTIES))
+
+
+def open_screen(page: Page, hall: Hall, screen: str) -> None:
+    log_in(page, hall.url, CLERK)
+    page.locator(f"button[data-vote='{hall.sitting.vote_id}']").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "round")
+    go(page, screen)
+
+
+PRESENT = [*range(1, 16), 17]
+"""Present once the check-in and the late arrival are done: 1 to 16 checked in, 16 out again, 17 late."""
+
+
+def test_check_in_by_keyboard_a_page_at_a_time_a_selected_range_at_once_and_out_after_asking(
+    browser: Browser, hall: Hall
+) -> None:
+    names = hall.names
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_screen(page, hall, "checkin")
         # One page of the roster at a time, not the whole hall.
         expect(page.locator("#deputies tbody tr")).to_have_count(20)
         expect(page.locator("#page-at")).to_have_text(ZH["checkin.page"].format(page=1, pages=2, count=DEPUTIES))
@@ -117,6 +141,14 @@ def test_check_in_by_keyboard_slips_that_survive_a_reload_and_paper_for_one(
         page.click("#confirm-yes")
         expect(page.locator("#checkin-counts")).to_have_text(ZH["checkin.counts"].format(present=15, roster=DEPUTIES))
 
+
+def test_the_slips_carry_the_public_address_and_neither_a_reload_nor_the_default_voids_one(
+    browser: Browser, hall: Hall
+) -> None:
+    url, clerk, sitting = hall.url, hall.clerk, hall.sitting
+    sitting.check_in(range(1, 16))
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_screen(page, hall, "checkin")
         # The slips: the QR codes carry the configured public address, and no warning.
         go(page, "slips")
         expect(page.locator("#slips-address")).to_have_text(
@@ -154,6 +186,16 @@ def test_check_in_by_keyboard_slips_that_survive_a_reload_and_paper_for_one(
         page.click("#confirm-no")
         assert all(works(url, code) for code in printed.values())
 
+
+def test_a_lost_slip_is_reissued_by_seat_number_and_printed_alone(browser: Browser, hall: Hall) -> None:
+    url, clerk, sitting, names = hall.url, hall.clerk, hall.sitting, hall.names
+    sitting.check_in(PRESENT)
+    sitting.issue_codes(range(1, 16))
+    printed = dict(sitting.codes)
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_screen(page, hall, "slips")
+        page.click("#slips-issue")  # the late deputy's slip, on screen beside the reissued one
+        expect(page.locator(".slip")).to_have_attribute("data-deputy", "17")
         # A lost slip: deputy 5's, by seat number, confirmed; the old code dies, only the new slip prints.
         page.fill("#slips-lost-number", "5")
         page.click("#slips-lost")
@@ -181,9 +223,21 @@ def test_check_in_by_keyboard_slips_that_survive_a_reload_and_paper_for_one(
         expect(page.locator("#slips-lost-heading")).to_have_text(EN["slips.lost_heading"])
         check_screen(page, "slips-lost", "en")
 
+
+def test_a_paper_ballot_for_one_chosen_deputy_and_no_check_out_once_published(browser: Browser, hall: Hall) -> None:
+    url, clerk, sitting, names = hall.url, hall.clerk, hall.sitting, hall.names
+    sitting.check_in(PRESENT)
+    sitting.issue_codes(PRESENT)
+    opened = clerk.post(f"/api/v1/votes/{sitting.vote_id}/rounds", status=201)
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        page.goto(f"{url}/console")
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        page.click("#lang-switch")
+        expect(page.locator("#login-heading")).to_have_text(EN["login.heading"])
+        log_in(page, url, CLERK)
+        page.locator(f"button[data-vote='{sitting.vote_id}']").click()
+        expect(page.locator("body")).to_have_attribute("data-screen", "round")
         # A paper ballot for one chosen deputy, in an open round.
-        opened = clerk.post(f"/api/v1/votes/{sitting.vote_id}/rounds", status=201)
-        go(page, "round")
         page.fill("#paper-one-number", "7")
         page.click("#paper-one")
         who = EN["round.deputy"].format(number=7, name=names[7])
@@ -198,7 +252,6 @@ def test_check_in_by_keyboard_slips_that_survive_a_reload_and_paper_for_one(
 
         # Published: checking out is refused, with the server's words, next to the deputy.
         deputy = Http(url)
-        sitting.codes = {**printed, 5: new_code}
         for number in [n for n in range(1, 16) if n != 7]:
             sitting.cast(deputy, number, range(1, 11))
         sitting.close_and_count(opened["id"])

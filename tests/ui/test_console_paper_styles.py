@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.support.api import PASSWORD, set_up
+from tests.support.api import PASSWORD, Sitting, set_up
 from tests.support.browser import PHONE, tab
-from tests.support.console import CLERK, CLERK2, ZH, Console, check_screen, console, go
+from tests.support.console import CLERK, CLERK2, ZH, Console, check_screen, console, go, log_in
 
 __all__ = ["console"]
 
@@ -22,14 +22,29 @@ VOTE: dict[str, Any] = {
 }
 
 
-def test_approve_oppose_abstain_ballots_are_entered_by_keyboard_and_reconciled(
-    browser: Browser, console: Console
-) -> None:
+FIRST_ENTRY = [{"approvals": [1], "opposes": [2], "abstains": [3]}, {"approvals": [1]}]
+"""Ballot 1: approve 1, oppose 2, abstain 3; ballot 2: approve 1 only."""
+
+
+def paper_round(console: Console) -> tuple[Sitting, int]:
+    """Four deputies present, the first round open, every one of them given a paper ballot."""
     clerk = console.api()
     sitting = set_up(clerk, size=4, template=False, vote=VOTE)
     sitting.check_in(range(1, 5))
     round_id = sitting.open_round()["id"]
     assert clerk.post(f"/api/v1/rounds/{round_id}/paper", {}) == {"issued": 4}
+    return sitting, round_id
+
+
+def open_paper(page: Page, console: Console, sitting: Sitting) -> None:
+    log_in(page, console.url, CLERK)
+    page.locator(f"button[data-vote='{sitting.vote_id}']").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "round")
+    go(page, "paper")
+
+
+def test_approve_oppose_abstain_ballots_are_entered_by_keyboard(browser: Browser, console: Console) -> None:
+    sitting, _ = paper_round(console)
     with tab(browser, PHONE["width"], PHONE["height"]) as page:
         # Log in with the keyboard alone; the focus ring shows where one is.
         page.goto(f"{console.url}/console")
@@ -74,13 +89,21 @@ def test_approve_oppose_abstain_ballots_are_entered_by_keyboard_and_reconciled(
         page.click("#paper-submit")
         expect(page.locator("#batch-waiting")).to_have_text(ZH["paper.need_second"])
 
-        # The second clerk (through the API) missed the abstention on ballot 1.
-        second = console.api(CLERK2)
-        view = second.put(
-            f"/api/v1/rounds/{round_id}/paper-batches/A/entries/2",
-            {"ballots": [{"approvals": [1], "opposes": [2]}, {"approvals": [1]}]},
-        )
-        assert [d["position"] for d in view["differences"]] == [1]
+
+def test_the_reconciliation_names_the_differing_mark_and_an_agreed_batch_is_accepted(
+    browser: Browser, console: Console
+) -> None:
+    sitting, round_id = paper_round(console)
+    console.api().put(f"/api/v1/rounds/{round_id}/paper-batches/A/entries/1", {"ballots": FIRST_ENTRY})
+    # The second clerk (through the API) missed the abstention on ballot 1.
+    second = console.api(CLERK2)
+    view = second.put(
+        f"/api/v1/rounds/{round_id}/paper-batches/A/entries/2",
+        {"ballots": [{"approvals": [1], "opposes": [2]}, {"approvals": [1]}]},
+    )
+    assert [d["position"] for d in view["differences"]] == [1]
+    with tab(browser, PHONE["width"], PHONE["height"]) as page:
+        open_paper(page, console, sitting)
         page.click("#paper-show")
         rows = page.locator("#differences tbody tr")
         expect(rows).to_have_count(1)
@@ -100,8 +123,21 @@ def test_approve_oppose_abstain_ballots_are_entered_by_keyboard_and_reconciled(
         expect(page.locator("#batch-agree")).to_have_text(ZH["paper.agree"])
         page.click("#batch-accept")
         expect(page.locator("#batch-accepted")).to_have_text(ZH["paper.accepted"])
-        clerk.post(f"/api/v1/rounds/{round_id}/close", {"confirm": True})
-        go(page, "round")
+
+
+def test_the_count_shows_the_opposes_and_the_round_the_rules_call_for_opens_from_the_console(
+    browser: Browser, console: Console
+) -> None:
+    sitting, round_id = paper_round(console)
+    clerk, batch = console.api(), f"/api/v1/rounds/{round_id}/paper-batches/A"
+    clerk.put(f"{batch}/entries/1", {"ballots": FIRST_ENTRY})
+    console.api(CLERK2).put(f"{batch}/entries/2", {"ballots": FIRST_ENTRY})
+    clerk.post(f"{batch}/accept")
+    clerk.post(f"/api/v1/rounds/{round_id}/close", {"confirm": True})
+    with tab(browser, PHONE["width"], PHONE["height"]) as page:
+        log_in(page, console.url, CLERK)
+        page.locator(f"button[data-vote='{sitting.vote_id}']").click()
+        expect(page.locator("body")).to_have_attribute("data-screen", "round")
         page.click("#round-count")
         # Two approvals of four deputies is not more than half: nothing is selected, and the rules call
         # for another round, which the clerk opens from here.

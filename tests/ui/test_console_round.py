@@ -50,16 +50,35 @@ def tick(page: Page, ballot: int, numbers: list[int]) -> None:
         page.check(f"#ballot-{ballot}-p{number}")
 
 
-def test_a_clerk_runs_a_round_with_paper_ballots_and_publishes(browser: Browser, console: Console) -> None:
+def open_in_english(page: Page, console: Console, sitting: Sitting) -> None:
+    """The console switched to English before logging in, on the vote's round screen."""
+    page.goto(f"{console.url}/console")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    page.click("#lang-switch")
+    expect(page.locator("#login-heading")).to_have_text(EN["login.heading"])
+    log_in(page, console.url, CLERK)
+    page.locator(f"button[data-vote='{sitting.vote_id}']").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "round")
+
+
+def closed_with_two_paper_ballots(console: Console) -> Sitting:
+    """What the round screen leaves: three electronic ballots, paper for the other two, the round closed."""
+    sitting = sitting_for(console)
+    round_id = sitting.open_round()["id"]
+    deputy = Http(console.url)
+    for number in (1, 2, 3):
+        sitting.cast(deputy, number, ELECTRONIC)
+    assert sitting.clerk.post(f"/api/v1/rounds/{round_id}/paper", {}) == {"issued": 2}
+    sitting.clerk.post(f"/api/v1/rounds/{round_id}/close", {"confirm": True})
+    return sitting
+
+
+def test_a_round_opens_the_turnout_follows_the_casts_and_closing_names_who_has_not_voted(
+    browser: Browser, console: Console
+) -> None:
     sitting = sitting_for(console)
     with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
-        page.goto(f"{console.url}/console")
-        expect(page.locator("body")).to_have_attribute("data-ready", "true")
-        page.click("#lang-switch")
-        expect(page.locator("#login-heading")).to_have_text(EN["login.heading"])
-        log_in(page, console.url, CLERK)
-        page.locator(f"button[data-vote='{sitting.vote_id}']").click()
-        expect(page.locator("body")).to_have_attribute("data-screen", "round")
+        open_in_english(page, console, sitting)
         expect(page.locator("#round-open")).to_have_text(EN["round.open_first"])
         check_screen(page, "round-none", "en")
 
@@ -110,6 +129,13 @@ def test_a_clerk_runs_a_round_with_paper_ballots_and_publishes(browser: Browser,
         expect(page.locator("#current-round")).to_contain_text(EN["round.state.closed"])
         expect(page.locator("#round-count")).to_be_visible()
 
+
+def test_two_clerks_enter_the_paper_ballots_and_a_difference_is_seen_corrected_and_accepted(
+    browser: Browser, console: Console
+) -> None:
+    sitting = closed_with_two_paper_ballots(console)
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_in_english(page, console, sitting)
         # Paper ballots, entry 1 by this clerk: the first by typing numbers, the second by ticking.
         go(page, "paper")
         expect(page.locator("#paper-counts")).to_have_text(EN["paper.counts"].format(round=1, issued=2, entered=0))
@@ -170,8 +196,19 @@ def test_a_clerk_runs_a_round_with_paper_ballots_and_publishes(browser: Browser,
         page.click("#batch-accept")
         expect(page.locator("#batch-accepted")).to_have_text(EN["paper.accepted"])
 
+
+def test_the_count_the_exports_before_and_after_and_the_publication(browser: Browser, console: Console) -> None:
+    sitting = closed_with_two_paper_ballots(console)
+    round_id = sitting_round(console, sitting)
+    batch = f"/api/v1/rounds/{round_id}/paper-batches/A"
+    ballots = [{"approvals": PAPER_1}, {"approvals": PAPER_2}]
+    console.api().put(f"{batch}/entries/1", {"ballots": ballots})
+    console.api(CLERK2).put(f"{batch}/entries/2", {"ballots": ballots})
+    console.api().post(f"{batch}/accept")
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_in_english(page, console, sitting)
+        dialog = page.locator("#confirm")
         # Count: the round's result, and the vote is decided.
-        go(page, "round")
         expect(page.locator("#turnout-returned")).to_have_text("5")
         page.click("#round-count")
         expect(page.locator("#round-result")).to_be_visible()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.api.test_secrecy_reader import Reader
 from tests.support.api import set_up
 from tests.support.browser import DESKTOP, page_text, tab
 from tests.support.console import CLERK, Console, check_screen, console, log_in
+from tests.support.reader import Reader
 from tests.support.servers import Http
 
 __all__ = ["console"]

@@ -1,15 +1,19 @@
 """The clerk console in a real browser, setting a sitting up: log in, a meeting, a vote from the
 Gongshu 2020 template, the roster (a bad file first: the bad-row report, nothing imported), check-in
-by name and by seat number, and the voting-code slips printed on A4 with their QR codes."""
+by name and by seat number, and the voting-code slips printed on A4 with their QR codes.
+
+One test per screen: each starts where a clerk would have left the screens before it, set up through
+the API (``sitting_so_far``), so that a failure names the screen that broke."""
 
 from __future__ import annotations
 
 import io
 import re
 
-from playwright.sync_api import Browser, FilePayload, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 from pypdf import PdfReader
 
+from tests.support.api import Sitting
 from tests.support.browser import DESKTOP, screenshot, serious_violations, server_text, tab
 from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
 from tests.support.servers import Http
@@ -28,7 +32,39 @@ def roster(data: bytes) -> FilePayload:
     return {"name": "roster.csv", "mimeType": "text/csv", "buffer": data}
 
 
-def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, console: Console) -> None:
+def sitting_so_far(console: Console, *, roster_file: bytes | None = None, present: tuple[int, ...] = ()) -> Sitting:
+    """What the screens before the one under test leave, made through the API: the meeting with its live vote
+    from the template, and (if given) its roster imported and some deputies checked in."""
+    clerk = console.api()
+    meeting = clerk.post("/api/v1/meetings", {"name_zh": "拱墅区人大会议", "date": "2020-01-18"}, 201)["id"]
+    vote = clerk.post("/api/v1/votes/from-template", {"meeting_id": meeting}, 201)["id"]
+    if roster_file is not None:
+        clerk.upload(f"/api/v1/meetings/{meeting}/roster", "roster.csv", roster_file)
+    sitting = Sitting(clerk, meeting, vote, clerk.get(f"/api/v1/meetings/{meeting}/deputies"))
+    sitting.check_in(present)
+    return sitting
+
+
+def open_checkin(page: Page, console: Console) -> None:
+    log_in(page, console.url, CLERK)
+    card = page.locator("article.meeting").first
+    card.get_by_role("button", name=re.compile(ZH["meetings.checkin"])).click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "checkin")
+
+
+def open_slips(page: Page, console: Console) -> None:
+    """Deputies 1, 3 and 5 present, no code issued yet: the slips screen of the live vote."""
+    live_vote = sitting_so_far(console, roster_file=GOOD, present=(1, 3, 5)).vote_id
+    log_in(page, console.url, CLERK)
+    page.locator(f"li.vote[data-vote-id='{live_vote}'] button[data-vote]").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "round")
+    expect(page.locator("#context .training-mark")).to_have_count(0)
+    go(page, "slips")
+
+
+def test_a_wrong_password_is_refused_beside_the_form_and_logging_out_ends_the_session(
+    browser: Browser, console: Console
+) -> None:
     with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
         page.goto(f"{console.url}/console")
         expect(page.locator("#login-heading")).to_have_text(ZH["login.heading"])
@@ -45,6 +81,17 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         assert page.evaluate("() => window.sessionStorage.getItem('console.csrf')")
         expect(page.locator("#readonly")).to_be_hidden()
 
+        # Logging out ends the session: a reload shows the login form.
+        page.click("#logout")
+        expect(page.locator("#login")).to_be_visible()
+        page.reload()
+        expect(page.locator("#login")).to_be_visible()
+        assert serious_violations(page) == []
+
+
+def test_a_meeting_and_its_vote_and_a_training_vote_in_a_meeting_of_its_own(browser: Browser, console: Console) -> None:
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        log_in(page, console.url, CLERK)
         # A meeting, then a vote from the template on it.
         page.fill("#meeting-name-zh", "拱墅区人大会议")
         page.fill("#meeting-date", "2020-01-18")
@@ -72,8 +119,13 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         expect(drill.locator("li.vote .training-mark")).to_have_text(ZH["console.training_mark"])
         expect(page.locator("#context .training-mark")).to_have_text(ZH["console.training_mark"])
         check_screen(page, "meetings")
-        live_vote = int(card.locator("li.vote").first.get_attribute("data-vote-id") or "0")
 
+
+def test_a_bad_roster_is_reported_row_by_row_and_nothing_imported(browser: Browser, console: Console) -> None:
+    sitting_so_far(console)
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        log_in(page, console.url, CLERK)
+        card = page.locator("article.meeting").first
         # The roster: a bad file first.
         card.get_by_role("button", name=re.compile(ZH["meetings.checkin"])).click()
         expect(page.locator("body")).to_have_attribute("data-screen", "checkin")
@@ -102,6 +154,14 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         expect(page.locator("#roster-error")).to_be_hidden()
         expect(page.locator("#deputies tbody tr")).to_have_count(6)
 
+
+def test_deputies_are_checked_in_by_name_or_seat_number_and_out_after_a_confirmation(
+    browser: Browser, console: Console
+) -> None:
+    sitting_so_far(console, roster_file=GOOD)
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_checkin(page, console)
+        expect(page.locator("#deputies tbody tr")).to_have_count(6)
         # Check in by name, then by seat number.
         page.fill("#deputy-search", "王")
         expect(page.locator("#deputies tbody tr")).to_have_count(1)
@@ -129,12 +189,10 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         expect(page.locator("#checkin-counts")).to_have_text(ZH["checkin.counts"].format(present=3, roster=6))
         check_screen(page, "checkin")
 
-        # Slips for the live vote: open it, issue codes to the three present, print.
-        go(page, "meetings")
-        page.locator(f"li.vote[data-vote-id='{live_vote}'] button[data-vote]").click()
-        expect(page.locator("body")).to_have_attribute("data-screen", "round")
-        expect(page.locator("#context .training-mark")).to_have_count(0)
-        go(page, "slips")
+
+def test_slips_are_issued_to_those_present_and_print_three_to_an_a4_page(browser: Browser, console: Console) -> None:
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_slips(page, console)
         expect(page.locator("#screen-slips .notice li")).to_have_count(4)
         expect(page.locator(".slip")).to_have_count(0)
         page.click("#slips-issue")
@@ -183,6 +241,14 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         assert "张建国" in printed_text
         page.emulate_media(media="screen")
 
+
+def test_english_rewords_the_slips_in_place_and_a_reload_keeps_the_screen_but_not_the_codes(
+    browser: Browser, console: Console
+) -> None:
+    with tab(browser, DESKTOP["width"], DESKTOP["height"]) as page:
+        open_slips(page, console)
+        page.click("#slips-issue")
+        expect(page.locator(".slip")).to_have_count(3)
         # English: the same screen re-worded in place, and the choice persists across a reload.
         page.click("#lang-switch")
         expect(page.locator("#slips-heading")).to_have_text(EN["screen.slips"])
@@ -201,10 +267,3 @@ def test_a_clerk_sets_up_a_sitting_and_prints_the_slips(browser: Browser, consol
         page.click("#roster-import")
         expect(page.locator("#roster-error")).to_contain_text(SERVER_EN["error.roster_rejected"].format(rows=6))
         check_screen(page, "checkin", "en")
-
-        # Logging out ends the session: a reload shows the login form.
-        page.click("#logout")
-        expect(page.locator("#login")).to_be_visible()
-        page.reload()
-        expect(page.locator("#login")).to_be_visible()
-        assert serious_violations(page) == []

@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.support.browser import DESKTOP, PHONE, no_horizontal_scroll, screenshot, serious_violations, tab
-from tests.support.servers import VOTING, Server, serving
+from tests.support.cli import VOTING
+from tests.support.servers import Server, serving
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.exports.sheets import PUBLISHED_AT
 from tests.support.api import set_up
 from tests.support.browser import DESKTOP, PHONE, page_text, watch
 from tests.support.console import CLERK, EN, SCRUTINEER, ZH, Console, check_screen, console, go, log_in
 from tests.support.pages import open_page, open_results
 from tests.support.servers import Http, serving
+from tests.support.sheets import PUBLISHED_AT
 from voting.localtime import for_people
 
 __all__ = ["console"]

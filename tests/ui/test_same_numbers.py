@@ -19,8 +19,8 @@ import requests
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 
-from tests.exports.test_forms import Download, csv_rows, flat, pdf_text
 from tests.support.browser import DESKTOP, tab
+from tests.support.forms import Download, csv_rows, flat, pdf_text
 from tests.support.halls import Published
 
 ATTENDANCE = ("deputy_count", "present", "issued", "returned", "valid", "invalid")
