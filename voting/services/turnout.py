@@ -46,7 +46,9 @@ def turnout(session: Session, round_id: int) -> Turnout:
         raw.rows(session, "SELECT channel, count(*) FROM ballot WHERE round_id = ? GROUP BY channel", [round_id])
     )
     paper_issued = raw.rows(
-        session, "SELECT count(*) FROM participation WHERE round_id = ? AND channel = ?", [round_id, Channel.PAPER.value]
+        session,
+        "SELECT count(*) FROM participation WHERE round_id = ? AND channel = ?",
+        [round_id, Channel.PAPER.value],
     )[0][0]
     electronic = int(counts.get(Channel.ELECTRONIC, 0))
     paper = int(counts.get(Channel.PAPER, 0))
