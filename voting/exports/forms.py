@@ -28,7 +28,17 @@ READ_OUT = {"announcement-zh.txt": "zh", "announcement-en.txt": "en"}
 _PACKAGE = Path(__file__).resolve().parent.parent
 _VERIFIER_SOURCES = (
     "__init__.py",
-    *(f"domain/{name}" for name in ("__init__.py", "audit_chain.py", "audit_events.py", "ballot.py", "ballot_list.py")),
+    *(
+        f"domain/{name}"
+        for name in (
+            "__init__.py",
+            "audit_chain.py",
+            "audit_event.py",
+            "audit_events.py",
+            "ballot.py",
+            "ballot_list.py",
+        )
+    ),
     *(f"domain/{name}" for name in ("errors.py", "recount.py", "rules.py", "tally.py", "vote.py")),
     "exports/__init__.py",
     *(f"exports/{name}" for name in ("bundle_audit.py", "bundle_check.py", "bundle_format.py", "bundle_report.py")),

@@ -28,8 +28,9 @@ from hashlib import sha256
 from voting.domain import BallotStyle, InvalidBallot, Marks
 from voting.domain.codes import forgiving
 from voting.services.errors import Conflict
+from voting.store import group_commit
 from voting.store.db import Database
-from voting.store.group_commit import GroupCommit
+from voting.store.group_commit import Gather, GroupCommit
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,15 @@ def check_marks(projects: frozenset[int], seats: int, style: BallotStyle, marks:
             seats=seats,
             approvals=len(marks.approvals),
         )
+
+
+def gather_casts_with(gather: Gather) -> None:
+    """Set how this process gathers the casts of one batch: the server, in a gevent worker, gathers on its loop.
+
+    The service's door to the group commit's setting, so that the server module, which alone knows gevent,
+    configures the cast path without reaching into storage.
+    """
+    group_commit.gather_with(gather)
 
 
 def cast_ballot(db: Database, *, secret: str, code: str, marks: Marks, idempotency_key: str) -> Receipt:

@@ -57,10 +57,9 @@ def under_gevent() -> None:
     would ever run.
     """
     # Imported here, in the patched worker, as the app is (their module-level locks are then gevent's).
-    from voting.services import erasure
-    from voting.store import group_commit
+    from voting.services import casting, erasure
 
-    group_commit.gather_with(gather_on_idle_loop)
+    casting.gather_casts_with(gather_on_idle_loop)
     erasure.use_native_threads(_native_thread, monkey.get_original("time", "sleep"))
 
 
