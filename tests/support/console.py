@@ -17,6 +17,9 @@ from voting.services import auth
 from voting.store.db import Database
 
 ZH = page_text("zh", "console")
+PUBLISHING_MS = 30_000
+"""How long a test waits for the console to say a vote is published: publication renders and fixes every form
+(the PDF tally sheet with its CJK fonts, the workbook, the announcements), seconds on a busy machine."""
 EN = page_text("en", "console")
 CLERK = "clerk-a"
 CLERK2 = "clerk-b"

@@ -13,6 +13,7 @@ from tests.support.console import (
     CLERK,
     CLERK2,
     EN,
+    PUBLISHING_MS,
     Console,
     check_screen,
     console,
@@ -236,7 +237,7 @@ def test_the_count_the_exports_before_and_after_and_the_publication(browser: Bro
         page.click("#publish")
         expect(dialog).to_contain_text(EN["publish.confirm_text"])
         page.click("#confirm-yes")
-        expect(page.locator("#published")).to_contain_text(EN["publish.done"])
+        expect(page.locator("#published")).to_contain_text(EN["publish.done"], timeout=PUBLISHING_MS)
         public = Http(console.url).get(f"/api/v1/votes/{sitting.vote_id}/result")
         assert public["official"] is True
         assert public["selected"] == SELECTED

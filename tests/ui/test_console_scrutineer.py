@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 
 from tests.support.api import set_up
 from tests.support.browser import DESKTOP, tab
-from tests.support.console import SCRUTINEER, ZH, Console, check_screen, console, export_pdf, go, log_in
+from tests.support.console import PUBLISHING_MS, SCRUTINEER, ZH, Console, check_screen, console, export_pdf, go, log_in
 from tests.support.servers import Http
 
 __all__ = ["console"]
@@ -54,7 +54,7 @@ def test_a_scrutineer_reads_everything_changes_nothing_and_sees_the_audit_status
         page.locator(f"button[data-vote='{sitting.vote_id}']").click()
         expect(page.locator("body")).to_have_attribute("data-screen", "round")
         expect(page.locator("#result-table tbody tr")).to_have_count(12)
-        expect(page.locator("#published")).to_contain_text(ZH["publish.done"])
+        expect(page.locator("#published")).to_contain_text(ZH["publish.done"], timeout=PUBLISHING_MS)
         no_write_controls(page)
         check_screen(page, "round-scrutineer")
 

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, FilePayload, Page, Request, Route, expect
 
 from tests.support.browser import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations, tab
-from tests.support.console import CLERK, CLERK2, Console, console, go, log_in, only_difference
+from tests.support.console import CLERK, CLERK2, PUBLISHING_MS, Console, console, go, log_in, only_difference
 from tests.support.pages import (
     column,
     figures,
@@ -457,7 +457,7 @@ def test_the_gongshu_flow_through_every_page(browser: Browser, console: Console,
     clerk.click("#publish")
     expect(dialog).to_contain_text(desk["publish.confirm_text"])
     clerk.click("#confirm-yes")
-    expect(clerk.locator("#published")).to_contain_text(desk["publish.done"])
+    expect(clerk.locator("#published")).to_contain_text(desk["publish.done"], timeout=PUBLISHING_MS)
 
     # --- 5. The results page, the hall screen, a receipt ------------------------------------------
     candidates = Http(url).get(f"/api/v1/votes/{vote_id}/result")["vote"]["candidates"]
