@@ -51,7 +51,7 @@ def round_heading(r: RoundSheet, language: str) -> str:
 
 def reconciliation(r: RoundSheet, language: str) -> tuple[str, ...]:
     """The reconciliation in words: the equation when the counts add up, else each mismatch."""
-    mismatches = r.mismatches_zh if language == "zh" else r.mismatches_en
+    mismatches = r.mismatches(language)
     if mismatches:
         return mismatches
     _ = translations(language).gettext
