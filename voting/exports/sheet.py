@@ -14,22 +14,23 @@ from fractions import Fraction
 from voting.domain import RuleSettings
 from voting.domain.rate import percent
 from voting.domain.rules import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
-from voting.exports.language import translations
+from voting.exports.language import N_, in_language, translations
 
-STATUS_ZH = {"selected": "当选", "tied": "票数相等", "not_selected": "未当选", "below_threshold": "未过半数"}
 STATUS_EN = {
-    "selected": "selected",
-    "tied": "tied",
-    "not_selected": "not selected",
-    "below_threshold": "below threshold",
+    "selected": N_("selected"),
+    "tied": N_("tied"),
+    "not_selected": N_("not selected"),
+    "below_threshold": N_("below threshold"),
 }
-KIND_ZH = {"first": "第一轮", "tie_break": "再次投票", "shortfall": "另行票决", "revote": "重新投票"}
 KIND_EN = {
-    "first": "first round",
-    "tie_break": "tie-break round",
-    "shortfall": "shortfall round",
-    "revote": "repeat round",
+    "first": N_("first round"),
+    "tie_break": N_("tie-break round"),
+    "shortfall": N_("shortfall round"),
+    "revote": N_("repeat round"),
 }
+STATUS_ZH = in_language(STATUS_EN, "zh")
+KIND_ZH = in_language(KIND_EN, "zh")
+"""The Chinese of each, from the server's catalog when the module is loaded (``setup.sh`` compiles it)."""
 
 
 @dataclass(frozen=True)
