@@ -25,3 +25,15 @@ def translations(language: str) -> Translations:
     if not isinstance(found, Translations):
         raise RuntimeError(f"no compiled gettext catalog for {language!r} in {CATALOG}: run `make translations`")
     return found
+
+
+def N_(message: str) -> str:
+    """Marks an English message id for ``make translations`` (pybabel extracts ``N_`` by default) where it is
+    looked up later, in the language asked for."""
+    return message
+
+
+def in_language(words: dict[str, str], language: str) -> dict[str, str]:
+    """A dictionary of marked message ids (``N_``), each value in ``language``."""
+    _ = translations(language).gettext
+    return {code: _(text) for code, text in words.items()}

@@ -14,21 +14,23 @@ from fractions import Fraction
 from voting.domain import RuleSettings
 from voting.domain.rate import percent
 from voting.domain.rules import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
+from voting.exports.language import N_, in_language, translations
 
-STATUS_ZH = {"selected": "当选", "tied": "票数相等", "not_selected": "未当选", "below_threshold": "未过半数"}
 STATUS_EN = {
-    "selected": "selected",
-    "tied": "tied",
-    "not_selected": "not selected",
-    "below_threshold": "below threshold",
+    "selected": N_("selected"),
+    "tied": N_("tied"),
+    "not_selected": N_("not selected"),
+    "below_threshold": N_("below threshold"),
 }
-KIND_ZH = {"first": "第一轮", "tie_break": "再次投票", "shortfall": "另行票决", "revote": "重新投票"}
 KIND_EN = {
-    "first": "first round",
-    "tie_break": "tie-break round",
-    "shortfall": "shortfall round",
-    "revote": "repeat round",
+    "first": N_("first round"),
+    "tie_break": N_("tie-break round"),
+    "shortfall": N_("shortfall round"),
+    "revote": N_("repeat round"),
 }
+STATUS_ZH = in_language(STATUS_EN, "zh")
+KIND_ZH = in_language(KIND_EN, "zh")
+"""The Chinese of each, from the server's catalog when the module is loaded (``setup.sh`` compiles it)."""
 
 
 @dataclass(frozen=True)
@@ -79,46 +81,32 @@ class RoundSheet:
 
     @property
     def mismatches_zh(self) -> tuple[str, ...]:
-        """The reconciliation, in words, wherever the counts do not add up (empty when they do)."""
-        said = []
-        if self.ballots_returned > self.ballots_issued:
-            said.append(f"收回票数（{self.ballots_returned}）多于发出票数（{self.ballots_issued}），本轮票决无效。")
-        elif self.ballots_returned < self.ballots_issued:
-            said.append(
-                f"收回票数（{self.ballots_returned}）少于发出票数（{self.ballots_issued}），相差{self.ballots_issued - self.ballots_returned}张。"
-            )
-        if self.valid + self.invalid != self.ballots_returned:
-            said.append(f"有效票与无效票之和（{self.valid + self.invalid}）不等于收回票数（{self.ballots_returned}）。")
-        if self.electronic + self.paper != self.ballots_returned:
-            said.append(
-                f"电子票与纸质票之和（{self.electronic + self.paper}）不等于收回票数（{self.ballots_returned}）。"
-            )
-        if self.paper > self.paper_issued:
-            said.append(f"收回纸质票（{self.paper}）多于发出纸质票（{self.paper_issued}）。")
-        return tuple(said)
+        return self.mismatches("zh")
 
-    @property
-    def mismatches_en(self) -> tuple[str, ...]:
+    def mismatches(self, language: str) -> tuple[str, ...]:
+        """The reconciliation, in words, wherever the counts do not add up (empty when they do)."""
+        _ = translations(language).gettext
+        counts = {
+            "issued": self.ballots_issued,
+            "returned": self.ballots_returned,
+            "short": self.ballots_issued - self.ballots_returned,
+            "counted": self.valid + self.invalid,
+            "channels": self.electronic + self.paper,
+            "paper": self.paper,
+            "paper_issued": self.paper_issued,
+        }
         said = []
         if self.ballots_returned > self.ballots_issued:
-            said.append(
-                f"More ballots returned ({self.ballots_returned}) than issued ({self.ballots_issued}): the round is void."
-            )
+            said.append(_("More ballots returned (%(returned)s) than issued (%(issued)s): the round is void."))
         elif self.ballots_returned < self.ballots_issued:
-            said.append(
-                f"Fewer ballots returned ({self.ballots_returned}) than issued ({self.ballots_issued}), by {self.ballots_issued - self.ballots_returned}."
-            )
+            said.append(_("Fewer ballots returned (%(returned)s) than issued (%(issued)s), by %(short)s."))
         if self.valid + self.invalid != self.ballots_returned:
-            said.append(
-                f"Valid plus invalid ({self.valid + self.invalid}) is not the ballots returned ({self.ballots_returned})."
-            )
+            said.append(_("Valid plus invalid (%(counted)s) is not the ballots returned (%(returned)s)."))
         if self.electronic + self.paper != self.ballots_returned:
-            said.append(
-                f"Electronic plus paper ({self.electronic + self.paper}) is not the ballots returned ({self.ballots_returned})."
-            )
+            said.append(_("Electronic plus paper (%(channels)s) is not the ballots returned (%(returned)s)."))
         if self.paper > self.paper_issued:
-            said.append(f"More paper ballots returned ({self.paper}) than issued ({self.paper_issued}).")
-        return tuple(said)
+            said.append(_("More paper ballots returned (%(paper)s) than issued (%(paper_issued)s)."))
+        return tuple(line % counts for line in said)
 
 
 @dataclass(frozen=True)

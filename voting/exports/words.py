@@ -39,18 +39,19 @@ def when(sheet: TallySheet, instant: dt.datetime, language: str) -> str:
     return for_people(instant, sheet.time_zone, language)
 
 
-def _kind(kind: str, language: str) -> str:
+def kind_name(kind: str, language: str) -> str:
+    """A round's kind as people name it (再次投票, tie-break)."""
     return (KIND_ZH if language == "zh" else KIND_EN).get(kind, kind)
 
 
 def round_heading(r: RoundSheet, language: str) -> str:
     heading = translations(language).gettext("Round %(number)s · %(kind)s")
-    return heading % {"number": r.number, "kind": _kind(r.kind, language)}
+    return heading % {"number": r.number, "kind": kind_name(r.kind, language)}
 
 
 def reconciliation(r: RoundSheet, language: str) -> tuple[str, ...]:
     """The reconciliation in words: the equation when the counts add up, else each mismatch."""
-    mismatches = r.mismatches_zh if language == "zh" else r.mismatches_en
+    mismatches = r.mismatches(language)
     if mismatches:
         return mismatches
     _ = translations(language).gettext

@@ -33,9 +33,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from voting.domain.rate import rounded
 from voting.domain.rules import BallotStyle
 from voting.exports import words
+from voting.exports.language import N_, translations
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, ProjectLine, RoundSheet, TallySheet, rules_in_words_zh
 from voting.exports.spreadsheet import display_width, text_cell
 
+LANGUAGE = "zh"
+"""The workbook's one language: its labels are the catalog's, in Chinese."""
+_ = translations(LANGUAGE).gettext
+ngettext = translations(LANGUAGE).ngettext
 PERCENT = "0.00%"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -55,16 +60,16 @@ SIGNATURE_SLOTS = 4
 """Signature slots per line; each takes three columns."""
 
 ATTENDANCE = (
-    ("应到代表", "deputy_count"),
-    ("实到代表", "deputies_present"),
-    ("发出票数", "ballots_issued"),
-    ("收回票数", "ballots_returned"),
-    ("有效票", "valid"),
-    ("无效票", "invalid"),
-    ("电子票", "electronic"),
-    ("纸质票", "paper"),
-    ("发出纸质票", "paper_issued"),
-    ("当选所需赞成票", "threshold"),
+    (N_("Deputies"), "deputy_count"),
+    (N_("Present"), "deputies_present"),
+    (N_("Issued"), "ballots_issued"),
+    (N_("Returned"), "ballots_returned"),
+    (N_("Valid"), "valid"),
+    (N_("Invalid"), "invalid"),
+    (N_("Electronic"), "electronic"),
+    (N_("Paper"), "paper"),
+    (N_("Paper issued"), "paper_issued"),
+    (N_("Approvals to be selected"), "threshold"),
 )
 
 
@@ -109,10 +114,10 @@ def _span(ws: Worksheet, row: int, first: int, last: int, value: Any, font: Font
 
 
 def _title(ws: Worksheet, sheet: TallySheet, subtitle: str, last: int) -> int:
-    _span(ws, 1, 1, last, words.title(sheet, "zh"), TITLE)
+    _span(ws, 1, 1, last, words.title(sheet, LANGUAGE), TITLE)
     _span(ws, 2, 1, last, words.title(sheet, "en"))
     _span(ws, 3, 1, last, subtitle, BOLD)
-    _span(ws, 4, 1, last, words.status(sheet, "zh"), MARK if sheet.marks_zh else None)
+    _span(ws, 4, 1, last, words.status(sheet, LANGUAGE), MARK if sheet.marks_zh else None)
     return TITLE_ROWS + 2
 
 
@@ -135,7 +140,7 @@ def _fit(ws: Worksheet, limits: Sequence[tuple[float, float]]) -> None:
     """Columns as wide as their widest unmerged text (within each column's least and most), then each
     row as tall as its wrapped text needs: Excel and LibreOffice grow neither for a merged cell."""
     spans = _merged(ws)
-    widest = [least for least, _ in limits]
+    widest = [least for least, _most in limits]
     for row in ws.iter_rows():
         for cell in row:
             if cell.value is not None and (cell.row, cell.column) not in spans and cell.column <= len(limits):
@@ -172,17 +177,17 @@ def _print(ws: Worksheet, *, landscape: bool, repeat: int, one_page: bool = Fals
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_title_rows = f"1:{repeat}"
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    ws.oddFooter.center.text = _("Page &P of &N")
     ws.freeze_panes = ws.cell(row=repeat + 1, column=1).coordinate
 
 
 def _signatures(ws: Worksheet, row: int, sheet: TallySheet) -> int:
     """The PDF's signature lines: a line to sign on per person, the name (when known) beneath it."""
-    _put(ws, row, 1, "签字", BOLD)
+    _put(ws, row, 1, _("Signatures"), BOLD)
     lines: list[tuple[str, Sequence[str]]] = [
-        ("总监票人", [sheet.chief_scrutineer]),
-        ("监票人", sheet.scrutineers or ["", "", ""]),
-        ("计票人", ["", "", ""]),
+        (_("Chief scrutineer"), [sheet.chief_scrutineer]),
+        (_("Scrutineers"), sheet.scrutineers or ["", "", ""]),
+        (_("Tellers"), ["", "", ""]),
     ]
     row += 1
     for label, names in lines:
@@ -196,8 +201,8 @@ def _signatures(ws: Worksheet, row: int, sheet: TallySheet) -> int:
                 if name:
                     _span(ws, row + 1, first, first + 2, name, SMALL)
             row += 2
-    _put(ws, row, 1, "日期", BOLD)
-    _span(ws, row, 2, 7, "　　　　年　　月　　日")
+    _put(ws, row, 1, _("Date"), BOLD)
+    _span(ws, row, 2, 7, _("(year, month, day)"))
     return row + 1
 
 
@@ -209,47 +214,55 @@ SUMMARY_LAST = 3 + len(ATTENDANCE) + 3
 def _summary(ws: Worksheet, sheet: TallySheet) -> None:
     row = _title(ws, sheet, f"{sheet.meeting_zh} {sheet.plenary_zh}".strip(), SUMMARY_LAST)
     facts: list[tuple[str, Any]] = [
-        ("会议", f"{sheet.meeting_zh} {sheet.plenary_zh}".strip()),
-        ("日期", sheet.date),
-        ("票决编号", sheet.vote_id),
-        ("票决事项", sheet.title_zh),
-        ("演练", "是" if sheet.training else "否"),
-        ("已公布", "是" if sheet.official else "否"),
+        (_("Meeting"), f"{sheet.meeting_zh} {sheet.plenary_zh}".strip()),
+        (_("Date"), sheet.date),
+        (_("Vote number"), sheet.vote_id),
+        (_("Vote"), sheet.title_zh),
+        (_("Training"), _("yes") if sheet.training else _("no")),
+        (_("Published"), _("yes") if sheet.official else _("no")),
     ]
     for label, value in facts:
         _put(ws, row, 1, label, BOLD)
         cell = _span(ws, row, 2, SUMMARY_LAST, value)
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        if label == "日期":
+        if label == _("Date"):
             cell.number_format = "yyyy-mm-dd"
         row += 1
     row += 1
-    _span(ws, row, 1, SUMMARY_LAST, "票决办法", BOLD)
+    _span(ws, row, 1, SUMMARY_LAST, _("Rules of the vote"), BOLD)
     for n, line in enumerate(rules_in_words_zh(sheet.rules), start=1):
         row += 1
         _put(ws, row, 1, n).alignment = Alignment(horizontal="right", vertical="top")
         _span(ws, row, 2, SUMMARY_LAST, line)
     row += 2
 
-    _span(ws, row, 1, SUMMARY_LAST, "各轮出席与选票核对", BOLD)
-    headers = ["轮次", "类型", "应选", *(label for label, _ in ATTENDANCE), "核对", "本轮当选（按得票多少）", "下一轮"]
+    _span(ws, row, 1, SUMMARY_LAST, _("Attendance and ballots, round by round"), BOLD)
+    headers = [
+        _("Round"),
+        _("Kind"),
+        _("Seats"),
+        *(_(label) for label, _name in ATTENDANCE),
+        _("Check"),
+        _("Selected in the round (most approvals first)"),
+        _("Next"),
+    ]
     rows = [
         [
             r.number,
             KIND_ZH.get(r.kind, r.kind),
             r.seats,
-            *(getattr(r, name) for _, name in ATTENDANCE),
-            "；".join(r.mismatches_zh) or "相符",
-            "、".join(f"第{n}号" for n in r.selected),
-            words.next_round(sheet, r, "zh") or "",
+            *(getattr(r, name) for _label, name in ATTENDANCE),
+            _("; ").join(r.mismatches(LANGUAGE)) or _("reconciled"),
+            _(", ").join(_("No. %(number)s") % {"number": n} for n in r.selected),
+            words.next_round(sheet, r, LANGUAGE) or "",
         ]
         for r in sheet.rounds
     ]
     row = _table(ws, row + 1, headers, rows, {})
 
-    _span(ws, row, 1, SUMMARY_LAST, "票决结果" if sheet.decided else "票决结果（尚未完成）", BOLD)
+    _span(ws, row, 1, SUMMARY_LAST, _("Result") if sheet.decided else _("Result (not yet complete)"), BOLD)
     row += 1
-    for col, header in enumerate(["序号", "编号", "项目名称", "Project"], start=1):
+    for col, header in enumerate([_("Order"), _("No."), _("Title"), "Project"], start=1):
         cell = _span(ws, row, *_result_columns(col), header, BOLD)
         cell.fill = HEADER_FILL
     for i, n in enumerate(sheet.selected, start=1):
@@ -258,19 +271,28 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
             _span(ws, row, *_result_columns(col), value)
     row += 2
     if sheet.vacant:
-        _put(ws, row - 1, 1, f"{sheet.vacant}个名额空缺")
+        _put(
+            ws,
+            row - 1,
+            1,
+            ngettext("%(seats)s seat vacant", "%(seats)s seats vacant", sheet.vacant) % {"seats": sheet.vacant},
+        )
         row += 1
 
-    _span(ws, row, 1, SUMMARY_LAST, "校验值 (SHA-256)", BOLD)
+    _span(ws, row, 1, SUMMARY_LAST, _("Check values (SHA-256)"), BOLD)
     hashes: list[tuple[str, str]] = [
-        ("结果摘要", sheet.result_digest or "（公布时生成）"),
-        ("选票清单摘要", sheet.ballots_digest or "（公布时生成）"),
-        *((f"第{r.number}轮结束时审计日志头", r.audit_head_at_close or "") for r in sheet.rounds),
-        (
-            "公布时审计日志头",
-            sheet.audit_head_at_publication or ("（见宣读稿末行）" if sheet.official else "（尚未公布）"),
+        (_("Result digest"), sheet.result_digest or _("(made at publication)")),
+        (_("Ballot list digest"), sheet.ballots_digest or _("(made at publication)")),
+        *(
+            (_("Audit log head at the close of round %(number)s") % {"number": r.number}, r.audit_head_at_close or "")
+            for r in sheet.rounds
         ),
-        ("制作时审计日志头", sheet.audit_head),
+        (
+            _("Audit log head at publication"),
+            sheet.audit_head_at_publication
+            or (_("(see the announcement's last line)") if sheet.official else _("(not yet published)")),
+        ),
+        (_("Audit log head when made"), sheet.audit_head),
     ]
     for label, value in hashes:
         row += 1
@@ -290,12 +312,17 @@ def _result_columns(col: int) -> tuple[int, int]:
 
 def _round(ws: Worksheet, sheet: TallySheet, r: RoundSheet) -> None:
     aoa = sheet.rules.ballot_style is BallotStyle.APPROVE_OPPOSE_ABSTAIN
-    headers = ["编号", "项目名称", "Project", "赞成"]
+    headers = [_("No."), _("Title"), "Project", _("Approve")]
     if aoa:
-        headers += ["反对", "弃权", "未表态"]
-    headers += ["票决率", "结果"]
+        headers += [_("Oppose"), _("Abstain"), _("No choice")]
+    headers += [_("Rate"), _("Status")]
     last = max(len(headers), len(ATTENDANCE))
-    row = _title(ws, sheet, f"{words.round_heading(r, 'zh')}（应选{r.seats}个）", last)
+    row = _title(
+        ws,
+        sheet,
+        _("%(heading)s (%(seats)s to select)") % {"heading": words.round_heading(r, LANGUAGE), "seats": r.seats},
+        last,
+    )
     rate_column = len(headers) - 1
     rows = [
         [
@@ -311,18 +338,27 @@ def _round(ws: Worksheet, sheet: TallySheet, r: RoundSheet) -> None:
     ]
     header_row = row
     row = _table(ws, row, headers, rows, {rate_column: PERCENT})
-    _span(ws, row - 1, 1, last, "票决率为赞成票数占实到代表人数的比例。")
+    _span(ws, row - 1, 1, last, _("Rate: approvals over deputies present."))
     row += 1
-    _span(ws, row, 1, last, "出席与选票核对", BOLD)
-    row = _table(ws, row + 1, [label for label, _ in ATTENDANCE], [[getattr(r, name) for _, name in ATTENDANCE]], {})
-    _span(ws, row - 1, 1, last, "核对：" + "".join(words.reconciliation(r, "zh")))
+    _span(ws, row, 1, last, _("Attendance and ballots"), BOLD)
+    row = _table(
+        ws, row + 1, [_(label) for label, _name in ATTENDANCE], [[getattr(r, name) for _label, name in ATTENDANCE]], {}
+    )
+    _span(ws, row - 1, 1, last, _("Check: %(check)s") % {"check": "".join(words.reconciliation(r, LANGUAGE))})
     row += 1
-    _span(ws, row, 1, last, f"本轮当选（按得票多少，共{len(r.selected)}个）", BOLD)
+    _span(
+        ws,
+        row,
+        1,
+        last,
+        _("Selected in this round (most approvals first, %(count)s in all)") % {"count": len(r.selected)},
+        BOLD,
+    )
     chosen = [[p.number, p.title_zh, p.title_en, p.approvals] for n in r.selected for p in r.projects if p.number == n]
     row = _table(ws, row + 1, headers[:4], chosen, {})
-    following = words.next_round(sheet, r, "zh")
+    following = words.next_round(sheet, r, LANGUAGE)
     if following:
-        _put(ws, row, 1, "下一轮", BOLD)
+        _put(ws, row, 1, _("Next"), BOLD)
         _span(ws, row, 2, last, following)
     limits = [(8, 10), (16, 24), (20, 28), (8, 10)] + [(8, 10)] * (last - 4)
     _fit(ws, limits)
@@ -334,11 +370,11 @@ def render_xlsx(sheet: TallySheet) -> bytes:
     book = Workbook()
     summary = book.active
     assert summary is not None
-    summary.title = "汇总"
+    summary.title = _("Summary")
     _summary(summary, sheet)
     for r in sheet.rounds:
-        _round(book.create_sheet(f"第{r.number}轮"), sheet, r)
-    book.properties.title = words.title(sheet, "zh")
+        _round(book.create_sheet(_("Round %(number)s") % {"number": r.number}), sheet, r)
+    book.properties.title = words.title(sheet, LANGUAGE)
     book.properties.subject = words.title(sheet, "en")
     out = io.BytesIO()
     book.save(out)
