@@ -6,7 +6,7 @@ from flask import Flask
 
 from tests.support.api import Api, set_up
 from tests.support.sheets import TITLES, first_round, gongshu, project
-from voting.exports.announcement import announcement_en, announcement_zh
+from voting.exports.announcement import announcement
 from voting.exports.words import quoted
 from voting.services.reports import tally_sheet
 from voting.web import get_db
@@ -43,7 +43,7 @@ def test_the_announcement_of_a_vote_with_a_tie_break(app: Flask, clerk: Api, dep
     assert r1.mismatches_zh == ()
     assert r1.runoff_projects == (10, 11)
 
-    text = announcement_zh(sheet)
+    text = announcement(sheet, "zh")
     assert "（未公布）" in text
     assert (
         "应到代表10人，实到10人，符合法定人数；发出表决票10张，收回10张，发出的票数与收回票数相等，本次票决有效。"
@@ -52,7 +52,7 @@ def test_the_announcement_of_a_vote_with_a_tie_break(app: Flask, clerk: Api, dep
     assert "第1号“回迁安置项目”，赞成10票，票决率100.00%；" in text
     assert "第10号“就业创业覆盖率提升项目”、第11号“道路建设项目”得票相等，需就这些项目再次投票，确定1个项目。" in text
     assert "共10个项目当选" in text
-    english = announcement_en(sheet)
+    english = announcement(sheet, "en")
     assert "10 ballots were issued and 10 returned, as many as were issued: the vote is valid" in english
     assert "As the vote decided, 10 projects are selected" in english
 
@@ -114,8 +114,8 @@ def test_the_gongshu_announcement_reads_as_the_chair_reads_it() -> None:
     """The whole text, in both languages: the address, the report's form of words, every project, the selected,
     and the time on the sitting's clock (published 23:00 UTC, that is 07:00 Beijing time the next day)."""
     sheet = gongshu()
-    assert announcement_zh(sheet) == GONGSHU_ZH
-    assert announcement_en(sheet) == GONGSHU_EN
+    assert announcement(sheet, "zh") == GONGSHU_ZH
+    assert announcement(sheet, "en") == GONGSHU_EN
 
 
 def test_a_title_is_quoted_once() -> None:
@@ -125,12 +125,12 @@ def test_a_title_is_quoted_once() -> None:
     assert quoted("“一老”与“一小”") == "“‘一老’与‘一小’”"
     assert quoted('"Sunshine" homes') == "“‘Sunshine’ homes”"
     titles = {**TITLES, 9: ("“放心菜篮子”", "Safe Food Basket"), 12: ("「医疗设施提升」", "")}
-    text = announcement_zh(gongshu(titles=titles))
+    text = announcement(gongshu(titles=titles), "zh")
     assert "第9号“放心菜篮子”，赞成171票" in text
     assert "第12号「医疗设施提升」，赞成99票" in text
     assert "““" not in text
     assert "””" not in text
-    assert "No. 12 “「医疗设施提升」”" not in announcement_en(gongshu(titles=titles))
+    assert "No. 12 “「医疗设施提升」”" not in announcement(gongshu(titles=titles), "en")
 
 
 def test_english_counts_are_singular_or_plural() -> None:
@@ -145,7 +145,7 @@ def test_english_counts_are_singular_or_plural() -> None:
         projects=(project(1, 1, "selected", 1), project(2, 0, "below_threshold", 1)),
         selected=(1,),
     )
-    text = announcement_en(gongshu((one,)))
+    text = announcement(gongshu((one,)), "en")
     assert "of 1 deputy 1 is present" in text
     assert "1 ballot was issued and 1 returned" in text
     assert "1 is valid and 0 invalid" in text
@@ -153,7 +153,7 @@ def test_english_counts_are_singular_or_plural() -> None:
     assert "No. 2 “Renovation of old residential compounds”: 0 approvals, 0.00%." in text
     assert "1 project is selected: No. 1 “Resettlement housing" in text
     assert "(s)" not in text
-    assert "(s)" not in announcement_en(gongshu())
+    assert "(s)" not in announcement(gongshu(), "en")
 
 
 def test_a_tie_break_round_is_named_once_and_reads_fewer_returned() -> None:
@@ -169,7 +169,7 @@ def test_a_tie_break_round_is_named_once_and_reads_fewer_returned() -> None:
         selected=(11,),
     )
     sheet = gongshu((tied, again), official=False, published_at=None)
-    zh = announcement_zh(sheet)
+    zh = announcement(sheet, "zh")
     first, second = (p for p in zh.split("\n\n") if p.startswith(("第1轮，", "第2轮（")))
     assert first.startswith("第1轮，根据总监票人报告，应到代表250人")
     assert "第一轮" not in zh
@@ -183,7 +183,7 @@ def test_a_tie_break_round_is_named_once_and_reads_fewer_returned() -> None:
     assert "第9号“‘放心菜篮子’项目”、第11号“道路建设项目”，共10个项目当选。" in zh
     assert zh.startswith("2020年拱墅区政府民生实事项目票决计票结果宣读稿（未公布）\n")
     assert zh.endswith("\n\n第2轮投票于2020-01-18 06:40 北京时间结束。\n")
-    en = announcement_en(sheet)
+    en = announcement(sheet, "en")
     assert "Round 2 (tie-break round). According to the chief scrutineer's report" in en
     assert "229 returned, fewer than were issued: the vote is valid" in en
     assert "are tied: the deputies vote again on them for 1 seat." in en
@@ -194,13 +194,13 @@ def test_a_void_round_is_void_and_held_again() -> None:
         void=True, ballots_returned=231, selected=(), runoff_reason="void", runoff_projects=(), runoff_seats=10
     )
     sheet = gongshu((void,), decided=False, official=False, published_at=None, chief_scrutineer="")
-    zh = announcement_zh(sheet)
+    zh = announcement(sheet, "zh")
     assert (
         "第1轮，根据监票人报告，应到代表250人，实到230人，符合法定人数；"
         "发出表决票230张，收回231张，收回票数多于发出票数，本次票决无效。\n按照票决办法，应重新投票。"
     ) in zh
     assert "赞成" not in zh
     assert "当选" not in zh
-    en = announcement_en(sheet)
+    en = announcement(sheet, "en")
     assert "According to the scrutineers' report" in en
     assert "231 returned, more than were issued: the vote is void." in en

@@ -181,11 +181,3 @@ def announcement(sheet: TallySheet, language: str) -> str:
     if last:
         paragraphs.append(last)
     return "\n\n".join(paragraphs) + "\n"
-
-
-def announcement_zh(sheet: TallySheet) -> str:
-    return announcement(sheet, "zh")
-
-
-def announcement_en(sheet: TallySheet) -> str:
-    return announcement(sheet, "en")

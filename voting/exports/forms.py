@@ -60,7 +60,7 @@ def form_name(sheet: TallySheet, kind: str) -> str:
 
 
 def render_form(sheet: TallySheet, kind: str) -> Form:
-    from voting.exports.announcement import announcement_en, announcement_zh
+    from voting.exports.announcement import announcement
     from voting.exports.csv_sheet import render_csv
     from voting.exports.pdf import render_pdf
     from voting.exports.xlsx import render_xlsx
@@ -72,9 +72,9 @@ def render_form(sheet: TallySheet, kind: str) -> Form:
     elif kind == "tally-sheet.csv":
         data = render_csv(sheet)
     elif kind == "announcement-zh.txt":
-        data = announcement_zh(sheet).encode("utf-8")
+        data = announcement(sheet, "zh").encode("utf-8")
     else:
-        data = announcement_en(sheet).encode("utf-8")
+        data = announcement(sheet, "en").encode("utf-8")
     return Form(kind, form_name(sheet, kind), data)
 
 
