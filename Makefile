@@ -66,6 +66,6 @@ load-postgres: setup-test
 
 # After changing server-rendered text: collect the messages, merge them into each language's .po, compile.
 translations:
-	$(BIN)/pybabel extract -F voting/web/babel.cfg --no-location -o voting/web/translations/messages.pot .
-	$(BIN)/pybabel update -i voting/web/translations/messages.pot -d voting/web/translations
-	$(BIN)/pybabel compile -d voting/web/translations
+	$(BIN)/pybabel extract -F voting/babel.cfg --no-location -o voting/translations/messages.pot .
+	$(BIN)/pybabel update -i voting/translations/messages.pot -d voting/translations
+	$(BIN)/pybabel compile -d voting/translations

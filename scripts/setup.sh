@@ -57,5 +57,5 @@ npm_stamp=node_modules/.package-lock.json
 if [ "$mode" = "--test" ] && { [ ! -f "$npm_stamp" ] || [ package-lock.json -nt "$npm_stamp" ]; }; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-# The server-rendered pages' gettext catalogs (voting/web/translations/*.po) are compiled here, not kept in git.
-.venv/bin/pybabel compile -d voting/web/translations >/dev/null
+# The server-rendered pages' gettext catalogs (voting/translations/*.po) are compiled here, not kept in git.
+.venv/bin/pybabel compile -d voting/translations >/dev/null

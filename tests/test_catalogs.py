@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "static" / "i18n"
-TRANSLATIONS = ROOT / "voting" / "web" / "translations"
+TRANSLATIONS = ROOT / "voting" / "translations"
 PAGES = sorted(path.stem for path in (I18N / "zh").glob("*.json"))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

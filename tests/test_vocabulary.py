@@ -15,7 +15,7 @@ I18N = ROOT / "static" / "i18n"
 WORDED = [
     *sorted(I18N.glob("*/*.json")),
     *sorted((ROOT / "voting" / "web" / "catalogs").glob("*.json")),
-    *sorted((ROOT / "voting" / "web" / "translations").glob("*/LC_MESSAGES/messages.po")),
+    *sorted((ROOT / "voting" / "translations").glob("*/LC_MESSAGES/messages.po")),
     *sorted((ROOT / "voting" / "web" / "templates").glob("*.html")),
     *sorted((ROOT / "static").glob("*.html")),
 ]

@@ -6,14 +6,14 @@ approvals and rate, then the selected projects, then when the result was publish
 clock, zone named).  A round is named once, and only when the vote has more than one (第2轮（再次投票）);
 a title is quoted once (``words.quoted``).
 
-Each sentence is one gettext message of the server's catalog (``voting.exports.language``), English
+Each sentence is one gettext message of the server's catalog (``voting.language``), English
 message ids with their plurals as said (``ngettext``), the Chinese in the zh catalog; one function
 writes both languages, so the two texts cannot drift apart sentence by sentence.
 """
 
 from __future__ import annotations
 
-from voting.exports.language import translations
+from voting.language import translations
 from voting.exports.sheet import RoundSheet, TallySheet
 from voting.exports.words import kind_name, quoted, when
 

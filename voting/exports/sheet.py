@@ -14,7 +14,7 @@ from fractions import Fraction
 from voting.domain import RuleSettings
 from voting.domain.rate import percent
 from voting.domain.rules import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
-from voting.exports.language import N_, in_language, translations
+from voting.language import N_, in_language, translations
 
 STATUS_EN = {
     "selected": N_("selected"),

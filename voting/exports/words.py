@@ -1,14 +1,14 @@
 """Sentences the forms of the tally sheet share (PDF, XLSX): the reconciliation, the next round,
 the round's heading, and the status line; so the forms word the same facts alike.
 
-Each is one gettext message (``voting.exports.language``) rendered in the language asked for:
+Each is one gettext message (``voting.language``) rendered in the language asked for:
 ``zh`` or ``en``, the forms printing both side by side."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from voting.exports.language import translations
+from voting.language import translations
 from voting.exports.sheet import KIND_EN, KIND_ZH, RoundSheet, TallySheet
 from voting.localtime import for_people
 

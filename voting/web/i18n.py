@@ -4,7 +4,7 @@ Simplified Chinese first, English on request: a ``lang`` cookie set by the
 pages' switch wins, then ``Accept-Language``, then Chinese.  The API words
 its error messages from the JSON catalogs (``voting/web/catalogs/*.json``)
 by the error's code; the server-rendered pages (the home page) use gettext
-through Flask-Babel, with their catalogs in ``voting/web/translations/``
+through Flask-Babel, from the server's one catalog ``voting/translations/``
 (English message ids, compiled by ``make translations``).
 """
 
@@ -34,7 +34,7 @@ COOKIE_AGE = 365 * 24 * 3600
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, default_locale=DEFAULT, locale_selector=page_language, default_translation_directories="translations")
+    Babel(app, default_locale=DEFAULT, locale_selector=page_language, default_translation_directories="../translations")
 
 
 def remember_language(response: Response, chosen: str) -> Response:

@@ -1,11 +1,13 @@
-"""The exports' words in the language the caller names, through the server's one gettext catalog.
+"""The server's words in the language the caller names, through its one gettext catalog.
 
-The tally sheet's forms and the announcement are rendered outside any
-request (at publication, into a bundle, by a command), most of them in both
-languages at once, so they take Babel's ``Translations`` for the language they
-are told, never Flask-Babel's request locale.  The catalog is the server
-pages' (``voting/web/translations``, English message ids, ``make
-translations``), which extracts ``voting/exports`` as well.
+Every sentence the server writes (an error's message, the exports' forms,
+the home page) is a message of one catalog, ``voting/translations`` (English
+message ids, Chinese translations, ``make translations``).  It belongs to no
+layer: the forms are rendered outside any request (at publication, into a
+bundle, by a command), most of them in both languages at once, and the
+command line words its errors too, so they take Babel's ``Translations`` for
+the language they are told, never Flask-Babel's request locale; the pages
+read the same catalog through Flask-Babel.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from importlib.resources import files
 
 from babel.support import Translations
 
-CATALOG = files("voting").joinpath("web", "translations")
+CATALOG = files("voting").joinpath("translations")
 
 
 @cache
