@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from voting.cli_staff import demo, user
-from voting.domain import DomainError, ThresholdBasis
+from voting.domain import DomainError, InvalidBallotList, ThresholdBasis
 
 if TYPE_CHECKING:
     from voting.store.db import Database
@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 def _fail(message: str) -> NoReturn:
     click.echo(f"voting: {message}", err=True)
     sys.exit(1)
+
+
+def _refused(exc: DomainError, *, path: str | None = None) -> NoReturn:
+    """A refusal in the reader's language (the locale's: Chinese where it names Chinese), as the API words it."""
+    from voting.language import reader_language, words_of
+
+    text = words_of(exc, reader_language(os.environ))
+    _fail(f"{path}: {text}" if path else text)
 
 
 def _database() -> Database:
@@ -244,7 +252,7 @@ def simulate_command(
     try:
         loaded = load(scenario)
     except DomainError as exc:
-        _fail(str(exc))
+        _refused(exc)
     outcomes = simulate(loaded, runs, seed, progress=Progress(sys.stderr, f"simulating {loaded.name}"))
     dist = Distribution.of(loaded, outcomes, seed)
     click.echo(table(dist), nl=False)
@@ -355,6 +363,8 @@ def tally_command(
         )
     except OSError as exc:
         _fail(f"{ballots_csv}: cannot read: {exc.strerror}")
+    except InvalidBallotList as exc:
+        _refused(exc, path=ballots_csv)
     except DomainError as exc:
-        _fail(str(exc))
+        _refused(exc)
     click.echo(json.dumps(output, ensure_ascii=False))

@@ -100,7 +100,7 @@ def _new_password() -> str:
 
 def _change(step: Callable[[Session], object]) -> None:
     """Run one change to the accounts in a write transaction; a refusal is the command's error message."""
-    from voting.cli import _database, _fail, _require_current
+    from voting.cli import _database, _refused, _require_current
 
     database = _database()
     _require_current(database)
@@ -108,4 +108,4 @@ def _change(step: Callable[[Session], object]) -> None:
         with database.write() as session:
             step(session)
     except DomainError as exc:
-        _fail(str(exc))
+        _refused(exc)
