@@ -26,6 +26,7 @@ export function readDraft() {
   }
 }
 
+/** @param {import("./ballot.js").BallotPage} state the ballot page's */
 export function saveDraft(state) {
   if (!state.ballot || state.receipt) return;
   const draft = {
