@@ -1,7 +1,7 @@
 // The API's answers as the pages read them: one home for each shape, for the type check only (the browser never
 // loads this file; the scripts name these types in JSDoc, `@import {Vote} from "./types.js"`). Each mirrors the
 // marshmallow schema named beside it (voting/web/api/schemas.py, result_schemas.py, codes.py, drills.py, audit.py),
-// which the OpenAPI document (/api/openapi.json) publishes; only the fields the pages read are required to agree.
+// which the OpenAPI document (/api/openapi.json) publishes: a schema that changes changes its type in the same commit.
 
 // --- staff and meetings ---------------------------------------------------------------------------------------
 

@@ -41,7 +41,8 @@ function verification(check, at) {
 const numbers = (/** @type {number[] | undefined} */ list) => (list && list.length ? list.join(t("console.list_sep")) : "—");
 
 // What the entry's sentence needs besides its details: words for its codes, lists as text.
-/** @param {AuditEntry} entry */
+/** @typedef {Pick<AuditEntry, "action" | "role" | "actor" | "details">} Said what of an entry its sentence says */
+/** @param {Said} entry */
 function params(entry) {
   const d = entry.details || {};
   return {
@@ -57,7 +58,7 @@ function params(entry) {
 
 // "工作人员 clerk-li 开启第1轮投票（第一轮，应选10个，实到代表230人）" in the page's language; an action the
 // catalog does not know yet is shown by its code.
-/** @param {AuditEntry} entry */
+/** @param {Said} entry */
 export function sentence(entry) {
   const key = `audit.says.${entry.action}`;
   const says = t(key, params(entry));
