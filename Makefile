@@ -36,6 +36,7 @@ typecheck:
 # JSDoc types and emits nothing (tsconfig.json), then Node's test runner runs the unit tests of its pure parts.
 test-js:
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
+	node_modules/.bin/tsc --noEmit -p tests/js/tsconfig.json
 	node --test tests/js/*.test.mjs
 
 test-sqlite:
