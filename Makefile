@@ -68,5 +68,5 @@ load-postgres: setup-test
 # After changing server-rendered text: collect the messages, merge them into each language's .po, compile.
 translations:
 	$(BIN)/pybabel extract -F voting/babel.cfg --no-location -o voting/translations/messages.pot .
-	$(BIN)/pybabel update -i voting/translations/messages.pot -d voting/translations
+	$(BIN)/pybabel update --ignore-obsolete -i voting/translations/messages.pot -d voting/translations
 	$(BIN)/pybabel compile -d voting/translations
