@@ -1,7 +1,8 @@
 // The API's answers as the pages read them: one home for each shape, for the type check only (the browser never
 // loads this file; the scripts name these types in JSDoc, `@import {Vote} from "./types.js"`). Each mirrors the
-// marshmallow schema named beside it (voting/web/api/schemas.py, result_schemas.py, codes.py, drills.py, audit.py),
-// which the OpenAPI document (/api/openapi.json) publishes: a schema that changes changes its type in the same commit.
+// marshmallow schema named beside it (voting/web/api/schemas.py, result_schemas.py, codes.py, drills.py, audit.py,
+// exports.py), which the OpenAPI document (/api/openapi.json) publishes: a schema that changes changes its type in
+// the same commit (tests/test_front_end_types.py compares their fields).
 
 // --- staff and meetings ---------------------------------------------------------------------------------------
 
@@ -39,6 +40,7 @@ export type ErrorBody = {
   field?: string | null;
   params?: Record<string, unknown>;
   rows?: RosterProblem[];
+  errors?: unknown;
 };
 
 // --- votes and rounds -----------------------------------------------------------------------------------------
@@ -198,9 +200,19 @@ export type Drill = {
 };
 
 /** DrillRunSchema. */
-export type DrillRun = { name: string; vote_id: number; passed: boolean; problems: string[] };
+export type DrillRun = {
+  name: string;
+  vote_id: number;
+  meeting_id: number;
+  training: boolean;
+  seed: number;
+  passed: boolean;
+  problems: string[];
+  expected_zh: string;
+  expected_en: string;
+};
 
-/** fonts.MissingGlyph: a character no installed font draws, on the tally sheet. */
+/** MissingGlyphSchema (fonts.MissingGlyph's fields): a character no installed font draws, on the tally sheet. */
 export type MissingGlyph = { character: string; codepoint: string; texts: string[] };
 
 // --- the results page and the hall screen (result_schemas.py) -------------------------------------------------
