@@ -40,7 +40,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from voting.domain import TallyResult, tally, tally_counts
-from voting.services import publication, rounds
+from voting.services import bodies, publication, rounds
 from voting.services.auth import Actor
 from voting.services.demo import load_demo
 from voting.services.records import get_vote, marks_of, rules_of
@@ -165,7 +165,8 @@ def main() -> int:
         migrate.upgrade(db)
         _, round_id_value = timed("fill: bulk insert of the ballots", lambda: fill(db, args.ballots, args.seed))
         round_id = int(str(round_id_value))
-        actor = Actor("bench", "clerk")
+        with db.read() as session:
+            actor = Actor("bench", "clerk", bodies.default_body(session).id)
 
         def core() -> object:
             with db.read() as session:

@@ -28,9 +28,10 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 from pyinstrument import Profiler
+from sqlmodel import Session
 
 from loadtests.sitting import Plan, approvals_for, roster_csv
-from voting.services import auth, casting
+from voting.services import auth, bodies, casting
 from voting.store import migrate
 from voting.store.db import Database
 from voting.web import create_app, get_db
@@ -48,7 +49,7 @@ def main() -> None:
     os.environ["VOTING_INSTANCE_PATH"] = str(directory / "instance")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)})
     with get_db(app).write() as session:
-        user = auth.add_user(session, "profiler", "clerk", "a long enough password", by=auth.Actor("profile", "admin"))
+        user = auth.add_user(session, "profiler", "clerk", "a long enough password", by=_admin(session))
         token = auth.issue_token(session, user, app.config["SECRET_KEY"], auth.SessionLimits.of(60, 12))
     client = app.test_client()
     staff = {"Authorization": f"Bearer {token}"}
@@ -110,9 +111,14 @@ def _batching(app: Flask, url: str, threads: int) -> None:
     )
 
 
+def _admin(session: Session) -> auth.Actor:
+    """An administrator of the database's one body."""
+    return auth.Actor("profile", "admin", bodies.default_body(session).id)
+
+
 def _token(app: Flask) -> str:
     with get_db(app).write() as session:
-        user = auth.add_user(session, "batcher", "clerk", "a long enough password", by=auth.Actor("profile", "admin"))
+        user = auth.add_user(session, "batcher", "clerk", "a long enough password", by=_admin(session))
         return auth.issue_token(session, user, app.config["SECRET_KEY"], auth.SessionLimits.of(60, 12))
 
 

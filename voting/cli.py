@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from voting.cli_staff import demo, user
+from voting.cli_staff import BODY, _body_id, demo, user
 from voting.domain import DomainError, InvalidBallotList, ThresholdBasis
 
 if TYPE_CHECKING:
@@ -124,7 +124,8 @@ _head_option = click.option(
 @audit.command("verify")
 @click.option("--file", "path", type=click.Path(dir_okay=False), help="An exported audit.jsonl; no database needed.")
 @_head_option
-def audit_verify(path: str | None, heads: tuple[str, ...]) -> None:
+@BODY
+def audit_verify(path: str | None, heads: tuple[str, ...], body: str | None) -> None:
     """Check the hash chain, of the database or of an exported file; names the first bad entry, or a head not in it."""
     from voting.domain.audit_chain import ChainCheck, missing_heads, verify_chain
     from voting.exports.bundle_report import chain_report
@@ -146,8 +147,9 @@ def audit_verify(path: str | None, heads: tuple[str, ...]) -> None:
         database = _database()
         _require_current(database)
         with database.read() as session:
-            check = audit_log.verify(session)
-            missing = audit_log.missing_heads(session, heads)
+            body_id = _body_id(session, body)
+            check = audit_log.verify(session, body_id)
+            missing = audit_log.missing_heads(session, body_id, heads)
     status, message = chain_report(check, missing)
     if status:
         _fail(message)
@@ -212,7 +214,8 @@ def verify_bundle(
 
 @audit.command("export")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
-def audit_export(output: str | None) -> None:
+@BODY
+def audit_export(output: str | None, body: str | None) -> None:
     """Write the audit log as JSON Lines, one canonical JSON object per entry."""
     from voting.services import audit as audit_log
 
@@ -220,7 +223,7 @@ def audit_export(output: str | None) -> None:
     _require_current(database)
     with database.read() as session, click.open_file(output or "-", "w", encoding="utf-8") as out:
         count = 0
-        for line in audit_log.export_lines(session):
+        for line in audit_log.export_lines(session, _body_id(session, body)):
             out.write(line)
             count += 1
     click.echo(f"exported {count} audit entries", err=True)

@@ -20,6 +20,25 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+BODY = click.option(
+    "--body",
+    "body",
+    metavar="NAME",
+    help="The body's short name (/b/NAME/); default: DEFAULT_BODY, else the first body.",
+)
+
+
+def _body_id(session: Session, slug: str | None) -> int:
+    """The body a command means: the one it names, else the default body, as an address without /b/ means."""
+    from voting import config
+    from voting.services import bodies
+
+    chosen = slug or config.load(config.instance_path())["DEFAULT_BODY"]
+    body_id = bodies.default_body(session, chosen).id
+    assert body_id is not None
+    return body_id
+
+
 @click.command()
 @click.option(
     "--url",
@@ -70,24 +89,35 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(["admin", "clerk", "scrutineer"]))
-def user_add(name: str, role: str) -> None:
-    """Create a staff account; the password is read from a prompt, or from standard input when piped."""
+@BODY
+def user_add(name: str, role: str, body: str | None) -> None:
+    """Create a staff account of a body; the password is read from a prompt, or from standard input when piped."""
     from voting.services import auth
 
     password = _new_password()
-    _change(lambda session: auth.add_user(session, name, role, password, by=auth.Actor("voting user add", "admin")))
+
+    def add(session: Session) -> object:
+        by = auth.Actor("voting user add", "admin", _body_id(session, body))
+        return auth.add_user(session, name, role, password, by=by)
+
+    _change(add)
     click.echo(f"user {name} added with the role {role}")
 
 
 @user.command("password")
 @click.argument("name")
-def user_password(name: str) -> None:
-    """Give a staff account a new password (asked for, or read from standard input when piped)."""
+@BODY
+def user_password(name: str, body: str | None) -> None:
+    """Give a body's staff account a new password (asked for, or read from standard input when piped)."""
     from voting.services import auth
 
     password = _new_password()
-    by = auth.Actor("voting user password", "admin")
-    _change(lambda session: auth.set_password(session, name, password, by=by))
+
+    def change(session: Session) -> object:
+        by = auth.Actor("voting user password", "admin", _body_id(session, body))
+        return auth.set_password(session, name, password, by=by)
+
+    _change(change)
     click.echo(f"user {name} has a new password")
 
 

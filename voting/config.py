@@ -13,6 +13,7 @@
 | TRUSTED_PROXIES | VOTING_TRUSTED_PROXIES | ``0``; behind N reverse proxies, N: addresses and scheme from X-Forwarded-For/-Proto |
 | RATELIMIT_STORAGE_URI | VOTING_RATELIMIT_STORAGE_URI | a file in the instance folder, shared by the host's workers |
 | TIME_ZONE | VOTING_TIME_ZONE | ``Asia/Shanghai``: the sitting's zone, for every time shown to people |
+| DEFAULT_BODY | VOTING_DEFAULT_BODY | the short name of the body (人大) an address without ``/b/<name>/`` means; unset: the first body, the only one of the embedded default |
 | PUBLIC_URL | VOTING_PUBLIC_URL | the address deputies' phones reach the server at, which the slips' QR codes carry; unset: the address the clerk's browser uses |
 | (instance folder) | VOTING_INSTANCE_PATH | ``instance/`` at the top of the checkout |
 
@@ -48,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": None,
     "TIME_ZONE": localtime.DEFAULT_ZONE,
     "PUBLIC_URL": None,
+    "DEFAULT_BODY": None,
 }
 
 

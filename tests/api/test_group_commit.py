@@ -24,7 +24,7 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from tests.support.api import Api, Sitting, set_up
+from tests.support.api import FIRST_BODY, Api, Sitting, set_up
 from tests.support.servers import round_rows
 from voting.domain import DomainError, InvalidBallot
 from voting.services import cast_batch as batching
@@ -310,7 +310,7 @@ def test_a_close_racing_casts_leaves_every_receipt_counted(app: Flask, db: Datab
     def close() -> None:
         barrier.wait(timeout=30)
         threading.Event().wait(0.06)
-        close_round(db, round_id, by=Actor("clerk", "clerk"))
+        close_round(db, round_id, by=Actor("clerk", "clerk", FIRST_BODY))
 
     threads = [threading.Thread(target=cast, args=(n,)) for n in range(1, 61)] + [threading.Thread(target=close)]
     for thread in threads:

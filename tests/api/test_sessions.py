@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import col, select, update
 
-from tests.support.api import PASSWORD, make_user
+from tests.support.api import FIRST_BODY, PASSWORD, make_user
 from voting.cli import main
 from voting.language import error_message
 from voting.services import auth
@@ -158,13 +158,13 @@ def test_the_session_cookie_is_secure_over_https(app: Flask, staff: None) -> Non
 )
 def test_weak_passwords_are_refused(app: Flask, password: str, code: str) -> None:
     with pytest.raises(InvalidInput) as refused, get_db(app).write() as session:
-        auth.add_user(session, "clerk-new", "clerk", password, by=auth.Actor("test", "admin"))
+        auth.add_user(session, "clerk-new", "clerk", password, by=auth.Actor("test", "admin", FIRST_BODY))
     assert refused.value.code == code
 
 
 def test_a_twelve_character_password_off_the_list_is_taken(app: Flask) -> None:
     with get_db(app).write() as session:
-        auth.add_user(session, "clerk-new", "clerk", "hall 3 tulip", by=auth.Actor("test", "admin"))
+        auth.add_user(session, "clerk-new", "clerk", "hall 3 tulip", by=auth.Actor("test", "admin", FIRST_BODY))
 
 
 @pytest.mark.slow  # the installed voting command

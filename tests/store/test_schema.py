@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from tests.support.api import FIRST_BODY
 from voting.store import migrate, secrecy
 from voting.store.db import Database
 from voting.store.models import Ballot, Deputy, Meeting, Participation, Round, Vote
@@ -27,7 +28,7 @@ def test_a_database_without_migrations_is_not_current(tmp_path) -> None:  # type
 
 def _round(db: Database) -> tuple[int, int]:
     with db.write() as session:
-        meeting = Meeting(name_zh="测试会议", date=dt.date(2020, 1, 18))
+        meeting = Meeting(body_id=FIRST_BODY, name_zh="测试会议", date=dt.date(2020, 1, 18))
         session.add(meeting)
         session.flush()
         assert meeting.id is not None

@@ -15,6 +15,8 @@ from voting.services import auth
 from voting.services.demo import demo_roster
 from voting.web import get_db
 
+FIRST_BODY = 1
+"""The body every database is made with (migration 0007): the one body of a single-body service."""
 PASSWORD = "correct horse battery"
 
 
@@ -80,7 +82,7 @@ def make_user(app: Flask, name: str, role: str) -> str:
     """A staff account and a bearer token for it."""
     db = get_db(app)
     with db.write() as session:
-        user = auth.add_user(session, name, role, PASSWORD, by=auth.Actor("test", "admin"))
+        user = auth.add_user(session, name, role, PASSWORD, by=auth.Actor("test", "admin", FIRST_BODY))
         limits = auth.SessionLimits.of(app.config["SESSION_IDLE_MINUTES"], app.config["SESSION_MAX_HOURS"])
         return auth.issue_token(session, user, app.config["SECRET_KEY"], limits)
 

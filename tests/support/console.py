@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Download, Locator, Page, expect
 
-from tests.support.api import PASSWORD
+from tests.support.api import FIRST_BODY, PASSWORD
 from tests.support.browser import DESKTOP, PHONE, no_horizontal_scroll, page_text, screenshot, serious_violations
 from tests.support.servers import Http, login, serving
 from voting.services import auth
@@ -41,7 +41,7 @@ def console(cli_env: dict[str, str], db: Database, tmp_path: Path) -> Iterator[C
     # Straight into the database (as ``voting user add`` does, without three subprocesses).
     with db.write() as session:
         for name, role in ((CLERK, "clerk"), (CLERK2, "clerk"), (SCRUTINEER, "scrutineer")):
-            auth.add_user(session, name, role, PASSWORD, by=auth.Actor("test", "admin"))
+            auth.add_user(session, name, role, PASSWORD, by=auth.Actor("test", "admin", FIRST_BODY))
     with serving(cli_env, tmp_path, workers=1) as server:
         yield Console(server.url)
 

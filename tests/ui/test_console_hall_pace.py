@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.support.api import PASSWORD, Sitting, set_up
+from tests.support.api import FIRST_BODY, PASSWORD, Sitting, set_up
 from tests.support.browser import DESKTOP, PHONE, tab
 from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
 from tests.support.servers import Http, login, serving
@@ -36,7 +36,7 @@ DEPUTIES = 24
 def hall_console(cli_env: dict[str, str], db: Database, tmp_path: Path) -> Iterator[Console]:
     """A server whose public address (VOTING_PUBLIC_URL) is the hall network's, not the loopback it listens on."""
     with db.write() as session:
-        auth.add_user(session, CLERK, "clerk", PASSWORD, by=auth.Actor("test", "admin"))
+        auth.add_user(session, CLERK, "clerk", PASSWORD, by=auth.Actor("test", "admin", FIRST_BODY))
     with serving({**cli_env, "VOTING_PUBLIC_URL": PUBLIC}, tmp_path, workers=1) as server:
         yield Console(server.url)
 

@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "invalid_role": N_("The role must be admin, clerk or scrutineer."),
     "password_too_short": N_("A password needs at least 12 characters."),
     "password_too_common": N_("This password is on the list of common passwords; choose another."),
+    "unknown_body": N_("There is no body named %(body)s."),
     "unknown_user": N_("There is no user named %(name)s."),
     "user_exists": N_("There is already a user with that name."),
     "invalid_seats": N_("Seats must be a whole number of at least 1, not %(value)s."),

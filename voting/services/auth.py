@@ -52,13 +52,22 @@ WRITERS = frozenset({Role.ADMIN, Role.CLERK})
 
 @dataclass(frozen=True)
 class Actor:
-    """Who does something, as the audit log records it."""
+    """Who does something, as the audit log records it, and for which body (DESIGN section 8)."""
 
     name: str
     role: str
+    body_id: int | None = None
+    """The body whose staff the actor is; None for the system (its entries go to the vote's body)."""
 
 
 SYSTEM = Actor("system", "system")
+
+
+def body_of(actor: Actor) -> int:
+    """The body an actor works in; staff always have one."""
+    if actor.body_id is None:
+        raise PermissionDenied("forbidden", role=actor.role)
+    return actor.body_id
 
 
 @dataclass(frozen=True)
@@ -92,13 +101,19 @@ def require(actor: Actor, roles: frozenset[Role]) -> None:
         raise PermissionDenied("forbidden", role=actor.role)
 
 
+def _named(session: Session, body_id: int, name: str) -> StaffUser | None:
+    return session.exec(select(StaffUser).where(StaffUser.body_id == body_id, StaffUser.name == name)).first()
+
+
 def add_user(session: Session, name: str, role: str, password: str, *, by: Actor) -> StaffUser:
+    """An account of the actor's body: names are the body's own, so two towns may each have a clerk-li."""
     if role not in {r.value for r in Role}:
         raise InvalidInput("invalid_role", field="role")
     check_password(password)
-    if session.exec(select(StaffUser).where(StaffUser.name == name)).first():
+    body_id = body_of(by)
+    if _named(session, body_id, name):
         raise Conflict("user_exists", field="name", name=name)
-    user = StaffUser(name=name, role=role, password_hash=_hasher.hash(password))
+    user = StaffUser(body_id=body_id, name=name, role=role, password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
     audit.record(session, UserAdded(name=name, role=role), actor=by)
@@ -108,7 +123,7 @@ def add_user(session: Session, name: str, role: str, password: str, *, by: Actor
 def set_password(session: Session, name: str, password: str, *, by: Actor) -> StaffUser:
     """Give an account a new password (a forgotten one, or the demo's); every login of it ends."""
     check_password(password)
-    user = session.exec(select(StaffUser).where(StaffUser.name == name)).first()
+    user = _named(session, body_of(by), name)
     if user is None:
         raise NotFound("unknown_user", field="name", name=name)
     user.password_hash = _hasher.hash(password)
@@ -118,9 +133,9 @@ def set_password(session: Session, name: str, password: str, *, by: Actor) -> St
     return user
 
 
-def authenticate(session: Session, name: str, password: str) -> StaffUser:
-    """The user with this name and password, or ``NotAuthenticated`` (the same for both mistakes)."""
-    user = session.exec(select(StaffUser).where(StaffUser.name == name)).first()
+def authenticate(session: Session, body_id: int, name: str, password: str) -> StaffUser:
+    """The body's user with this name and password, or ``NotAuthenticated`` (the same for both mistakes)."""
+    user = _named(session, body_id, name)
     try:
         if user is None or not user.active:
             _hasher.hash(password)  # as slow as a real check, so that timing tells no names

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from voting.exports.bundle import bundle_files, zip_bundle
 from voting.services import audit, official
 from voting.services.manifest import bundle_manifest
+from voting.services.records import get_meeting, get_vote
 from voting.store.models import AuditEntry
 
 
@@ -29,11 +30,13 @@ def write_bundle(session: Session, vote_id: int, *, time_zone: str) -> bytes:
     published = manifest["published"]
     stored = official.stored_files(session, vote_id) if published else []
     files = [(f.name, f.data) for f in stored] or [(f.name, f.data) for f in bundle_files(manifest, sheet)]
-    audit_lines = audit.export_lines(session)
+    body_id = get_meeting(session, get_vote(session, vote_id).meeting_id).body_id
+    audit_lines = audit.export_lines(session, body_id)  # its body's chain: another body's entries are not its auditor's
     if published:
         # A published vote's log ends, in its bundle, with its publication: what was read out in the
         # hall is then the head `voting audit verify --file` prints, and the bundle no longer changes.
-        head = session.exec(select(AuditEntry).where(AuditEntry.hash == published["audit_head_at_publication"])).first()
+        at = published["audit_head_at_publication"]
+        head = session.exec(select(AuditEntry).where(AuditEntry.body_id == body_id, AuditEntry.hash == at)).first()
         if head is not None:  # else the log lost it: the whole log goes, and verify-bundle says so
             audit_lines = itertools.islice(audit_lines, head.seq)
     return zip_bundle(manifest, lists, "".join(audit_lines).encode("utf-8"), files)

@@ -24,7 +24,7 @@ from sqlmodel import Session, func, select
 
 from voting.domain.audit_events import MeetingCreated, VoteCreated
 from voting.domain.rules import GONGSHU_2020
-from voting.services import audit, auth
+from voting.services import audit, auth, bodies
 from voting.store.db import Database
 from voting.store.models import CandidateProject, Deputy, Meeting, StaffUser, Vote
 
@@ -99,7 +99,10 @@ def load_demo(db: Database, *, actor: str = "voting demo") -> DemoSummary:
 
 def _create(session: Session, data: dict[str, Any], actor: str) -> Meeting:
     info = data["meeting"]
+    body = bodies.default_body(session)
+    assert body.id is not None
     meeting = Meeting(
+        body_id=body.id,
         name_zh=info["name_zh"],
         name_en=info["name_en"],
         plenary_zh=info["plenary_zh"],
@@ -132,7 +135,7 @@ def _create(session: Session, data: dict[str, Any], actor: str) -> Meeting:
                 detail_en=c.get("detail_en", ""),
             )
         )
-    by = auth.Actor(actor, "admin")
+    by = auth.Actor(actor, "admin", meeting.body_id)
     audit.record(
         session, MeetingCreated(meeting_id=meeting.id, name_zh=meeting.name_zh, deputies=ROSTER_SIZE), actor=by
     )
@@ -163,12 +166,13 @@ def demo_staff(db: Database, *, actor: str = "voting demo") -> StaffAccounts:
     """Make the demo's staff accounts that do not exist yet; never touch one that does."""
     made, existing = [], []
     with db.write() as session:
+        body_id = bodies.default_body(session).id
         for name, role in DEMO_STAFF:
-            user = session.exec(select(StaffUser).where(StaffUser.name == name)).first()
+            user = session.exec(select(StaffUser).where(StaffUser.body_id == body_id, StaffUser.name == name)).first()
             if user is not None:
                 existing.append((name, user.role))
                 continue
             password = new_password()
-            auth.add_user(session, name, role, password, by=auth.Actor(actor, "admin"))
+            auth.add_user(session, name, role, password, by=auth.Actor(actor, "admin", body_id))
             made.append((name, role, password))
     return StaffAccounts(tuple(made), tuple(existing))

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from voting.domain.audit_events import DrillRun
 from voting.services import audit, auth
-from voting.services.auth import WRITERS, Actor, Role, require
+from voting.services.auth import WRITERS, Actor, Role, body_of, require
 from voting.services.errors import Conflict
 from voting.store.models import StaffUser
 
@@ -25,7 +25,8 @@ SECOND_CLERK = "drill-second-clerk"
 
 
 def _second_clerk(session: Session, by: Actor) -> StaffUser:
-    user = session.exec(select(StaffUser).where(StaffUser.name == SECOND_CLERK)).first()
+    ours = select(StaffUser).where(StaffUser.body_id == body_of(by))
+    user = session.exec(ours.where(StaffUser.name == SECOND_CLERK)).first()
     if user is None:
         user = auth.add_user(session, SECOND_CLERK, Role.CLERK.value, secrets.token_urlsafe(32), by=by)
     if not user.active or user.role != Role.CLERK:
@@ -41,7 +42,7 @@ def start_logins(
 ) -> list[str]:
     """Bearer tokens for the run: the trainer's, and the second clerk's when the drill enters paper ballots."""
     require(by, WRITERS)
-    user = session.exec(select(StaffUser).where(StaffUser.name == by.name)).one()
+    user = session.exec(select(StaffUser).where(StaffUser.body_id == body_of(by), StaffUser.name == by.name)).one()
     tokens = [auth.issue_token(session, user, secret, limits)]
     if needs_paper:
         tokens.append(auth.issue_token(session, _second_clerk(session, by), secret, limits))

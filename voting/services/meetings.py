@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 from voting.domain.audit_events import DeputyCheckedIn, DeputyCheckedOut, MeetingCreated
 from voting.domain.lifecycle import RoundState, VoteState
 from voting.services import audit
-from voting.services.auth import WRITERS, Actor, require
+from voting.services.auth import WRITERS, Actor, body_of, require
 from voting.services.errors import Conflict, InvalidInput
 from voting.services.locks import lock_round
 from voting.services.records import get
@@ -20,7 +20,7 @@ def create_meeting(
     session: Session, *, name_zh: str, name_en: str, plenary_zh: str, date: dt.date, by: Actor
 ) -> Meeting:
     require(by, WRITERS)
-    meeting = Meeting(name_zh=name_zh, name_en=name_en, plenary_zh=plenary_zh, date=date)
+    meeting = Meeting(body_id=body_of(by), name_zh=name_zh, name_en=name_en, plenary_zh=plenary_zh, date=date)
     session.add(meeting)
     session.flush()
     assert meeting.id is not None
@@ -28,9 +28,10 @@ def create_meeting(
     return meeting
 
 
-def all_meetings(session: Session) -> list[Meeting]:
-    """Every meeting, the latest first (the console's list and the home page)."""
-    return list(session.exec(select(Meeting).order_by(col(Meeting.date).desc())).all())
+def all_meetings(session: Session, body_id: int) -> list[Meeting]:
+    """Every meeting of the body, the latest first (the console's list and the home page)."""
+    ours = select(Meeting).where(Meeting.body_id == body_id)
+    return list(session.exec(ours.order_by(col(Meeting.date).desc())).all())
 
 
 def roster_size(session: Session, meeting_id: int) -> int:

@@ -25,7 +25,8 @@ def tally_sheet(session: Session, vote_id: int, *, time_zone: str) -> TallySheet
     counted = [r for r in rounds_of(session, vote_id) if r.state == RoundState.COUNTED]
     result = vote_result(session, vote)
     chief, members = _scrutineers(session, vote_id)
-    head = session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
+    body_chain = select(AuditEntry.hash).where(AuditEntry.body_id == meeting.body_id)
+    head = session.exec(body_chain.order_by(col(AuditEntry.seq).desc()).limit(1)).first()
     return TallySheet(
         meeting_zh=meeting.name_zh,
         meeting_en=meeting.name_en,

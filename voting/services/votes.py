@@ -179,9 +179,10 @@ def candidates_of(session: Session, vote_id: int) -> list[CandidateProject]:
     return list(session.exec(query).all())
 
 
-def all_votes(session: Session) -> list[Vote]:
-    """Every vote, in the order they were made."""
-    return list(session.exec(select(Vote).order_by(col(Vote.id))).all())
+def all_votes(session: Session, body_id: int) -> list[Vote]:
+    """Every vote of the body, in the order they were made."""
+    ours = select(Vote).join(Meeting).where(Meeting.body_id == body_id)
+    return list(session.exec(ours.order_by(col(Vote.id))).all())
 
 
 def candidates_by_vote(session: Session) -> dict[int, list[CandidateProject]]:

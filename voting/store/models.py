@@ -21,10 +21,28 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class Body(SQLModel, table=True):
+    """A people's congress (人大: a town's, a district's, a city's) that runs its votes on this service (DESIGN section 8).
+
+    It owns its meetings (and through them its rosters and votes), its staff
+    accounts and its audit log; nothing of one body is shown to another's staff.
+    The embedded default holds one body, made by the first migration that knew of
+    bodies, and looks like a system without them.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True)
+    """Its stable short name, in the address of its pages and API (``/b/gongshu/``)."""
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    created_at: dt.datetime = Field(default_factory=_now)
+
+
 class Meeting(SQLModel, table=True):
     """A session of a people's congress (会议), with its roster of deputies."""
 
     id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
     name_zh: str = Field(max_length=200)
     name_en: str = Field(default="", max_length=200)
     plenary_zh: str = Field(default="", max_length=100)
@@ -207,9 +225,12 @@ class StaffUser(SQLModel, table=True):
     """A clerk, scrutineer or administrator account."""
 
     __tablename__ = "staff_user"
+    __table_args__ = (UniqueConstraint("body_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=100, unique=True)
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
+    """The body whose staff it is; none for a platform administrator, who creates bodies and nothing inside them."""
+    name: str = Field(max_length=100)
     role: str = Field(sa_type=String(16))
     password_hash: str = Field(max_length=200)
     active: bool = True
@@ -240,6 +261,8 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_entry"
 
+    body_id: int = Field(foreign_key="body.id", primary_key=True)
+    """Each body's log is its own chain, so that its auditor verifies it without another body's entries."""
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     at: str = Field(max_length=40)
     """ISO 8601 in UTC, kept as the very text that was hashed."""

@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from sqlmodel import Session
 
 from voting import config
+from voting.services import bodies
 from voting.store.db import Database
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -50,6 +51,17 @@ def get_db(app: Flask) -> Database:
     """The app's one database handle."""
     db: Database = app.extensions["voting.db"]
     return db
+
+
+def request_body() -> int:
+    """The body (人大) the request addresses: the default body (``DEFAULT_BODY``, else the first), found once a request."""
+    found = g.get("voting_body")
+    if found is None:
+        with reading() as session:
+            found = bodies.default_body(session, current_app.config.get("DEFAULT_BODY")).id
+        g.voting_body = found
+    assert found is not None
+    return int(found)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from voting.services import meetings, votes
-from voting.web import STATIC_DIR, reading
+from voting.web import STATIC_DIR, reading, request_body
 from voting.web.api.access import public
 from voting.web.i18n import LANGUAGES, page_language, remember_language
 from voting.web.loop import on_event_loop
@@ -19,8 +19,9 @@ bp = Blueprint("pages", __name__)
 @public
 def index() -> ResponseReturnValue:
     with reading() as session:
-        all_meetings = meetings.all_meetings(session)
-        all_votes = votes.all_votes(session)
+        body = request_body()
+        all_meetings = meetings.all_meetings(session, body)
+        all_votes = votes.all_votes(session, body)
         by_vote = votes.candidates_by_vote(session)
     states = {
         "draft": _("Being prepared"),

@@ -85,7 +85,7 @@ def caller(roles: frozenset[Role] = READERS) -> Caller:
         user = auth.user_of(db_session, login)
         if login is None or user is None:
             raise NotAuthenticated("not_authenticated")
-        found = Caller(Actor(user.name, user.role), login.token_hash)
+        found = Caller(Actor(user.name, user.role, user.body_id), login.token_hash)
         stale = auth.needs_touch(login)
     if stale:
         with writing() as db_session:

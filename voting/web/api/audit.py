@@ -9,8 +9,9 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from voting.services import audit
+from voting.services.auth import body_of
 from voting.web import reading
-from voting.web.api.access import READERS, staff
+from voting.web.api.access import READERS, current_actor, staff
 from voting.web.api.fields import ROW_ID, Text
 from voting.web.api.parsing import Blueprint
 
@@ -49,7 +50,8 @@ class Entries(MethodView):
     @staff(READERS)
     def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         with reading() as db:
-            return [audit.as_dict(e) for e in audit.entries(db, vote_id=query.get("vote_id"))]
+            body = body_of(current_actor())
+            return [audit.as_dict(e) for e in audit.entries(db, body, vote_id=query.get("vote_id"))]
 
 
 @blp.route("/verify")
@@ -59,7 +61,7 @@ class Verify(MethodView):
     def get(self) -> Any:
         """Check the whole chain; names the first entry changed, removed, reordered or inserted."""
         with reading() as db:
-            return audit.verify(db)
+            return audit.verify(db, body_of(current_actor()))
 
 
 @blp.route("/export")
@@ -70,9 +72,11 @@ class Export(MethodView):
     def get(self) -> Response:
         """The log as JSON Lines (docs/audit-log.md), for ``voting audit verify --file``."""
 
+        body = body_of(current_actor())
+
         def lines() -> Any:
             with reading() as db:
-                yield from audit.export_lines(db)
+                yield from audit.export_lines(db, body)
 
         return Response(
             stream_with_context(lines()),

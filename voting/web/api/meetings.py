@@ -8,6 +8,7 @@ from flask import Response
 from flask.views import MethodView
 
 from voting.services import meetings, roster
+from voting.services.auth import body_of
 from voting.services.errors import InvalidInput
 from voting.services.records import get_meeting
 from voting.web import reading, writing
@@ -49,7 +50,7 @@ class Meetings(MethodView):
     @staff(READERS)
     def get(self) -> list[dict[str, Any]]:
         with reading() as db:
-            return [_meeting(db, m) for m in meetings.all_meetings(db)]
+            return [_meeting(db, m) for m in meetings.all_meetings(db, body_of(current_actor()))]
 
     @blp.arguments(MeetingInSchema)
     @blp.response(201, MeetingSchema)

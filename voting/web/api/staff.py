@@ -9,7 +9,7 @@ from flask import session
 from flask.views import MethodView
 
 from voting.services import auth
-from voting.web import writing
+from voting.web import request_body, writing
 from voting.web.api.access import READERS, current_actor, current_caller, public, secret, session_limits, staff
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import LoginSchema, SessionSchema
@@ -27,7 +27,7 @@ class Login(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Log in: sets the session cookie and returns a bearer token and the CSRF token, both of one login."""
         with writing() as db:
-            user = auth.authenticate(db, data["name"], data["password"])
+            user = auth.authenticate(db, request_body(), data["name"], data["password"])
             login = auth.log_in(db, user, secret(), session_limits())
         session.clear()
         session["login"] = login.session_id

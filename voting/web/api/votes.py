@@ -10,6 +10,7 @@ from flask.views import MethodView
 from voting.domain import RuleSettings
 from voting.domain.lifecycle import VoteState
 from voting.services import hall, publication, results, rounds, votes
+from voting.services.auth import body_of
 from voting.services.errors import NotFound
 from voting.services.records import get_vote
 from voting.services.rounds import round_view
@@ -45,7 +46,7 @@ class Votes(MethodView):
     @staff(READERS)
     def get(self) -> list[dict[str, Any]]:
         with reading() as db:
-            return [vote_view(db, v) for v in votes.all_votes(db)]
+            return [vote_view(db, v) for v in votes.all_votes(db, body_of(current_actor()))]
 
     @blp.arguments(VoteInSchema)
     @blp.response(201, VoteSchema)
