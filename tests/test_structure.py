@@ -1,6 +1,7 @@
 """The size a newcomer can read (issue 17, point 7): no module of voting/ over 400 lines, and no function over
 60 lines unless a ``# long: <reason>`` comment on its ``def`` line, or just above it, says why it is one piece
-(one table, one form, one read in the order a lock requires)."""
+(one table, one form, one read in the order a lock requires). And tests that share a helper find it in
+``tests/support/`` (issue 17, point 6), not in another test module or a conftest."""
 
 from __future__ import annotations
 
@@ -62,3 +63,37 @@ def test_the_check_sees_a_long_function_and_its_reason() -> None:
     assert long_functions(f"{REASON} one table\n@decorated\ndef f():\n{body}") == []
     assert long_functions(f"{REASON} one table\n\ndef f():\n{body}") != []  # a blank line parts it from its def
     assert long_functions(f"def f():\n{body[: -len(body) // FUNCTION_LINES]}") == []
+
+
+def suite_modules() -> list[Path]:
+    return sorted(p for p in (ROOT / "tests").rglob("*.py") if p.name.startswith("test_") or p.name == "conftest.py")
+
+
+def imported_tests(source: str) -> list[str]:
+    """The ``test_*`` and ``conftest`` modules a module imports from (absolute or relative), by dotted name."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            names = [module] if node.module else [module + alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [n for n in names if n.split(".")[-1].startswith("test_") or n.split(".")[-1] == "conftest"]
+    return found
+
+
+@pytest.mark.parametrize("path", suite_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_test_module_imports_another_or_a_conftest(path: Path) -> None:
+    found = imported_tests(path.read_text("utf-8"))
+    assert not found, f"{path.relative_to(ROOT)} imports {found}: move what they share into tests/support/"
+
+
+def test_the_check_sees_an_import_of_a_test_module_or_a_conftest() -> None:
+    assert imported_tests("from tests.api.test_errors import CHANGES") == ["tests.api.test_errors"]
+    assert imported_tests("from tests.conftest import worker") == ["tests.conftest"]
+    assert imported_tests("from .test_secrecy import attacks") == [".test_secrecy"]
+    assert imported_tests("from . import test_secrecy, support") == [".test_secrecy"]
+    assert imported_tests("import tests.api.test_secrecy as secrecy") == ["tests.api.test_secrecy"]
+    assert imported_tests("from tests.support.api import Api\nimport pytest_timeout") == []

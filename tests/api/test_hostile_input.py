@@ -23,8 +23,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.test import TestResponse
 
-from tests.api.test_errors import CHANGES, Stage
-from tests.support.api import Api, set_up
+from tests.support.api import Api
+from tests.support.staff_changes import CHANGES, Stage, staged
 from voting.store.db import Database
 from voting.web.logs import without_values
 
@@ -48,10 +48,7 @@ DEPUTY_BODIES: list[tuple[str, str, Any]] = [
 
 @pytest.fixture
 def stage(clerk: Api) -> Stage:
-    sitting = set_up(clerk, size=6)
-    sitting.check_in(range(1, 7))
-    sitting.issue_codes(range(1, 7))
-    return Stage(sitting, sitting.open_round()["id"])
+    return staged(clerk)
 
 
 def operations(app: Flask) -> list[tuple[str, str, bool]]:
