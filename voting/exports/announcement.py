@@ -13,9 +13,9 @@ writes both languages, so the two texts cannot drift apart sentence by sentence.
 
 from __future__ import annotations
 
-from voting.language import translations
 from voting.exports.sheet import RoundSheet, TallySheet
 from voting.exports.words import kind_name, quoted, when
+from voting.language import translations
 
 
 def _project(sheet: TallySheet, number: int, language: str) -> str:

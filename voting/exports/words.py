@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from voting.language import translations
 from voting.exports.sheet import KIND_EN, KIND_ZH, RoundSheet, TallySheet
+from voting.language import translations
 from voting.localtime import for_people
 
 WRAPPERS = (("“", "”"), ("「", "」"), ('"', '"'))

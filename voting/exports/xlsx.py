@@ -33,9 +33,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from voting.domain.rate import rounded
 from voting.domain.rules import BallotStyle
 from voting.exports import words
-from voting.language import N_, translations
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, ProjectLine, RoundSheet, TallySheet, rules_in_words_zh
 from voting.exports.spreadsheet import display_width, text_cell
+from voting.language import N_, translations
 
 LANGUAGE = "zh"
 """The workbook's one language: its labels are the catalog's, in Chinese."""
