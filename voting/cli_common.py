@@ -1,0 +1,38 @@
+"""What every ``voting`` command shares: the one way to fail (a message and exit status 1), and the configured
+database, refused until it is migrated.
+
+Its own module so that ``voting.cli`` and the commands it registers from ``voting.cli_staff`` both import it at
+the top, rather than ``cli_staff`` reaching back into the module that imports it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from voting.store.db import Database
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"voting: {message}", err=True)
+    sys.exit(1)
+
+
+def open_database() -> Database:
+    """The configured database, as the web app opens it, without building the app."""
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
+    from voting import config
+    from voting.store.db import Database
+
+    return Database(config.load(config.instance_path())["DATABASE_URL"])
+
+
+def require_current(db: Database) -> None:
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
+    from voting.store import migrate
+
+    if not migrate.is_current(db):
+        fail("the database is not at the newest migration: run `voting db upgrade` first")
