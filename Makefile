@@ -36,6 +36,7 @@ typecheck:
 # JSDoc types and emits nothing (tsconfig.json), then Node's test runner runs the unit tests of its pure parts.
 test-js:
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
+	node_modules/.bin/tsc --noEmit -p tests/js/tsconfig.json
 	node --test tests/js/*.test.mjs
 
 test-sqlite:
@@ -67,5 +68,5 @@ load-postgres: setup-test
 # After changing server-rendered text: collect the messages, merge them into each language's .po, compile.
 translations:
 	$(BIN)/pybabel extract -F voting/babel.cfg --no-location -o voting/translations/messages.pot .
-	$(BIN)/pybabel update -i voting/translations/messages.pot -d voting/translations
+	$(BIN)/pybabel update --ignore-obsolete -i voting/translations/messages.pot -d voting/translations
 	$(BIN)/pybabel compile -d voting/translations

@@ -52,7 +52,7 @@ def test_the_gettext_template_matches_the_templates_and_chinese_translates_all_o
     extracted = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     done = subprocess.run(
-        [pybabel, "extract", "-F", "voting/web/babel.cfg", "--no-location", "-o", extracted, "."],
+        [pybabel, "extract", "-F", "voting/babel.cfg", "--no-location", "-o", extracted, "."],
         cwd=ROOT,
         capture_output=True,
         text=True,

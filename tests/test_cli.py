@@ -74,6 +74,17 @@ def test_tally_refuses_unreadable_files(tmp_path: Path, content: bytes, message:
     assert message in result.stderr
 
 
+def test_a_refusal_is_worded_in_the_readers_language(tmp_path: Path) -> None:
+    """The locale names Chinese: the refusal is the API's Chinese words for the same code; else English."""
+    path = tmp_path / "ballots.csv"
+    path.write_text("ballot_id,approvals\nA,1 9\n", encoding="utf-8")
+    args = ("tally", str(path), "--seats", "1", "--deputies", "3", "--candidates", "5")
+    chinese = voting(*args, locale="zh_CN.UTF-8")
+    assert (chinese.returncode, chinese.stderr) == (1, f"voting: {path}: 第 2 行：项目编号 9 超出 1..5 的范围\n")
+    english = voting(*args)
+    assert (english.returncode, english.stderr) == (1, f"voting: {path}: line 2: project 9 is out of range 1..5\n")
+
+
 def test_tally_of_a_missing_file_fails_cleanly(tmp_path: Path) -> None:
     result = voting("tally", str(tmp_path / "nowhere.csv"), "--seats", "1", "--deputies", "3")
     assert result.returncode == 1
@@ -196,6 +207,6 @@ def test_demo_ends_with_the_console_and_each_staff_account_once(cli_env: dict[st
         assert _logs_in(app, name, "a new password for the hall")
         missing = voting("user", "password", "nobody", env=cli_env, input="a new password for the hall\n")
         assert missing.returncode == 1
-        assert "no user named 'nobody'" in missing.stderr
+        assert "There is no user named nobody." in missing.stderr
     finally:
         app.extensions["voting.db"].dispose()

@@ -1,7 +1,7 @@
 """The ``voting`` command: a thin shell over the services and the domain.
 
 Results go to standard output, progress and errors to standard error; a
-domain error becomes a message and exit status 1 in one place (``cli_common.fail``).
+domain error becomes a message and exit status 1 in one place (``cli_common.refuse``).
 ``voting tally`` imports nothing but the domain, so that an auditor can
 recount on a machine with no server and no database: every other command
 imports what it needs (the store, the services, the exports, the web server)
@@ -19,9 +19,9 @@ from typing import Any
 import click
 import orjson
 
-from voting.cli_common import fail, open_database, require_current
+from voting.cli_common import fail, open_database, refuse, require_current
 from voting.cli_staff import demo, user
-from voting.domain import DomainError, ThresholdBasis
+from voting.domain import DomainError, InvalidBallotList, ThresholdBasis
 from voting.domain.audit_chain import ChainCheck, given_head, missing_heads, verify_chain
 from voting.domain.recount import recount_file
 
@@ -230,7 +230,7 @@ def simulate_command(
     try:
         loaded = load(scenario)
     except DomainError as exc:
-        fail(str(exc))
+        refuse(exc)
     outcomes = simulate(loaded, runs, seed, progress=Progress(sys.stderr, f"simulating {loaded.name}"))
     dist = Distribution.of(loaded, outcomes, seed)
     click.echo(table(dist), nl=False)
@@ -341,6 +341,8 @@ def tally_command(
         )
     except OSError as exc:
         fail(f"{ballots_csv}: cannot read: {exc.strerror}")
+    except InvalidBallotList as exc:
+        refuse(exc, path=ballots_csv)
     except DomainError as exc:
-        fail(str(exc))
+        refuse(exc)
     click.echo(json.dumps(output, ensure_ascii=False))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from voting.cli_common import fail, open_database, require_current
+from voting.cli_common import open_database, refuse, require_current
 from voting.domain import DomainError
 
 if TYPE_CHECKING:
@@ -108,4 +108,4 @@ def _change(step: Callable[[Session], object]) -> None:
         with database.write() as session:
             step(session)
     except DomainError as exc:
-        fail(str(exc))
+        refuse(exc)

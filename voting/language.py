@@ -12,10 +12,15 @@ read the same catalog through Flask-Babel.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 from babel.support import Translations
+
+from voting.domain.errors import DomainError
+from voting.domain.messages import worded
 
 CATALOG = files("voting").joinpath("translations")
 
@@ -29,10 +34,25 @@ def translations(language: str) -> Translations:
     return found
 
 
-def N_(message: str) -> str:
-    """Marks an English message id for ``make translations`` (pybabel extracts ``N_`` by default) where it is
-    looked up later, in the language asked for."""
-    return message
+def error_message(code: str, params: Mapping[str, Any], language: str, *, frame: str | None = None) -> str:
+    """An error's words in ``language``: its code's message (``voting.domain.messages``) from the catalog."""
+    return worded(code, params, translations(language).gettext, frame=frame)
+
+
+def words_of(error: DomainError, language: str) -> str:
+    """A refusal in ``language``, as every front end (the API, the command line) words it."""
+    return error_message(error.code, error.params, language, frame=error.frame)
+
+
+def reader_language(environ: Mapping[str, str]) -> str:
+    """The language of a command's reader, from the locale as gettext reads it (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``): Chinese where it names Chinese, else English, the language of a shell
+    without a locale (``C``, ``POSIX``), the usual one of a server's."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 def in_language(words: dict[str, str], language: str) -> dict[str, str]:

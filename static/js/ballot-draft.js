@@ -26,6 +26,11 @@ export function readDraft() {
   }
 }
 
+// What it reads of the ballot page's state: the open ballot names the vote and round, a receipt ends the draft.
+/**
+ * @param {Pick<import("./ballot.js").BallotPage, "code" | "idempotencyKey" | "marks" | "sent"> & {
+ *   ballot: Pick<import("./types.js").BallotPaper, "vote_id" | "round_number"> | null, receipt: unknown}} state
+ */
 export function saveDraft(state) {
   if (!state.ballot || state.receipt) return;
   const draft = {

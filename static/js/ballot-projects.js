@@ -7,6 +7,13 @@ import { MARKS, numbersMarked } from "./ballot-marks.js";
 import { t, titleOf } from "./i18n.js";
 import { $, element } from "./page.js";
 
+/** @import {Marks} from "./ballot-marks.js" */
+/** @import {BallotPaper, ProjectOnBallot} from "./types.js" */
+
+/**
+ * @param {ProjectOnBallot} project
+ * @param {(number: number) => void} toggle
+ */
 export function approveButton(project, toggle) {
   const button = element("button", null, "project");
   button.type = "button";
@@ -21,6 +28,10 @@ export function approveButton(project, toggle) {
   return button;
 }
 
+/**
+ * @param {ProjectOnBallot} project
+ * @param {(number: number, value: string, input: HTMLInputElement) => void} choose value: a mark, or "none"
+ */
 export function markGroup(project, choose) {
   // A fieldset per project: its legend names the project, the radios say 赞成 / 反对 / 弃权 / 不标记.
   const group = document.createElement("fieldset");
@@ -52,6 +63,10 @@ export function markGroup(project, choose) {
 // The refusal of one approval too many is said where the deputy is looking: a note right under the
 // project just tapped (on a phone the counter and the top of the list are long scrolled away), and to a
 // screen reader through the live region #limit (emptied first, so that a second refusal is read again).
+/**
+ * @param {number} number the project just tapped
+ * @param {string} text
+ */
 export function refuse(number, text) {
   $("limit").textContent = "";
   window.setTimeout(() => {
@@ -76,8 +91,8 @@ export function clearRefusal() {
 // The review before sending: on an approve / oppose / abstain ballot every project with its mark (不表态 for
 // none), on an approve-only ballot the approved projects only.
 /**
- * @param {any} ballot the API's ballot (POST /api/v1/ballot)
- * @param {import("./ballot-marks.js").Marks} marks
+ * @param {BallotPaper} ballot
+ * @param {Marks} marks
  * @param {boolean} aoa
  */
 export function renderReview(ballot, marks, aoa) {
@@ -105,7 +120,7 @@ export function renderReview(ballot, marks, aoa) {
     }
     return;
   }
-  const chosen = ballot.projects.filter((/** @type {{number: number}} */ p) => marks.get(p.number) === "approve");
+  const chosen = ballot.projects.filter((p) => marks.get(p.number) === "approve");
   $("review-count").textContent = chosen.length
     ? t("review.count", { count: chosen.length, seats })
     : t("review.none");

@@ -14,10 +14,15 @@ import { $, failureMessage, fetchJson } from "./page.js";
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
 
-/** @typedef {import("./ballot-marks.js").Marks} Marks */
+/** @import {Marks} from "./ballot-marks.js" */
+/** @import {BallotPaper, ProjectOnBallot, Receipt} from "./types.js" */
 
-// The ballot and the receipt are the API's answers (POST /api/v1/ballot, POST /api/v1/ballots), untyped.
-/** @type {{code: string, ballot: any, marks: Marks, idempotencyKey: string | null, sent: boolean, submitting: boolean, receipt: any}} */
+// The page's state: the ballot and the receipt are the API's answers (POST /api/v1/ballot, POST /api/v1/ballots).
+/**
+ * @typedef {{code: string, ballot: BallotPaper | null, marks: Marks, idempotencyKey: string | null, sent: boolean,
+ *   submitting: boolean, receipt: Receipt | null}} BallotPage
+ */
+/** @type {BallotPage} */
 const state = {
   code: "",
   ballot: null,
@@ -39,7 +44,10 @@ function show(step) {
 /** @type {(path: string, body: object) => ReturnType<typeof fetchJson>} */
 const postJson = (path, body) => fetchJson(path, { method: "POST", body });
 
-const aoa = () => state.ballot && state.ballot.ballot_style === "approve_oppose_abstain";
+// The ballot open, where only an open ballot's controls call (choosing, reviewing, sending).
+const theBallot = () => /** @type {BallotPaper} */ (state.ballot);
+
+const aoa = () => Boolean(state.ballot && state.ballot.ballot_style === "approve_oppose_abstain");
 
 const approvals = () => numbersMarked(state.marks, "approve").length;
 
@@ -92,7 +100,7 @@ async function openBallot(event) {
   // The same ballot as before a reload: its choices and its key. Otherwise a fresh ballot, with one
   // idempotency key for every attempt to cast it.
   /** @type {Set<number>} */
-  const onBallot = new Set(answer.data.projects.map((/** @type {{number: number}} */ p) => p.number));
+  const onBallot = new Set(answer.data.projects.map((/** @type {ProjectOnBallot} */ p) => p.number));
   if (mine) {
     state.idempotencyKey = draft.key;
     state.sent = Boolean(draft.sent);
@@ -142,7 +150,7 @@ function renderBallot() {
 }
 
 function renderChoices() {
-  const seats = state.ballot.seats;
+  const seats = theBallot().seats;
   if (aoa()) {
     const groups = /** @type {NodeListOf<HTMLFieldSetElement>} */ ($("projects").querySelectorAll("fieldset.project-group"));
     for (const group of groups) {
@@ -170,8 +178,8 @@ function toggle(number) {
   if (state.marks.get(number) === "approve") {
     state.marks.delete(number);
     clearRefusal();
-  } else if (oneTooMany(state.marks, number, state.ballot.seats)) {
-    refuse(number, t("ballot.limit", { seats: state.ballot.seats }));
+  } else if (oneTooMany(state.marks, number, theBallot().seats)) {
+    refuse(number, t("ballot.limit", { seats: theBallot().seats }));
     return;
   } else {
     state.marks.set(number, "approve");
@@ -191,9 +199,9 @@ function choose(number, value, input) {
     renderChoices();
     return;
   }
-  if (value === "approve" && oneTooMany(state.marks, number, state.ballot.seats)) {
+  if (value === "approve" && oneTooMany(state.marks, number, theBallot().seats)) {
     // An eleventh approval is refused: the project keeps the mark it had.
-    refuse(number, t("ballot.limit_aoa", { seats: state.ballot.seats }));
+    refuse(number, t("ballot.limit_aoa", { seats: theBallot().seats }));
     renderChoices();
     input.focus();
     return;
@@ -211,7 +219,7 @@ function toReview() {
   clearRefusal();
   $("submit-error").textContent = "";
   $("submit-status").textContent = "";
-  renderReview(state.ballot, state.marks, aoa());
+  renderReview(theBallot(), state.marks, aoa());
   show("step-review");
   $("review-heading").focus();
 }
@@ -287,7 +295,7 @@ function renderReceipt() {
   /** @type {HTMLAnchorElement} */ ($("check-link")).href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
 }
 
-/** @param {any} data the API's receipt */
+/** @param {Receipt} data */
 function showReceipt(data) {
   state.receipt = data;
   clearDraft();
@@ -317,7 +325,7 @@ function nextDeputy() {
 
 async function copyReceipt() {
   try {
-    await navigator.clipboard.writeText(state.receipt.receipt);
+    await navigator.clipboard.writeText(/** @type {Receipt} */ (state.receipt).receipt);
     $("copy-status").textContent = t("receipt.copied");
   } catch {
     $("copy-status").textContent = t("receipt.copy_failed");

@@ -7,17 +7,21 @@ import { forPeople, loadZone } from "./clock.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 
+/** @import {Hall} from "./types.js" */
+
 const POLL_MS = 2000;
 
-/** @type {{voteId: string | null, data: any, timer: number | null, problem: string | null}} data: the API's hall view */
+/** @type {{voteId: string | null, data: Hall | null, timer: number | null, problem: string | null}} data: the API's hall view */
 const state = { voteId: null, data: null, timer: null, problem: null };
 
+/** @param {string | null} key catalog key of what went wrong; null when nothing did */
 function showProblem(key) {
   state.problem = key;
   $("problem").hidden = !key;
   $("problem").textContent = key ? t(key) : "";
 }
 
+/** @param {Hall} data */
 function renderLive(data) {
   const round = data.round;
   $("live").hidden = false;
@@ -32,8 +36,9 @@ function renderLive(data) {
   const live = round.ballots_issued !== null && round.ballots_issued !== undefined;
   $("turnout").hidden = !live;
   if (!live) return;
-  const issued = round.ballots_issued;
-  const returned = round.ballots_returned;
+  // Sent together, while the round is open or closed but not yet counted (voting.services.hall).
+  const issued = /** @type {number} */ (round.ballots_issued);
+  const returned = /** @type {number} */ (round.ballots_returned);
   $("returned").textContent = String(returned);
   $("issued").textContent = String(issued);
   $("turnout").setAttribute("aria-label", t("hall.turnout_label", { returned, issued }));
@@ -46,6 +51,7 @@ function renderLive(data) {
   $("progress-fill").style.setProperty("width", `${(share * 100).toFixed(1)}%`);
 }
 
+/** @param {Hall} data */
 function renderResult(data) {
   $("live").hidden = true;
   $("result").hidden = false;
@@ -86,6 +92,7 @@ function renderResult(data) {
 
 // The head of the moment, in the form read out (16 hex digits in fours), so that anyone in the hall can note it
 // and an auditor later find it in the log (docs/audit-log.md); the whole hash is its title.
+/** @param {Hall} data */
 function renderHead(data) {
   const head = data.audit_head;
   const line = $("audit-head");
@@ -125,11 +132,13 @@ async function poll() {
     } else if (!answer.ok || !answer.data) {
       showProblem("hall.offline");
     } else {
-      state.data = answer.data;
+      /** @type {Hall} */
+      const data = answer.data;
+      state.data = data;
       showProblem(null);
       render();
       // A published result no longer changes.
-      keepPolling = state.data.state !== "published";
+      keepPolling = data.state !== "published";
     }
   } catch {
     showProblem("hall.offline");

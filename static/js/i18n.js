@@ -86,6 +86,7 @@ export function apply(root = document) {
 }
 
 // The item's text in the current language: its `<field>_en` in English when there is one, else `<field>_zh`.
+// `any` values: the item is any of the API's shapes with text fields (a vote, a meeting, a project, a drill).
 /**
  * @param {Record<string, any> | null | undefined} item
  * @param {string} [field]

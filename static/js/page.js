@@ -27,8 +27,8 @@ export function element(tag, text, className) {
 
 // Fetch JSON: `body` is sent as JSON (a FormData as it is); `headers` and `init` add to or override the
 // defaults. Resolves to {status, ok, data} with data null when the answer is not JSON (a 204, a proxy's
-// page); rejects only when no answer came at all (a lost connection). The answer's data is as the API's
-// OpenAPI document describes it (/api/openapi.json): the pages take it as it comes, untyped.
+// page); rejects only when no answer came at all (a lost connection). The answer's data is `any`, as JSON is
+// to the checker: each caller names the shape it takes it as, from static/js/types.d.ts (the API's schemas).
 /**
  * @param {string} path
  * @param {{method?: string, body?: unknown, headers?: Record<string, string>} & Omit<RequestInit, "method" | "body" | "headers">} [options]

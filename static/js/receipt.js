@@ -7,8 +7,10 @@ import { receiptProblem, typedReceipt } from "./codes.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 
-// The check and the result are the API's answers (GET /api/v1/receipts/{receipt}, /votes/{id}/result), untyped.
-/** @type {{check: any, result: any, problem: string | null}} */
+/** @import {ReceiptCheck, VoteResult} from "./types.js" */
+
+// The check and the result are the API's answers (GET /api/v1/receipts/{receipt}, /votes/{id}/result).
+/** @type {{check: ReceiptCheck | null, result: VoteResult | null, problem: string | null}} */
 const state = { check: null, result: null, problem: null };
 const receiptField = () => /** @type {HTMLInputElement} */ ($("receipt"));
 const checkButton = () => /** @type {HTMLButtonElement} */ ($("check"));
@@ -34,7 +36,7 @@ function render() {
   const vote = result ? result.vote : null;
   $("found-receipt").textContent = check.receipt;
   $("found-vote").textContent = vote ? titleOf(vote) : String(check.vote_id);
-  const round = result ? result.rounds.find((/** @type {{number: number}} */ r) => r.number === check.round_number) : null;
+  const round = result ? result.rounds.find((r) => r.number === check.round_number) : null;
   $("found-round").textContent = round
     ? roundName(check.round_number, round.kind)
     : t("check.round_number", { round: check.round_number });

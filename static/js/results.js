@@ -11,11 +11,21 @@ import { apply, language, languageSwitch, load, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 import { forPeople, loadZone } from "./clock.js";
 
+/** @import {ResultRound, TallyResult, VoteResult} from "./types.js" */
+/** @typedef {ResultRound & {result: TallyResult, rates: Record<string, string>}} CountedRound */
+
 const SVG = "http://www.w3.org/2000/svg";
 
-/** @type {{voteId: string | null, data: any, problem: string | null}} data: the API's published result */
+/** @type {{voteId: string | null, data: VoteResult | null, problem: string | null}} data: the API's published result */
 const state = { voteId: null, data: null, problem: null };
+// The result shown, where only render calls, once there is one.
+const published = () => /** @type {VoteResult} */ (state.data);
 
+/**
+ * @param {string} tag
+ * @param {Record<string, string | number>} [attributes]
+ * @param {string | number} [text]
+ */
 function svg(tag, attributes = {}, text) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
@@ -23,6 +33,7 @@ function svg(tag, attributes = {}, text) {
   return node;
 }
 
+/** @param {string | null} key catalog key of what went wrong; null when nothing did */
 function showProblem(key) {
   state.problem = key;
   $("problem").hidden = !key;
@@ -30,13 +41,13 @@ function showProblem(key) {
 }
 
 function candidates() {
-  return new Map((state.data.vote.candidates || []).map((c) => [c.number, c]));
+  return new Map((published().vote.candidates || []).map((c) => [c.number, c]));
 }
 
 // --- the selected projects ----------------------------------------------------------------------
 
 function renderSelected() {
-  const data = state.data;
+  const data = published();
   const titles = candidates();
   // The round each seat was won in, with its approvals and rate there: from the API, which the rules decide.
   const won = new Map(data.seats_won.map((seat) => [seat.number, seat]));
@@ -76,8 +87,10 @@ function renderSelected() {
 
 // --- a round --------------------------------------------------------------------------------------
 
+/** @param {CountedRound} round */
 function attendance(round) {
   const ballots = round.result.ballots;
+  /** @type {[string, number | null][]} */
   const figures = [
     ["deputy_count", round.deputy_count],
     ["present", round.deputies_present],
@@ -98,6 +111,7 @@ function attendance(round) {
   return list;
 }
 
+/** @param {CountedRound} round */
 function verdict(round) {
   const result = round.result;
   const lines = [];
@@ -117,6 +131,10 @@ function verdict(round) {
   return lines;
 }
 
+/**
+ * @param {CountedRound} round
+ * @param {boolean} aoa
+ */
 function projectTable(round, aoa) {
   const titles = candidates();
   const table = element("table", null, "projects");
@@ -137,6 +155,7 @@ function projectTable(round, aoa) {
     const line = element("tr");
     line.dataset.number = String(project.number);
     line.dataset.status = project.status;
+    /** @type {Record<string, string | number | undefined>} */
     const values = {
       number: project.number,
       project: titleOf(titles.get(project.number)),
@@ -166,6 +185,7 @@ function projectTable(round, aoa) {
   return wrap;
 }
 
+/** @param {CountedRound} round */
 function chart(round) {
   // Horizontal bars, one per project, each labelled with its number of approvals in text (readable without
   // colour); a dashed line marks the threshold. Drawn with SVG attributes only (the CSP refuses style ones).
@@ -223,12 +243,13 @@ function chart(round) {
 }
 
 function renderRounds() {
-  const data = state.data;
+  const data = published();
   const aoa = data.vote.rules.ballot_style === "approve_oppose_abstain";
   const holder = $("rounds");
   holder.replaceChildren();
-  for (const round of data.rounds) {
-    if (!round.result) continue;
+  for (const shown of data.rounds) {
+    if (!shown.result) continue;
+    const round = /** @type {CountedRound} */ (shown);
     const section = element("section", null, "round");
     section.dataset.round = String(round.number);
     section.setAttribute("aria-labelledby", `round-${round.number}`);
@@ -259,14 +280,16 @@ function renderRounds() {
 // --- hashes and downloads ---------------------------------------------------------------------------
 
 function renderHashes() {
-  const vote = state.data.vote;
+  const vote = published().vote;
   const list = $("hashes");
   list.replaceChildren();
-  for (const [name, value] of [
+  /** @type {[string, string | null][]} */
+  const digests = [
     ["result_digest", vote.result_digest],
     ["ballots_digest", vote.ballots_digest],
     ["audit_head", vote.audit_head_at_publication],
-  ]) {
+  ];
+  for (const [name, value] of digests) {
     const item = element("div", null, "hash");
     item.dataset.field = name;
     item.append(element("dt", t(`results.${name}`)), element("dd", value || "—", "digest"));
@@ -275,7 +298,7 @@ function renderHashes() {
 }
 
 function renderDownloads() {
-  const id = state.data.vote.id;
+  const id = published().vote.id;
   const list = $("downloads");
   list.replaceChildren();
   const links = [
@@ -285,7 +308,7 @@ function renderDownloads() {
     ["announcement_zh", `/api/v1/votes/${id}/announcement.txt?lang=zh`],
     ["announcement_en", `/api/v1/votes/${id}/announcement.txt?lang=en`],
   ];
-  for (const round of state.data.rounds) {
+  for (const round of published().rounds) {
     if (round.result) links.push([`ballots:${round.number}`, `/api/v1/rounds/${round.id}/ballots.csv`]);
   }
   for (const [name, href] of links) {

@@ -24,13 +24,13 @@ from tests.support.drills import (
     cast_live,
     open_live_round,
 )
+from voting.language import error_message
 from voting.services.drills import SECOND_CLERK
 from voting.simulation.drill import LIBRARY_ORDER, all_drills, load_drill, parse_drill, shipped_drills
 from voting.simulation.transport import InProcessClient
 from voting.store.models import ApiToken
 from voting.web import get_db
 from voting.web.api import drills as drills_api
-from voting.web.i18n import catalog
 
 pytestmark = pytest.mark.slow  # whole drills played in the server (the baseline: 250 deputies)
 
@@ -135,7 +135,7 @@ def test_who_may_run_what_and_bad_requests_change_nothing(clerk: Api, scrutineer
 
     unknown = run(clerk, "no-such-drill", status=404)
     assert unknown["code"] == "unknown_drill"
-    assert unknown["message"] == catalog("zh")["error.unknown_drill"].format(name="no-such-drill")
+    assert unknown["message"] == error_message("unknown_drill", dict(name="no-such-drill"), "zh")
     english = Api(clerk.client, clerk.token, language="en")
     assert run(english, "no-such-drill", status=404)["message"] == "There is no drill named no-such-drill."
     # A name is a shipped drill's, never a path on the server.

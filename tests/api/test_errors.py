@@ -1,23 +1,16 @@
 """Errors, languages, security headers and who may do what, through the Flask test client.
 
 Every error answers one JSON shape, ``{"code", "message", "field", ...}``,
-worded from the catalogs in Chinese unless English is asked for.  Every error
-code the package raises has a message in both catalogs (found by reading the
-source, so that a new code without a message fails here).  Scrutineers read
+worded from the server's one catalog in Chinese unless English is asked for
+(that every code has its words is checked in tests/test_error_words.py).  Scrutineers read
 everything and change nothing; without a login nothing staff-only answers;
 the browser's session cookie needs its CSRF token for every change.
 """
 
 from __future__ import annotations
 
-import ast
-import inspect
 import io
-import json
 import re
-import string
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +23,11 @@ import voting
 from tests.support.access import declared_routes, staff_only
 from tests.support.api import PASSWORD, Api, Sitting, make_user, roster_csv, set_up
 from tests.support.staff_changes import CHANGES, Stage, staged
-from voting.domain.errors import InvalidBallotList
+from voting.language import error_message
 from voting.services.auth import WRITERS
 from voting.web.api.access import ONCE_PUBLISHED
-from voting.web.api.errors import HTTP_CODES
-from voting.web.i18n import catalog
 
 PACKAGE = Path(voting.__file__).parent
-CATALOGS = PACKAGE / "web" / "catalogs"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 STAFF_ONLY_401 = {"code": "not_authenticated"}
 
@@ -61,23 +51,23 @@ def error_of(response: TestResponse, status: int) -> dict[str, Any]:
 def test_messages_are_chinese_by_default_and_english_on_request(client: FlaskClient) -> None:
     default = error_of(client.get("/api/v1/no-such-thing"), 404)
     assert default["code"] == "not_found"
-    assert default["message"] == catalog("zh")["error.not_found"]
+    assert default["message"] == error_message("not_found", {}, "zh")
     assert CJK.search(default["message"])
 
     for asked in ("en", "en-US,en;q=0.9", "fr;q=0.9, en;q=0.5"):
         english = error_of(client.get("/api/v1/no-such-thing", headers={"Accept-Language": asked}), 404)
-        assert english["message"] == catalog("en")["error.not_found"], asked
+        assert english["message"] == error_message("not_found", {}, "en"), asked
         assert not CJK.search(english["message"])
 
     for asked in ("zh-CN,zh;q=0.9", "fr", ""):
         chinese = error_of(client.get("/api/v1/no-such-thing", headers={"Accept-Language": asked}), 404)
-        assert chinese["message"] == catalog("zh")["error.not_found"], asked
+        assert chinese["message"] == error_message("not_found", {}, "zh"), asked
 
 
 def test_the_language_switch_cookie_wins_over_the_browser(client: FlaskClient) -> None:
     client.set_cookie("lang", "en")
     answer = error_of(client.get("/api/v1/no-such-thing", headers={"Accept-Language": "zh-CN"}), 404)
-    assert answer["message"] == catalog("en")["error.not_found"]
+    assert answer["message"] == error_message("not_found", {}, "en")
 
 
 def test_a_message_is_worded_with_its_values_in_both_languages(clerk: Api, deputy: Api) -> None:
@@ -91,7 +81,7 @@ def test_a_message_is_worded_with_its_values_in_both_languages(clerk: Api, deput
         answer = error_of(response, 422)
         assert (answer["code"], answer["field"]) == ("too_many_approvals", "approvals")
         assert answer["params"] == {"seats": 10, "approvals": 11}
-        assert answer["message"] == catalog(language)["error.too_many_approvals"].format(seats=10, approvals=11)
+        assert answer["message"] == error_message("too_many_approvals", dict(seats=10, approvals=11), language)
         assert "{" not in answer["message"]
     # Refused, so not recorded: the deputy can correct the ballot and cast it.
     sitting.cast(deputy, 1, range(1, 11))
@@ -118,7 +108,7 @@ def test_unknown_fields_are_refused_by_name(clerk: Api, path: str, body: dict[st
     answer = error_of(response, 422)
     assert (answer["code"], answer["field"]) == ("validation_error", unknown)
     assert answer["errors"]["json"][unknown] == ["Unknown field."]
-    assert answer["message"] == catalog("zh")["error.validation_error"]
+    assert answer["message"] == error_message("validation_error", {}, "zh")
 
 
 def test_an_unknown_field_inside_the_rules_is_refused(clerk: Api) -> None:
@@ -179,180 +169,6 @@ def test_an_id_beyond_what_the_database_holds_is_a_404_not_a_crash(clerk: Api) -
         "/api/v1/audit?vote_id=9223372036854775808", headers={"Authorization": f"Bearer {clerk.token}"}
     )
     assert (error_of(big, 422)["code"], error_of(big, 422)["field"]) == ("validation_error", "vote_id")
-
-
-# --- every error code has its message -----------------------------------------------
-
-DOMAIN_ERRORS = {
-    "InvalidRules",
-    "InvalidBallot",
-    "InvalidRound",
-    "InvalidTransition",
-    "NotFound",
-    "Conflict",
-    "PermissionDenied",
-    "NotAuthenticated",
-    "InvalidInput",
-    "InvalidBallotList",
-}
-
-
-@dataclass
-class Raised:
-    code: str
-    where: str
-    params: set[str] | None
-    """The keyword values the message may use; None when passed as ``**mapping`` (not known statically)."""
-
-
-@dataclass
-class Scan:
-    raised: list[Raised] = field(default_factory=list)
-    forwarded: list[str] = field(default_factory=list)
-    """Errors made with the code of an error caught (``exc.code``), which is itself raised elsewhere."""
-    unresolved: list[str] = field(default_factory=list)
-    error_classes: set[str] = field(default_factory=set)
-
-
-def _trees() -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        yield str(path.relative_to(PACKAGE.parent)), ast.parse(path.read_text("utf-8"), filename=str(path))
-
-
-def _error_classes() -> set[str]:
-    """``DomainError`` and every class in the package derived from it, by name."""
-    bases: dict[str, set[str]] = {}
-    for _, tree in _trees():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
-                bases[node.name] = {b.id if isinstance(b, ast.Name) else ast.unparse(b) for b in node.bases}
-    found = {"DomainError"}
-    while True:
-        more = {name for name, parents in bases.items() if parents & found} - found
-        if not more:
-            return found
-        found |= more
-
-
-def _keywords(call: ast.Call) -> set[str] | None:
-    if any(k.arg is None for k in call.keywords):
-        return None
-    return {k.arg for k in call.keywords if k.arg is not None} - {"field", "code"}
-
-
-def _literal(node: ast.expr | None) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def scan_raised_codes() -> Scan:
-    """Every error code the package can raise, read from its source.
-
-    The code is the first argument of a call to an error class, or the
-    ``code=`` of ``InvalidBallotList`` (whose default counts too).  A class that
-    fixes its own code passes it to ``super().__init__``; calls to it give none.
-    """
-    scan = Scan(error_classes=_error_classes())
-    trees = list(_trees())
-    supers: dict[int, str] = {}
-    """The ``super().__init__`` calls inside the error classes -> the class."""
-    for _, tree in trees:
-        for cls in ast.walk(tree):
-            if isinstance(cls, ast.ClassDef) and cls.name in scan.error_classes:
-                for call in ast.walk(cls):
-                    if isinstance(call, ast.Call) and ast.unparse(call.func) == "super().__init__":
-                        supers[id(call)] = cls.name
-    self_coded = {"InvalidBallotList"}
-    default_list_code = inspect.signature(InvalidBallotList).parameters["code"].default
-    scan.raised.append(Raised(default_list_code, "InvalidBallotList's default code", {"line"}))
-    for path, tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and id(node) in supers:
-                code = _literal(node.args[0] if node.args else None)
-                if code is not None:  # otherwise it passes on the code its own caller chose
-                    scan.raised.append(Raised(code, f"{path}:{node.lineno}", _keywords(node)))
-                    self_coded.add(supers[id(node)])
-    for path, tree in trees:
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or id(node) in supers:
-                continue
-            callee = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
-            where = f"{path}:{node.lineno}"
-            if callee == "InvalidBallotList":
-                given = next((k.value for k in node.keywords if k.arg == "code"), None)
-                if given is not None and _literal(given) is None:
-                    scan.unresolved.append(f"{where}: {ast.unparse(node)[:100]}")
-                else:
-                    scan.raised.append(Raised(_literal(given) or default_list_code, where, {"line"}))
-            elif callee in scan.error_classes and callee not in self_coded:
-                first = node.args[0] if node.args else None
-                code = _literal(first)
-                if code is not None:
-                    scan.raised.append(Raised(code, where, _keywords(node)))
-                elif isinstance(first, ast.Attribute) and first.attr == "code":
-                    scan.forwarded.append(where)
-                else:
-                    scan.unresolved.append(f"{where}: {ast.unparse(node)[:100]}")
-    return scan
-
-
-def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def test_the_source_scan_finds_the_error_classes_and_codes() -> None:
-    scan = scan_raised_codes()
-    assert scan.error_classes >= DOMAIN_ERRORS | {"DomainError", "RosterRejected"}
-    codes = {r.code for r in scan.raised}
-    # Codes from each layer, so that a scan that misses a kind of call cannot pass unnoticed.
-    assert {
-        "invalid_seats",  # domain rules
-        "too_many_approvals",  # casting
-        "invalid_vote_transition",  # lifecycle
-        "bad_ballot_list",  # InvalidBallotList's default
-        "not_on_ballot",  # InvalidBallotList(code=...)
-        "roster_rejected",  # RosterRejected's super().__init__
-        "csrf_failed",  # the web layer
-        "forbidden",  # auth.require
-    } <= codes
-    assert len(codes) > 50
-    assert not scan.unresolved, "error codes the scan cannot read; give them a literal code:\n" + "\n".join(
-        scan.unresolved
-    )
-
-
-def test_every_error_code_raised_has_a_message_in_both_catalogs() -> None:
-    scan = scan_raised_codes()
-    codes = {r.code for r in scan.raised} | set(HTTP_CODES.values()) | {"internal_error", "validation_error"}
-    for language in ("zh", "en"):
-        missing = sorted(f"error.{code}" for code in codes if f"error.{code}" not in catalog(language))
-        assert not missing, f"{language}.json lacks {missing}"
-
-
-def test_every_placeholder_of_a_message_is_given_by_each_raise_of_its_code() -> None:
-    problems = []
-    for raised in scan_raised_codes().raised:
-        if raised.params is None:
-            continue
-        for language in ("zh", "en"):
-            wanted = placeholders(catalog(language).get(f"error.{raised.code}", ""))
-            if not wanted <= raised.params:
-                problems.append(f"{raised.where} {raised.code} ({language}) lacks {sorted(wanted - raised.params)}")
-    assert not problems, "\n".join(problems)
-
-
-def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
-    zh = json.loads((CATALOGS / "zh.json").read_text("utf-8"))
-    en = json.loads((CATALOGS / "en.json").read_text("utf-8"))
-    assert sorted(set(zh) - set(en)) == []
-    assert sorted(set(en) - set(zh)) == []
-    differ = {
-        key: (placeholders(zh[key]), placeholders(en[key]))
-        for key in zh
-        if placeholders(zh[key]) != placeholders(en[key])
-    }
-    assert differ == {}
-    assert all(value.strip() for value in [*zh.values(), *en.values()])
-    assert all(CJK.search(value) for key, value in zh.items() if key.startswith("error.")), "an untranslated zh message"
 
 
 # --- security headers -----------------------------------------------------------------
@@ -450,7 +266,7 @@ def test_a_scrutineer_changes_nothing(stage: Stage, clerk: Api, scrutineer: Api)
         if response.status_code != 403 or response.get_json()["code"] != "forbidden":
             refused.append(f"{method} {rule}: {response.status_code} {response.get_data(as_text=True)[:200]}")
         else:
-            assert response.get_json()["message"] == catalog("zh")["error.forbidden"]
+            assert response.get_json()["message"] == error_message("forbidden", {}, "zh")
     assert refused == [], "\n".join(refused)
     assert clerk.get("/api/v1/audit") == before
     assert [r["state"] for r in clerk.get(f"/api/v1/votes/{stage.sitting.vote_id}/rounds")] == ["open"]
@@ -488,12 +304,12 @@ def test_a_wrong_password_or_name_is_bad_credentials(app: Flask, client: FlaskCl
     make_user(app, "clerk-li", "clerk")
     for name, password in (("clerk-li", "not the password"), ("nobody", PASSWORD)):
         answer = error_of(client.post("/api/v1/auth/login", json={"name": name, "password": password}), 401)
-        assert (answer["code"], answer["message"]) == ("bad_credentials", catalog("zh")["error.bad_credentials"])
+        assert (answer["code"], answer["message"]) == ("bad_credentials", error_message("bad_credentials", {}, "zh"))
         assert "token" not in answer
     english = client.post(
         "/api/v1/auth/login", json={"name": "clerk-li", "password": "nope"}, headers={"Accept-Language": "en"}
     )
-    assert error_of(english, 401)["message"] == catalog("en")["error.bad_credentials"]
+    assert error_of(english, 401)["message"] == error_message("bad_credentials", {}, "en")
     assert client.get_cookie("session") is None
 
 
@@ -514,7 +330,7 @@ def test_the_session_cookie_needs_the_csrf_token_for_every_change(app: Flask) ->
     meeting = {"name_zh": "会议", "date": "2020-01-18"}
     for headers in ({}, {"X-CSRF-Token": ""}, {"X-CSRF-Token": csrf[:-1] + ("A" if csrf[-1] != "A" else "B")}):
         answer = error_of(browser.post("/api/v1/meetings", json=meeting, headers=headers), 401)
-        assert (answer["code"], answer["message"]) == ("csrf_failed", catalog("zh")["error.csrf_failed"])
+        assert (answer["code"], answer["message"]) == ("csrf_failed", error_message("csrf_failed", {}, "zh"))
     assert browser.get("/api/v1/meetings").get_json() == []
 
     created = browser.post("/api/v1/meetings", json=meeting, headers={"X-CSRF-Token": csrf})

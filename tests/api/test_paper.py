@@ -91,6 +91,7 @@ def test_a_round_mixing_electronic_and_paper_ballots(clerk: Api, clerk2: Api, de
     batch = f"/api/v1/rounds/{round_id}/paper-batches/A"
     stray = enter(clerk, round_id, "A", 1, paper({1}, {1, 5}), status=422)
     assert (stray["code"], stray["params"]["position"]) == ("project_not_on_ballot", 2)
+    assert stray["message"] == "本批第 2 张选票：第 5 号项目不在本轮选票上。"  # which ballot, in the clerk's language
     clerk.get(batch, status=404)
     view = enter(clerk, round_id, "A", 1, pile)
     assert view["entries"] == [{"entry": 1, "clerk": "clerk-li", "ballots": 3}]

@@ -14,11 +14,11 @@ from sqlmodel import col, select, update
 
 from tests.support.api import PASSWORD, make_user
 from voting.cli import main
+from voting.language import error_message
 from voting.services import auth
 from voting.services.errors import InvalidInput
 from voting.store.models import ApiToken
 from voting.web import create_app, get_db
-from voting.web.i18n import text
 
 
 def log_in(client: FlaskClient, **kwargs: Any) -> dict[str, Any]:
@@ -183,9 +183,9 @@ def test_voting_user_add_refuses_a_weak_password_with_a_clear_message(database_u
 
 def test_the_refusals_are_worded_in_both_languages() -> None:
     """No API creates accounts; the catalogs still word the refusals, as they word every error code."""
-    assert "12" in text("error.password_too_short", "zh")
-    assert "常用密码" in text("error.password_too_common", "zh")
-    assert "common passwords" in text("error.password_too_common", "en")
+    assert "12" in error_message("password_too_short", {}, "zh")
+    assert "常用密码" in error_message("password_too_common", {}, "zh")
+    assert "common passwords" in error_message("password_too_common", {}, "en")
 
 
 @pytest.mark.slow  # the installed voting command

@@ -65,7 +65,7 @@ def test_wrong_header_is_line_1(header: str) -> None:
 
 def test_empty_file_is_line_1() -> None:
     error = fails("")
-    assert (error.line, error.code) == (1, "bad_header")
+    assert (error.line, error.code) == (1, "empty_ballot_list")
 
 
 def test_extra_columns_are_ignored() -> None:

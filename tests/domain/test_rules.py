@@ -135,8 +135,9 @@ def test_check_candidates_one_fewer_is_enough() -> None:
 
 
 def test_errors_have_a_readable_message() -> None:
-    with pytest.raises(InvalidRules, match="seats"):
+    with pytest.raises(InvalidRules, match=r"^Seats must be a whole number of at least 1, not 0\.$") as refused:
         RuleSettings(seats=0)
+    assert refused.value.field == "seats"
 
 
 # --- threshold -------------------------------------------------------------------------------------------------

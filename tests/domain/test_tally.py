@@ -531,7 +531,8 @@ def test_bad_round_specs() -> None:
     assert info.value.code == "invalid_projects"
     with pytest.raises(InvalidRound) as info:
         RoundSpec(projects=(1, 2), seats=3, deputy_count=5, deputies_present=5, ballots_issued=5)
-    assert info.value.code == "invalid_seats"
+    assert info.value.code == "invalid_round_seats"
+    assert str(info.value) == "A round of 2 projects cannot fill 3 seats."
     with pytest.raises(InvalidRound) as info:
         RoundSpec(projects=(1, 2), seats=1, deputy_count=5, deputies_present=-1, ballots_issued=5)
     assert (info.value.code, info.value.field) == ("negative_count", "deputies_present")

@@ -367,7 +367,7 @@ def test_the_training_sheet_is_marked_on_every_page(stage: Stage, tmp_path: Path
     assert stage.training.files["pdf"].filename == f"vote{stage.training_vote}-tally-sheet-TRAINING-UNOFFICIAL.pdf"
     # The approve / oppose / abstain ballot: each project's four counts.
     (r,) = sheet.rounds
-    assert "赞成 Approve 反对 Oppose 弃权 Abstain 未表态 No mark" in whole
+    assert "赞成 Approve 反对 Oppose 弃权 Abstain 未表态 No choice" in whole
     for p in r.projects:
         assert p.approvals + p.opposes + p.abstains + p.no_choice == r.valid
         assert project_row(sheet, r, p.number, aoa=True) in whole

@@ -1,3 +1,4 @@
+// @ts-check
 // What the ballot page keeps of an unsent ballot (static/js/ballot-draft.js): the tab's storage, for two hours
 // at most, never after its receipt; one idempotency key for every attempt to cast it.
 
@@ -9,6 +10,11 @@ import { installBrowser } from "./support.mjs";
 
 beforeEach(() => installBrowser());
 
+/** @typedef {Parameters<typeof saveDraft>[0]} Kept */
+/**
+ * @param {Partial<Kept>} [overrides]
+ * @returns {Kept}
+ */
 const ballotState = (overrides = {}) => ({
   code: "K7M2P-Q9X4R",
   idempotencyKey: "key-1",
@@ -39,7 +45,7 @@ test("nothing is kept before a ballot is open, nor once its receipt came", () =>
 
 test("a draft left for two hours, or cleared, does not come back", () => {
   saveDraft(ballotState());
-  const kept = JSON.parse(window.sessionStorage.getItem("ballot.draft"));
+  const kept = JSON.parse(/** @type {string} */ (window.sessionStorage.getItem("ballot.draft")));
   window.sessionStorage.setItem("ballot.draft", JSON.stringify({ ...kept, at: Date.now() - 2 * 60 * 60 * 1000 - 1 }));
   assert.equal(readDraft(), null);
   window.sessionStorage.setItem("ballot.draft", JSON.stringify({ ...kept, at: Date.now() - 60 * 1000 }));
@@ -57,7 +63,7 @@ test("what is not a draft is ignored", () => {
 
 test("a browser that keeps nothing still votes", () => {
   const refusing = { getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("denied"); }, removeItem: () => { throw new Error("denied"); } };
-  window.sessionStorage = refusing;
+  window.sessionStorage = /** @type {Storage} */ (/** @type {unknown} */ (refusing)); // only what the module calls
   saveDraft(ballotState());
   clearDraft();
   assert.equal(readDraft(), null);
@@ -67,6 +73,9 @@ test("each ballot gets a new key", () => {
   const keys = new Set(Array.from({ length: 50 }, newKey));
   assert.equal(keys.size, 50);
   for (const key of keys) assert.match(key, /^[0-9a-f-]{32,36}$/);
-  window.crypto = { getRandomValues: (bytes) => globalThis.crypto.getRandomValues(bytes) };
+  // Without randomUUID, as an older browser.
+  /** @type {Pick<Crypto, "getRandomValues">} */
+  const older = { getRandomValues: (bytes) => globalThis.crypto.getRandomValues(bytes) };
+  window.crypto = /** @type {Crypto} */ (older);
   assert.match(newKey(), /^[0-9a-f]{32}$/);
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The deputy's marks (static/js/ballot-marks.js): the seats limit on approvals (DESIGN section 3), the
 // lists the API takes, and what a kept draft may bring back.
 
@@ -6,6 +7,12 @@ import { test } from "node:test";
 
 import { castBody, marksFromDraft, numbersMarked, oneTooMany } from "../../static/js/ballot-marks.js";
 
+/** @import {Mark, Marks} from "../../static/js/ballot-marks.js" */
+
+/**
+ * @param {[number, Mark][]} entries
+ * @returns {Marks}
+ */
 const marks = (entries) => new Map(entries);
 
 test("the projects given a mark, in ascending order", () => {

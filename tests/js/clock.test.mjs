@@ -1,3 +1,4 @@
+// @ts-check
 // Times for people (static/js/clock.js, DESIGN section 7): an API timestamp (UTC) on the sitting's clock with
 // its zone named, whatever the zone of the machine running the page (or these tests).
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Voting codes and receipts as typed (static/js/codes.js): tidied, never corrected, which the server does
 // (voting/domain/codes.py); a receipt that cannot be one is refused before the server is asked.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The console's pure parts: the check-in search, the paper ballot's quick field, the audit entry's sentence,
 // and what an API failure becomes (static/js/console/).
 
@@ -24,7 +25,7 @@ const roster = [
   { id: 14, number: 21, name: "张伟", delegation: null, checked_in: true },
 ];
 const all = { query: "", filter: "all", delegation: "", page: 0 };
-const numbers = (deputies) => deputies.map((d) => d.number);
+const numbers = (/** @type {{number: number}[]} */ deputies) => deputies.map((d) => d.number);
 
 test("the check-in desk finds a deputy by seat number, else by the exact name, else by part of it", () => {
   assert.deepEqual(numbers(find(roster, "12")), [12]);
@@ -35,7 +36,7 @@ test("the check-in desk finds a deputy by seat number, else by the exact name, e
 });
 
 test("the list's filters: presence, delegation, and a search by seat, name or delegation", () => {
-  const shown = (filters) => numbers(roster.filter((d) => matches(d, { ...all, ...filters })));
+  const shown = (/** @type {Partial<import("../../static/js/console/checkin.js").View>} */ filters) => numbers(roster.filter((d) => matches(d, { ...all, ...filters })));
   assert.deepEqual(shown({}), [1, 2, 12, 21]);
   assert.deepEqual(shown({ filter: "absent" }), [2, 12]);
   assert.deepEqual(shown({ filter: "present" }), [1, 21]);

@@ -1,3 +1,4 @@
+// @ts-check
 // The catalogs' lookup (static/js/i18n.js): a key's text in the page's language with its {placeholders}
 // filled, the language remembered in the `lang` cookie, a project's title in the language it has.
 

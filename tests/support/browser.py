@@ -1,4 +1,4 @@
-"""The browser's side of the UI tests: Debian's chromium, tabs that fail on script errors, axe, screenshots, catalogs."""
+"""The browser's side of the UI tests: Debian's chromium, tabs that fail on script errors, axe, screenshots, the pages' catalogs."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STATIC = Path(__file__).resolve().parents[2] / "static"
-SERVER_CATALOGS = Path(__file__).resolve().parents[2] / "voting" / "web" / "catalogs"
 
 
 def page_text(language: str, page: str) -> dict[str, str]:
@@ -29,12 +28,6 @@ def page_text(language: str, page: str) -> dict[str, str]:
     data: dict[str, str] = {}
     for name in ("common", page):
         data.update(json.loads((STATIC / "i18n" / language / f"{name}.json").read_text("utf-8")))
-    return data
-
-
-def server_text(language: str) -> dict[str, str]:
-    """The API's catalog, which words its error messages."""
-    data: dict[str, str] = json.loads((SERVER_CATALOGS / f"{language}.json").read_text("utf-8"))
     return data
 
 

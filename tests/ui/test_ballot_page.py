@@ -22,7 +22,6 @@ from tests.support.browser import (
     page_text,
     screenshot,
     serious_violations,
-    server_text,
     tab,
     watch,
 )
@@ -30,6 +29,7 @@ from tests.support.databases import fresh_database
 from tests.support.halls import Hall
 from tests.support.pages import check_both_sizes, record_statuses, recorded_statuses
 from tests.support.servers import Http, add_staff, login, serving
+from voting.language import error_message
 
 ZH = page_text("zh", "ballot")
 EN = page_text("en", "ballot")
@@ -174,7 +174,7 @@ def test_the_english_switch_persists_and_the_server_answers_in_english(page: Pag
     # The server words its refusal in the same language.
     page.fill("#code", "00000-00000")
     page.click("#open-ballot")
-    expect(page.locator("#code-error")).to_have_text(server_text("en")["error.invalid_code"])
+    expect(page.locator("#code-error")).to_have_text(error_message("invalid_code", {}, "en"))
 
     # Switching language while choosing re-words the page and keeps the unsent choices.
     page.fill("#code", hall.code(1))
@@ -228,7 +228,7 @@ def test_a_code_that_has_voted_is_told_so_in_the_servers_words(page: Page, hall:
     page.locator("button.project").first.click()
     page.click("#to-review")
     page.click("#submit")
-    expect(page.locator("#submit-error")).to_have_text(server_text("zh")["error.already_voted"])
+    expect(page.locator("#submit-error")).to_have_text(error_message("already_voted", {}, "zh"))
     expect(page.locator("#step-receipt")).to_be_hidden()
     assert hall.turnout()["ballots_returned"] == 1
 

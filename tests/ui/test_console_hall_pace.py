@@ -18,9 +18,10 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from tests.support.api import PASSWORD, Sitting, set_up
-from tests.support.browser import DESKTOP, PHONE, server_text, tab
+from tests.support.browser import DESKTOP, PHONE, tab
 from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
 from tests.support.servers import Http, login, serving
+from voting.language import error_message
 from voting.services import auth
 from voting.store.db import Database
 
@@ -29,7 +30,6 @@ __all__ = ["console"]
 PUBLIC = "http://192.168.10.5:8000"
 DEPUTIES = 24
 """More than one page of the roster (20 rows)."""
-SERVER_ZH = server_text("zh")
 
 
 @pytest.fixture
@@ -261,7 +261,7 @@ def test_a_paper_ballot_for_one_chosen_deputy_and_no_check_out_once_published(br
         page.get_by_role("button", name=ZH["checkin.out_label"].format(name=names[1], number=1)).click()
         page.click("#confirm-yes")
         row = page.locator("#deputies tbody tr[data-number='1']")
-        expect(row.locator("[role=alert]")).to_have_text(SERVER_ZH["error.attendance_final"].format(deputy=1))
+        expect(row.locator("[role=alert]")).to_have_text(error_message("attendance_final", dict(deputy=1), "zh"))
         expect(row.locator(".presence")).to_have_text(ZH["checkin.present"])
         check_screen(page, "checkin-final")
 

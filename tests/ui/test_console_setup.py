@@ -14,14 +14,13 @@ from playwright.sync_api import Browser, FilePayload, Page, expect
 from pypdf import PdfReader
 
 from tests.support.api import Sitting
-from tests.support.browser import DESKTOP, screenshot, serious_violations, server_text, tab
+from tests.support.browser import DESKTOP, screenshot, serious_violations, tab
 from tests.support.console import CLERK, EN, ZH, Console, check_screen, console, go, log_in
 from tests.support.servers import Http
+from voting.language import error_message
 
 __all__ = ["console"]
 
-SERVER_ZH = server_text("zh")
-SERVER_EN = server_text("en")
 NAMES = ["张建国", "李秀英", "王伟", "赵敏", "陈静", "刘洋"]
 GOOD = ("编号,姓名,代表团\n" + "".join(f"{n},{name},拱宸桥\n" for n, name in enumerate(NAMES, start=1))).encode()
 # Row 3 has no name, row 4 repeats number 1: the report names both rows, and nothing is imported.
@@ -73,7 +72,7 @@ def test_a_wrong_password_is_refused_beside_the_form_and_logging_out_ends_the_se
         page.fill("#login-name", CLERK)
         page.fill("#login-password", "wrong password")
         page.click("#login-submit")
-        expect(page.locator("#login-error")).to_have_text(SERVER_ZH["error.bad_credentials"])
+        expect(page.locator("#login-error")).to_have_text(error_message("bad_credentials", {}, "zh"))
         expect(page.locator("#login-error")).to_have_attribute("role", "alert")
 
         log_in(page, console.url, CLERK)
@@ -105,7 +104,7 @@ def test_a_meeting_and_its_vote_and_a_training_vote_in_a_meeting_of_its_own(brow
         # A training vote cannot share a live vote's meeting: the server says why, next to the button.
         card.locator("input[type=checkbox]").check()
         card.get_by_role("button", name=ZH["meetings.from_template"]).click()
-        expect(card.locator(":scope > p.error")).to_have_text(SERVER_ZH["error.training_not_with_live"])
+        expect(card.locator(":scope > p.error")).to_have_text(error_message("training_not_with_live", {}, "zh"))
         expect(card.locator(":scope > p.error")).to_have_attribute("role", "alert")
         expect(card.locator("li.vote")).to_have_count(1)
         # In a meeting of its own it carries the mark, in the list and in the context line.
@@ -132,7 +131,7 @@ def test_a_bad_roster_is_reported_row_by_row_and_nothing_imported(browser: Brows
         expect(page.locator("#checkin-counts")).to_have_text(ZH["checkin.counts"].format(present=0, roster=0))
         page.set_input_files("#roster-file", files=[roster(BAD)])
         page.click("#roster-import")
-        expect(page.locator("#roster-error")).to_have_text(SERVER_ZH["error.roster_rejected"].format(rows=2))
+        expect(page.locator("#roster-error")).to_have_text(error_message("roster_rejected", dict(rows=2), "zh"))
         report = page.locator("#roster-report tbody tr")
         expect(report).to_have_count(2)
         assert report.nth(0).locator("td").all_inner_texts() == [
@@ -265,5 +264,5 @@ def test_english_rewords_the_slips_in_place_and_a_reload_keeps_the_screen_but_no
         go(page, "checkin")
         page.set_input_files("#roster-file", files=[roster(GOOD)])
         page.click("#roster-import")
-        expect(page.locator("#roster-error")).to_contain_text(SERVER_EN["error.roster_rejected"].format(rows=6))
+        expect(page.locator("#roster-error")).to_contain_text(error_message("roster_rejected", dict(rows=6), "en"))
         check_screen(page, "checkin", "en")

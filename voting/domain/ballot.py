@@ -43,9 +43,7 @@ class Marks:
         conflict = (self.approvals & self.opposes) | (self.approvals & self.abstains) | (self.opposes & self.abstains)
         if conflict:
             number = min(conflict)
-            raise InvalidBallot(
-                "conflicting_marks", f"project {number} is marked more than once", field="marks", project=number
-            )
+            raise InvalidBallot("conflicting_marks", field="marks", project=number)
 
     @classmethod
     def approving(cls, *numbers: int) -> Marks:
@@ -63,7 +61,7 @@ class Marks:
         """Refuse an oppose or abstain mark on the ballot of a vote whose ballots only approve (DESIGN section 1)."""
         if style is BallotStyle.APPROVE_ONLY and (self.opposes or self.abstains):
             field = "opposes" if self.opposes else "abstains"
-            raise InvalidBallot("style_mismatch", "this vote's ballots only approve", field=field)
+            raise InvalidBallot("style_mismatch", field=field)
 
     def check_projects(self, projects: frozenset[int]) -> None:
         """Refuse marks on a project that is not on this round's ballot."""
@@ -72,7 +70,6 @@ class Marks:
             number = min(stray)
             raise InvalidBallot(
                 "project_not_on_ballot",
-                f"project {number} is not on this round's ballot",
                 field="marks",
                 project=number,
             )

@@ -42,10 +42,10 @@ def _parse_approvals(text: str, line: Callable[[], int]) -> Marks:
     if text:
         for token in text.split(" "):
             if not (token.isascii() and token.isdigit()):
-                raise InvalidBallotList(line(), f"{token!r} is not a project number", code="not_a_number")
+                raise InvalidBallotList(line(), "not_a_number", token=repr(token))
             number = int(token)
             if number in numbers:
-                raise InvalidBallotList(line(), f"project {number} is approved twice", code="duplicate_number")
+                raise InvalidBallotList(line(), "duplicate_number", project=number)
             numbers.add(number)
     return Marks(frozenset(numbers))
 
@@ -87,12 +87,10 @@ class _Rows:
                     break
                 seen.add(ballot_id)
         if empty is not None and (repeated is None or empty < repeated):
-            return InvalidBallotList(self.line_of(empty), "the ballot_id is empty", code="empty_ballot_id")
+            return InvalidBallotList(self.line_of(empty), "empty_ballot_id")
         if repeated is not None:
             ballot_id = self.ids[repeated]
-            return InvalidBallotList(
-                self.line_of(repeated), f"ballot_id {ballot_id!r} appears twice", code="duplicate_ballot_id"
-            )
+            return InvalidBallotList(self.line_of(repeated), "duplicate_ballot_id", ballot_id=repr(ballot_id))
         return None
 
 
@@ -122,10 +120,10 @@ def _scan(rows: Any) -> _Rows:
             ids,
             texts,
             jumps,
-            InvalidBallotList(start, "expected two columns, ballot_id and approvals", code="missing_column"),
+            InvalidBallotList(start, "missing_column"),
         )
     except (csv.Error, UnicodeDecodeError) as exc:
-        return _Rows(ids, texts, jumps, InvalidBallotList(end + 1, f"unreadable: {exc}", code="unreadable"))
+        return _Rows(ids, texts, jumps, InvalidBallotList(end + 1, "unreadable", detail=str(exc)))
     return _Rows(ids, texts, jumps, None)
 
 
@@ -137,8 +135,8 @@ def _stray(parsed: dict[str, Marks], allowed: frozenset[int], count: int, rows: 
     number = min(parsed[stray_text].approvals - allowed)
     line = rows.first_line(stray_text)
     if not 1 <= number <= count:
-        return InvalidBallotList(line, f"project {number} is out of range 1..{count}", code="out_of_range")
-    return InvalidBallotList(line, f"project {number} is not on this round's ballot", code="not_on_ballot")
+        return InvalidBallotList(line, "out_of_range", project=number, candidates=count)
+    return InvalidBallotList(line, "not_on_ballot", project=number)
 
 
 def read_ballot_list(
@@ -154,17 +152,13 @@ def read_ballot_list(
     try:
         header = next(rows)
     except StopIteration:
-        raise InvalidBallotList(
-            1, "the file is empty; expected the header ballot_id,approvals", code="bad_header"
-        ) from None
+        raise InvalidBallotList(1, "empty_ballot_list") from None
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise InvalidBallotList(1, f"unreadable: {exc}", code="unreadable") from None
+        raise InvalidBallotList(1, "unreadable", detail=str(exc)) from None
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     if tuple(header[:2]) != HEADER:
-        raise InvalidBallotList(
-            1, f"expected the header ballot_id,approvals, found {','.join(header)!r}", code="bad_header"
-        )
+        raise InvalidBallotList(1, "bad_header", found=repr(",".join(header)))
 
     scanned = _scan(rows)
     failures = [f for f in (scanned.failure, scanned.first_bad_id()) if f is not None]

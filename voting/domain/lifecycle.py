@@ -52,7 +52,6 @@ def check_vote_move(current: VoteState | str, target: VoteState) -> None:
     if target not in VOTE_MOVES[VoteState(current)]:
         raise InvalidTransition(
             "invalid_vote_transition",
-            f"a vote that is {current} cannot become {target}",
             current=str(current),
             target=str(target),
         )
@@ -62,7 +61,6 @@ def check_round_move(current: RoundState | str, target: RoundState) -> None:
     if target not in ROUND_MOVES[RoundState(current)]:
         raise InvalidTransition(
             "invalid_round_transition",
-            f"a round that is {current} cannot become {target}",
             current=str(current),
             target=str(target),
         )

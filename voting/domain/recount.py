@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from voting.domain.ballot_list import read_ballot_list
-from voting.domain.errors import DomainError
+from voting.domain.errors import InvalidBallotList
 from voting.domain.rules import RuleSettings
 from voting.domain.tally import RoundSpec, tally_counts
 
 
-def undecodable_line(path: str) -> str | None:
+def undecodable_line(path: str) -> int | None:
     """Where a file stops being UTF-8, to the line: text decoding reads ahead in blocks and cannot say."""
     with open(path, "rb") as stream:
         data = stream.read()
@@ -23,7 +23,7 @@ def undecodable_line(path: str) -> str | None:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return f"line {line}: not UTF-8 text"
+        return line
     return None
 
 
@@ -39,13 +39,16 @@ def recount_file(
     threshold_basis: str = "all_deputies",
     threshold_fraction: str = "1/2",
 ) -> dict[str, Any]:
-    """The round's result as ``voting tally`` prints it (JSON), or ``DomainError`` / ``OSError`` naming the file's line."""
+    """The round's result as ``voting tally`` prints it (JSON), or ``InvalidBallotList`` naming the file's line
+    (the caller names the file), ``DomainError`` for the rules, ``OSError``."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
             ballots = read_ballot_list(stream, candidates=candidates, projects=projects)
-    except DomainError as exc:
+    except InvalidBallotList as exc:
         undecodable = undecodable_line(path) if exc.code == "unreadable" else None
-        raise DomainError(exc.code, f"{path}: {undecodable or exc}", field=exc.field) from None
+        if undecodable is None:
+            raise
+        raise InvalidBallotList(undecodable, "not_utf8") from None
     rules = RuleSettings.from_dict(
         {"seats": seats, "threshold_basis": threshold_basis, "threshold_fraction": threshold_fraction}
     )

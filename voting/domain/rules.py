@@ -58,14 +58,12 @@ def _fraction(value: Fraction | str | int | float, name: str) -> Fraction:
     try:
         result = Fraction(value)
     except (ValueError, ZeroDivisionError, TypeError, OverflowError) as exc:
-        raise InvalidRules(
-            "invalid_fraction", f"{name} must be a fraction such as 1/2, not {value!r}", field=name, value=str(value)
-        ) from exc
+        raise InvalidRules("invalid_fraction", field=name, setting=name, value=str(value)) from exc
     if not 0 < result < 1:
         raise InvalidRules(
             "fraction_out_of_range",
-            f"{name} must lie strictly between 0 and 1, not {result}",
             field=name,
+            setting=name,
             value=str(result),
         )
     return result
@@ -90,9 +88,7 @@ class RuleSettings:
 
     def __post_init__(self) -> None:
         if isinstance(self.seats, bool) or not isinstance(self.seats, int) or self.seats < 1:
-            raise InvalidRules(
-                "invalid_seats", f"seats must be a whole number of at least 1, not {self.seats!r}", field="seats"
-            )
+            raise InvalidRules("invalid_seats", field="seats", value=repr(self.seats))
         for name, enum in (
             ("ballot_style", BallotStyle),
             ("threshold_basis", ThresholdBasis),
@@ -105,7 +101,7 @@ class RuleSettings:
             except ValueError:
                 choices = ", ".join(member.value for member in enum)
                 raise InvalidRules(
-                    "invalid_choice", f"{name} must be one of {choices}, not {value!r}", field=name, value=str(value)
+                    "invalid_choice", field=name, setting=name, choices=choices, value=str(value)
                 ) from None
         object.__setattr__(self, "threshold_fraction", _fraction(self.threshold_fraction, "threshold_fraction"))
         object.__setattr__(self, "quorum_fraction", _fraction(self.quorum_fraction, "quorum_fraction"))
@@ -115,7 +111,6 @@ class RuleSettings:
         if self.seats >= candidate_count:
             raise InvalidRules(
                 "seats_not_fewer_than_candidates",
-                f"seats ({self.seats}) must be fewer than candidates ({candidate_count})",
                 field="seats",
                 seats=self.seats,
                 candidates=candidate_count,
@@ -154,9 +149,9 @@ class RuleSettings:
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
             name = sorted(unknown)[0]
-            raise InvalidRules("unknown_field", f"unknown rule setting {name!r}", field=name)
+            raise InvalidRules("unknown_field", field=name, setting=name)
         if "seats" not in data:
-            raise InvalidRules("missing_field", "seats is required", field="seats")
+            raise InvalidRules("missing_field", field="seats", setting="seats")
         return cls(**data)
 
     def digest(self) -> str:

@@ -52,24 +52,26 @@ class RoundSpec:
 
     def __post_init__(self) -> None:
         if not self.projects or len(set(self.projects)) != len(self.projects):
-            raise InvalidRound("invalid_projects", "a round needs distinct projects", field="projects")
+            raise InvalidRound("invalid_projects", field="projects")
         object.__setattr__(self, "projects", tuple(sorted(self.projects)))
         if not 1 <= self.seats <= len(self.projects):
             raise InvalidRound(
-                "invalid_seats",
-                f"a round of {len(self.projects)} projects cannot fill {self.seats} seats",
+                "invalid_round_seats",
                 field="seats",
+                projects=len(self.projects),
+                seats=self.seats,
             )
         for name in ("deputy_count", "deputies_present", "ballots_issued"):
             if getattr(self, name) < 0:
-                raise InvalidRound("negative_count", f"{name} cannot be negative", field=name)
+                raise InvalidRound("negative_count", field=name, setting=name)
         if self.deputy_count < 1:
-            raise InvalidRound("invalid_deputy_count", "deputy_count must be at least 1", field="deputy_count")
+            raise InvalidRound("invalid_deputy_count", field="deputy_count")
         if self.deputies_present > self.deputy_count:
             raise InvalidRound(
                 "present_exceeds_deputies",
-                f"{self.deputies_present} deputies present is more than the {self.deputy_count} on the roster",
                 field="deputies_present",
+                present=self.deputies_present,
+                deputies=self.deputy_count,
             )
 
 

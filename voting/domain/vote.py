@@ -64,20 +64,20 @@ class VoteResult:
 def combine(seats: int, projects: Sequence[int], results: Sequence[TallyResult]) -> VoteResult:
     """The result of a vote so far, checking that each round is the one the last called for."""
     if not results:
-        raise InvalidRound("no_rounds", "a vote's result needs at least one counted round")
+        raise InvalidRound("no_rounds")
     expected: NextRound | None = NextRound(RoundKind.FIRST, tuple(sorted(projects)), seats)
     selected: list[int] = []
     vacant = 0
     for index, result in enumerate(results, start=1):
         if expected is None:
-            raise InvalidRound("vote_decided", f"round {index} follows a round that decided the vote")
+            raise InvalidRound("vote_decided")
         asked = (tuple(p.number for p in result.projects), result.seats)
         if asked != (expected.projects, expected.seats):
             raise InvalidRound(
                 "round_mismatch",
-                f"round {index} asks {asked[1]} seats of {list(asked[0])}, "
-                f"but the rules called for {expected.seats} of {list(expected.projects)}",
                 round=index,
+                seats=expected.seats,
+                projects=", ".join(map(str, expected.projects)),
             )
         selected.extend(result.ranked_selected)
         vacant += result.vacant

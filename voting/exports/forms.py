@@ -39,7 +39,7 @@ _VERIFIER_SOURCES = (
             "ballot_list.py",
         )
     ),
-    *(f"domain/{name}" for name in ("errors.py", "recount.py", "rules.py", "tally.py", "vote.py")),
+    *(f"domain/{name}" for name in ("errors.py", "messages.py", "recount.py", "rules.py", "tally.py", "vote.py")),
     "exports/__init__.py",
     *(f"exports/{name}" for name in ("bundle_audit.py", "bundle_check.py", "bundle_format.py", "bundle_report.py")),
 )

@@ -22,6 +22,7 @@ def render_html(sheet: TallySheet) -> str:
     """The sheet as the HTML page the PDF is laid out from."""
     return render(
         "tally_sheet.html",
+        "zh",
         sheet=sheet,
         words=words,
         title_zh=words.title(sheet, "zh"),

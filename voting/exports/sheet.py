@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from voting.domain import RuleSettings
+from voting.domain.messages import N_
 from voting.domain.rate import percent
 from voting.domain.rules import BallotStyle, ShortfallPolicy, ThresholdBasis, TiePolicy
-from voting.language import N_, in_language, translations
+from voting.language import in_language, translations
 
 STATUS_EN = {
     "selected": N_("selected"),

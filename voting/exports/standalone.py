@@ -29,7 +29,7 @@ if __name__ == "__main__":  # run as verifier/verify.py: the modules beside it, 
     sys.dont_write_bytecode = True  # and leave the unpacked bundle as it was
 
 from voting.domain.audit_chain import given_head, missing_heads, verify_chain
-from voting.domain.errors import DomainError
+from voting.domain.errors import DomainError, InvalidBallotList
 from voting.domain.recount import recount_file
 from voting.exports.bundle_check import verify_bundle
 from voting.exports.bundle_report import chain_report, report
@@ -116,6 +116,8 @@ def _guarded(path: str, work: Callable[[], tuple[int, str]]) -> int:
         status, text = work()
     except OSError as exc:
         status, text = 1, f"{path}: cannot read: {exc.strerror}"
+    except InvalidBallotList as exc:
+        status, text = 1, f"{path}: {exc}"
     except (DomainError, ValueError) as exc:  # a bad ballot list or rule; a log line that is not a JSON object
         status, text = 1, str(exc)
     if status:

@@ -29,11 +29,6 @@ def quoted(title: str) -> str:
     return f"“{inner}”"
 
 
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """``1 seat``, ``2 seats``: English counts as people say them (``many`` for an irregular plural)."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def when(sheet: TallySheet, instant: dt.datetime, language: str) -> str:
     """An instant on the sitting's clock, zone named: 2020-01-08 07:00 北京时间."""
     return for_people(instant, sheet.time_zone, language)

@@ -30,12 +30,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from voting.domain.messages import N_
 from voting.domain.rate import rounded
 from voting.domain.rules import BallotStyle
 from voting.exports import words
 from voting.exports.sheet import KIND_ZH, STATUS_ZH, ProjectLine, RoundSheet, TallySheet, rules_in_words_zh
 from voting.exports.spreadsheet import display_width, text_cell
-from voting.language import N_, translations
+from voting.language import translations
 
 LANGUAGE = "zh"
 """The workbook's one language: its labels are the catalog's, in Chinese."""
@@ -187,7 +188,7 @@ def _signatures(ws: Worksheet, row: int, sheet: TallySheet) -> int:
     lines: list[tuple[str, Sequence[str]]] = [
         (_("Chief scrutineer"), [sheet.chief_scrutineer]),
         (_("Scrutineers"), sheet.scrutineers or ["", "", ""]),
-        (_("Tellers"), ["", "", ""]),
+        (_("Counters"), ["", "", ""]),
     ]
     row += 1
     for label, names in lines:
@@ -216,7 +217,7 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
     facts: list[tuple[str, Any]] = [
         (_("Meeting"), f"{sheet.meeting_zh} {sheet.plenary_zh}".strip()),
         (_("Date"), sheet.date),
-        (_("Vote number"), sheet.vote_id),
+        (_("Vote no."), sheet.vote_id),
         (_("Vote"), sheet.title_zh),
         (_("Training"), _("yes") if sheet.training else _("no")),
         (_("Published"), _("yes") if sheet.official else _("no")),
@@ -229,7 +230,7 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
             cell.number_format = "yyyy-mm-dd"
         row += 1
     row += 1
-    _span(ws, row, 1, SUMMARY_LAST, _("Rules of the vote"), BOLD)
+    _span(ws, row, 1, SUMMARY_LAST, _("Rules"), BOLD)
     for n, line in enumerate(rules_in_words_zh(sheet.rules), start=1):
         row += 1
         _put(ws, row, 1, n).alignment = Alignment(horizontal="right", vertical="top")
@@ -262,7 +263,7 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
 
     _span(ws, row, 1, SUMMARY_LAST, _("Result") if sheet.decided else _("Result (not yet complete)"), BOLD)
     row += 1
-    for col, header in enumerate([_("Order"), _("No."), _("Title"), "Project"], start=1):
+    for col, header in enumerate([_("Order"), _("No."), _("Project"), "Project"], start=1):
         cell = _span(ws, row, *_result_columns(col), header, BOLD)
         cell.fill = HEADER_FILL
     for i, n in enumerate(sheet.selected, start=1):
@@ -282,17 +283,17 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
     _span(ws, row, 1, SUMMARY_LAST, _("Check values (SHA-256)"), BOLD)
     hashes: list[tuple[str, str]] = [
         (_("Result digest"), sheet.result_digest or _("(made at publication)")),
-        (_("Ballot list digest"), sheet.ballots_digest or _("(made at publication)")),
+        (_("Ballot lists digest"), sheet.ballots_digest or _("(made at publication)")),
         *(
-            (_("Audit log head at the close of round %(number)s") % {"number": r.number}, r.audit_head_at_close or "")
+            (_("Audit head at round %(number)s's close") % {"number": r.number}, r.audit_head_at_close or "")
             for r in sheet.rounds
         ),
         (
-            _("Audit log head at publication"),
+            _("Audit head at publication"),
             sheet.audit_head_at_publication
             or (_("(see the announcement's last line)") if sheet.official else _("(not yet published)")),
         ),
-        (_("Audit log head when made"), sheet.audit_head),
+        (_("Audit head when made"), sheet.audit_head),
     ]
     for label, value in hashes:
         row += 1
@@ -312,7 +313,7 @@ def _result_columns(col: int) -> tuple[int, int]:
 
 def _round(ws: Worksheet, sheet: TallySheet, r: RoundSheet) -> None:
     aoa = sheet.rules.ballot_style is BallotStyle.APPROVE_OPPOSE_ABSTAIN
-    headers = [_("No."), _("Title"), "Project", _("Approve")]
+    headers = [_("No."), _("Project"), "Project", _("Approve")]
     if aoa:
         headers += [_("Oppose"), _("Abstain"), _("No choice")]
     headers += [_("Rate"), _("Status")]

@@ -89,15 +89,15 @@ def keyed_hash(secret: str, value: str) -> str:
 
 def require(actor: Actor, roles: frozenset[Role]) -> None:
     if actor.role not in roles:
-        raise PermissionDenied("forbidden", f"the {actor.role} role may not do this", role=actor.role)
+        raise PermissionDenied("forbidden", role=actor.role)
 
 
 def add_user(session: Session, name: str, role: str, password: str, *, by: Actor) -> StaffUser:
     if role not in {r.value for r in Role}:
-        raise InvalidInput("invalid_role", f"role must be admin, clerk or scrutineer, not {role!r}", field="role")
+        raise InvalidInput("invalid_role", field="role")
     check_password(password)
     if session.exec(select(StaffUser).where(StaffUser.name == name)).first():
-        raise Conflict("user_exists", f"there is already a user named {name!r}", field="name", name=name)
+        raise Conflict("user_exists", field="name", name=name)
     user = StaffUser(name=name, role=role, password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
@@ -110,7 +110,7 @@ def set_password(session: Session, name: str, password: str, *, by: Actor) -> St
     check_password(password)
     user = session.exec(select(StaffUser).where(StaffUser.name == name)).first()
     if user is None:
-        raise NotFound("not_found", f"there is no user named {name!r}", what="user", id=name)
+        raise NotFound("unknown_user", field="name", name=name)
     user.password_hash = _hasher.hash(password)
     session.add(user)
     session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user.id))  # every login of it ends
@@ -127,20 +127,16 @@ def authenticate(session: Session, name: str, password: str) -> StaffUser:
             raise VerificationError
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        raise NotAuthenticated("bad_credentials", "wrong user name or password") from None
+        raise NotAuthenticated("bad_credentials") from None
     return user
 
 
 def check_password(password: str) -> None:
     """Refuse a password shorter than 12 characters or on the list of common ones."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "password_too_short", f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field="password"
-        )
+        raise InvalidInput("password_too_short", field="password")
     if _plain(password) in _common_passwords():
-        raise InvalidInput(
-            "password_too_common", "this password is on the list of common passwords; choose another", field="password"
-        )
+        raise InvalidInput("password_too_common", field="password")
 
 
 def _plain(password: str) -> str:

@@ -31,11 +31,11 @@ def ballot_paper(session: Session, secret: str, code: str) -> dict[str, Any]:
         session, "SELECT vote_id, deputy_id, revoked FROM voting_code WHERE code_hash = ?", [code_hash(secret, code)]
     )
     if not holder or holder[0][2]:
-        raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
+        raise NotAuthenticated("invalid_code", field="code")
     vote_id, deputy_id = holder[0][0], holder[0][1]
     vote = raw.rows(session, "SELECT id, title_zh, title_en, training, rules FROM vote WHERE id = ?", [vote_id])
     if not vote:
-        raise NotFound("not_found", f"no vote {vote_id}", what="vote", id=str(vote_id))
+        raise NotFound("not_found", what="vote", id=str(vote_id))
     _, title_zh, title_en, training, rules = vote[0]
     open_round = raw.rows(
         session,
@@ -45,7 +45,7 @@ def ballot_paper(session: Session, secret: str, code: str) -> dict[str, Any]:
         [deputy_id, vote_id, RoundState.OPEN.value],
     )
     if not open_round:
-        raise Conflict("round_not_open", "no round of this vote is open for voting")
+        raise Conflict("round_not_open")
     number, kind, seats, projects, participation = open_round[0]
     on_ballot = set(raw.json_value(projects))
     candidates = raw.rows(

@@ -98,7 +98,7 @@ def _after_race(db: Database, request: CastRequest) -> Receipt | DomainError:
 
 
 def _already_voted() -> Conflict:
-    return Conflict("already_voted", "a ballot has already been cast with this code in this round")
+    return Conflict("already_voted")
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def _check_one(index: int, request: CastRequest, batch: _Batch) -> Receipt:
     """One cast's checks, against what the batch read and what it has accepted so far."""
     holder = batch.holders.get(batch.hashes[index])
     if holder is None or holder[2]:
-        raise NotAuthenticated("invalid_code", "this voting code is not valid", field="code")
+        raise NotAuthenticated("invalid_code", field="code")
     vote_id, deputy_id, _ = holder
     marks = request.marks
     for round_ in batch.rounds_of_vote[vote_id]:
@@ -243,16 +243,16 @@ def _check_one(index: int, request: CastRequest, batch: _Batch) -> Receipt:
             return replay(receipt, round_.number, still_open, earlier, marks, batch.training[vote_id])
     open_round = batch.open_rounds.get(vote_id)
     if open_round is None:
-        raise Conflict("round_not_open", "no round of this vote is open for voting")
+        raise Conflict("round_not_open")
     checked_in = batch.checked_in.get(deputy_id)
     if checked_in is None:
-        raise NotFound("not_found", f"no deputy {deputy_id}", what="deputy", id=str(deputy_id))
+        raise NotFound("not_found", what="deputy", id=str(deputy_id))
     if not checked_in:
-        raise Conflict("not_checked_in", "the deputy has not checked in")
+        raise Conflict("not_checked_in")
     place = (open_round.id, deputy_id)
     channel = batch.done.get(place)
     if channel == Channel.PAPER:
-        raise Conflict("paper_ballot_issued", "a paper ballot was issued to this deputy for this round")
+        raise Conflict("paper_ballot_issued")
     if channel is not None or place in batch.new_participation:
         raise _already_voted()
     check_marks(open_round.projects, open_round.seats, batch.styles[vote_id], marks)

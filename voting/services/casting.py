@@ -58,7 +58,7 @@ def make_marks(approvals: Iterable[int], opposes: Iterable[int] = (), abstains: 
     lists = {"approvals": list(approvals), "opposes": list(opposes), "abstains": list(abstains)}
     for name, numbers in lists.items():
         if len(set(numbers)) != len(numbers):
-            raise InvalidBallot("duplicate_mark", f"a project is listed twice in {name}", field=name)
+            raise InvalidBallot("duplicate_mark", field=name)
     return Marks(frozenset(lists["approvals"]), frozenset(lists["opposes"]), frozenset(lists["abstains"]))
 
 
@@ -69,7 +69,6 @@ def check_marks(projects: frozenset[int], seats: int, style: BallotStyle, marks:
     if not marks.is_valid(seats):
         raise InvalidBallot(
             "too_many_approvals",
-            f"at most {seats} projects may be approved; this ballot approves {len(marks.approvals)}",
             field="approvals",
             seats=seats,
             approvals=len(marks.approvals),
@@ -99,10 +98,9 @@ def replay(receipt: str, round_number: int, still_open: bool, earlier: Marks, ma
     if not still_open:
         raise Conflict(
             "idempotency_key_spent",
-            f"a ballot with this code and key was recorded in round {round_number}, which has closed",
             field="idempotency_key",
             round=round_number,
         )
     if earlier != marks:
-        raise Conflict("idempotency_key_reused", "this idempotency key was used for a different ballot")
+        raise Conflict("idempotency_key_reused")
     return Receipt(format_receipt(receipt), round_number, replayed=True, training=training)

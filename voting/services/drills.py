@@ -31,7 +31,6 @@ def _second_clerk(session: Session, by: Actor) -> StaffUser:
     if not user.active or user.role != Role.CLERK:
         raise Conflict(
             "drill_second_clerk",
-            f"the account {SECOND_CLERK} enters a drill's paper ballots a second time; it must be an active clerk",
             name=SECOND_CLERK,
         )
     return user

@@ -33,7 +33,7 @@ def live_view(session: Session, vote_id: int) -> dict[str, Any] | None:
     """The view while the vote runs; None once it is published (``published_view`` answers then)."""
     vote = raw.rows(session, "SELECT title_zh, title_en, training, state FROM vote WHERE id = ?", [vote_id])
     if not vote:
-        raise NotFound("not_found", f"no vote {vote_id}", what="vote", id=str(vote_id))
+        raise NotFound("not_found", what="vote", id=str(vote_id))
     title_zh, title_en, training, state = vote[0]
     if state == VoteState.PUBLISHED:
         return None

@@ -21,5 +21,5 @@ def lock_round(session: Session, round_id: int, *, exclusive: bool) -> Round:
     # populate_existing: the row as it is once the lock is held, not as first read in this session.
     round_ = session.exec(query.execution_options(populate_existing=True)).first()
     if round_ is None:
-        raise NotFound("not_found", f"no round {round_id}", what="round", id=str(round_id))
+        raise NotFound("not_found", what="round", id=str(round_id))
     return round_

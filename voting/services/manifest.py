@@ -37,7 +37,7 @@ def bundle_manifest(
     vote = get_vote(session, vote_id)
     counted = [r for r in rounds_of(session, vote_id) if r.state == RoundState.COUNTED]
     if not counted:
-        raise Conflict("no_counted_round", f"vote {vote_id} has no counted round yet: there is nothing to verify")
+        raise Conflict("no_counted_round")
     published = vote.state == VoteState.PUBLISHED
     sheet = tally_sheet(session, vote_id, time_zone=time_zone)
     result = publication.vote_result(session, vote)

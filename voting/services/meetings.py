@@ -83,12 +83,10 @@ def set_checked_in(session: Session, deputy_id: int, checked_in: bool, *, by: Ac
     require(by, WRITERS)
     deputy = get(session, Deputy, deputy_id, what="deputy")
     if deputy.checked_in == checked_in:
-        state = "checked in" if checked_in else "not checked in"
-        raise Conflict("attendance_unchanged", f"deputy {deputy.number} is already {state}", deputy=deputy.number)
+        raise Conflict("attendance_unchanged", deputy=deputy.number)
     if not checked_in and _all_published(session, deputy.meeting_id):
         raise Conflict(
             "attendance_final",
-            f"every vote of this meeting is published: deputy {deputy.number} stays checked in",
             deputy=deputy.number,
         )
     deputy.checked_in = checked_in
@@ -112,7 +110,7 @@ def check_in(session: Session, meeting_id: int, deputy_id: int, checked_in: bool
     """Check in (or out) one deputy named by the clerk under a meeting: refused if not on its roster."""
     deputy = get(session, Deputy, deputy_id, what="deputy")
     if deputy.meeting_id != meeting_id:
-        raise InvalidInput("deputy_not_in_meeting", "the deputy is not on this meeting's roster", field="deputy_id")
+        raise InvalidInput("deputy_not_in_meeting", field="deputy_id")
     return set_checked_in(session, deputy_id, checked_in, by=by)
 
 
@@ -128,7 +126,7 @@ def set_attendance(session: Session, meeting_id: int, deputy_ids: list[int], che
         select(Deputy).where(Deputy.meeting_id == meeting_id, col(Deputy.id).in_(wanted)).order_by(col(Deputy.number))
     ).all()
     if len(rows) != len(wanted):
-        raise InvalidInput("deputy_not_in_meeting", "a deputy is not on this meeting's roster", field="deputy_ids")
+        raise InvalidInput("deputy_not_in_meeting", field="deputy_ids")
     changed = [d for d in rows if d.checked_in != checked_in]
     for deputy in changed:
         assert deputy.id is not None

@@ -49,7 +49,7 @@ def _marks(round_projects: frozenset[int], style: BallotStyle, items: list[dict[
             m.check_style(style)
         except InvalidBallot as exc:
             raise InvalidBallot(
-                exc.code, f"ballot {position} of the batch: {exc.message}", field="ballots", position=position
+                exc.code, field="ballots", frame="ballot_in_batch", position=position, **exc.params
             ) from None
         marks.append(m)
     return marks
@@ -66,11 +66,11 @@ def enter_batch(
     require(by, WRITERS)
     round_ = get_round(session, round_id)
     if round_.state not in (RoundState.OPEN, RoundState.CLOSED):
-        raise Conflict("round_not_accepting_paper", f"round {round_.number} is {round_.state}")
+        raise Conflict("round_not_accepting_paper")
     if entry not in (1, 2):
-        raise InvalidInput("invalid_entry", "the entry is 1 or 2", field="entry")
+        raise InvalidInput("invalid_entry", field="entry")
     if not 1 <= len(items) <= MAX_BATCH:
-        raise InvalidInput("batch_size", f"a batch holds 1 to {MAX_BATCH} ballots", field="ballots")
+        raise InvalidInput("batch_size", field="ballots")
     rules = rules_of(get_vote(session, round_.vote_id))
     marks = _marks(frozenset(round_.projects), rules.ballot_style, items)
     rows = {
@@ -80,10 +80,10 @@ def enter_batch(
         ).all()
     }
     if any(e.accepted for e in rows.values()):
-        raise Conflict("batch_accepted", f"batch {batch} has already been accepted", batch=batch)
+        raise Conflict("batch_accepted", batch=batch)
     other = rows.get(3 - entry)
     if other is not None and other.clerk == by.name:
-        raise Conflict("same_clerk", "the two entries of a batch must be made by two different clerks", batch=batch)
+        raise Conflict("same_clerk", batch=batch)
     row = rows.get(entry) or PaperEntry(round_id=round_id, batch=batch, entry=entry, clerk=by.name, ballots=[])
     row.clerk = by.name
     row.ballots = [_canonical(m) for m in marks]
@@ -122,25 +122,23 @@ def accept_batch(session: Session, round_id: int, batch: str, *, by: Actor) -> i
     round_ = lock_round(session, round_id, exclusive=True)
     entries, diffs = differences(session, round_id, batch)
     if not entries:
-        raise Conflict("no_batch", f"no batch {batch} in this round", batch=batch)
+        raise Conflict("no_batch", batch=batch)
     if any(e.accepted for e in entries):
-        raise Conflict("batch_accepted", f"batch {batch} has already been accepted", batch=batch)
+        raise Conflict("batch_accepted", batch=batch)
     if len(entries) < 2:
         raise Conflict(
             "second_entry_missing",
-            f"batch {batch} has been entered once; a second clerk must enter it too",
             batch=batch,
         )
     if diffs:
         raise Conflict(
             "entries_differ",
-            f"the two entries of batch {batch} differ at {len(diffs)} place(s), first at ballot {diffs[0].position}",
             batch=batch,
             differences=len(diffs),
             first=diffs[0].position,
         )
     if round_.state not in (RoundState.OPEN, RoundState.CLOSED):
-        raise Conflict("round_not_accepting_paper", f"round {round_.number} is {round_.state}")
+        raise Conflict("round_not_accepting_paper")
     for item in entries[0].ballots:
         session.add(
             Ballot(

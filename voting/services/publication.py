@@ -50,9 +50,7 @@ def publication_stamp(session: Session, vote_id: int) -> tuple[str, str] | None:
 def ballot_list(session: Session, round_: Round) -> str:
     """The round's anonymous ballot list (DESIGN section 5), ordered by receipt: an order that reveals nothing."""
     if round_.state not in (RoundState.CLOSED, RoundState.COUNTED):
-        raise Conflict(
-            "round_not_closed", f"round {round_.number} is {round_.state}; its ballots are listed once it closes"
-        )
+        raise Conflict("round_not_closed")
     ballots = session.exec(select(Ballot).where(Ballot.round_id == round_.id).order_by(col(Ballot.receipt))).all()
     aoa = rules_of(get_vote(session, round_.vote_id)).ballot_style is not BallotStyle.APPROVE_ONLY
     return format_ballot_list(((format_receipt(b.receipt), marks_of(b)) for b in ballots), with_opposes=aoa)
@@ -106,7 +104,7 @@ def check_receipt(session: Session, receipt_text: str) -> ReceiptCheck:
         if vote.state == VoteState.PUBLISHED:
             shown.append((ballot, round_, vote))
     if len(shown) != 1:
-        raise NotFound("receipt_not_found", "no ballot with this receipt", field="receipt")
+        raise NotFound("receipt_not_found", field="receipt")
     ballot, round_, vote = shown[0]
     marks = marks_of(ballot)
     return ReceiptCheck(

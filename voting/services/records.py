@@ -16,7 +16,7 @@ Row = TypeVar("Row", bound=SQLModel)
 def get(session: Session, model: type[Row], key: object, *, what: str) -> Row:
     row = session.get(model, key)
     if row is None:
-        raise NotFound("not_found", f"no {what} {key}", what=what, id=str(key))
+        raise NotFound("not_found", what=what, id=str(key))
     return row
 
 

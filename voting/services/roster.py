@@ -54,22 +54,23 @@ class RowProblem:
     """The row in the file, the header being row 1."""
     field: str
     code: str
-    message: str
+    """Worded as the message ``row.<code>`` (``voting.domain.messages``), with ``row`` and ``params``."""
+    params: dict[str, Any]
 
 
 def _cells_from_csv(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("roster_not_utf8", "the CSV file is not UTF-8 text", field="file") from None
+        raise InvalidInput("roster_not_utf8", field="file") from None
     return [row for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 def _cells_from_xlsx(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InvalidInput("roster_unreadable", f"the XLSX file cannot be read: {exc}", field="file") from None
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise InvalidInput("roster_unreadable", field="file") from None
     sheet = workbook.worksheets[0]
     rows = [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
@@ -83,12 +84,12 @@ def read_roster(filename: str, data: bytes) -> tuple[list[RosterRow], list[RowPr
     elif filename.lower().endswith(".csv"):
         cells = _cells_from_csv(data)
     else:
-        raise InvalidInput("roster_format", "the roster must be a .csv or .xlsx file", field="file")
+        raise InvalidInput("roster_format", field="file")
     cells = [row for row in cells if any(cell.strip() for cell in row)]
     if any("\x00" in cell for row in cells for cell in row):  # PostgreSQL's text cannot hold one
-        raise InvalidInput("roster_nul", "the roster file holds a NUL character", field="file")
+        raise InvalidInput("roster_nul", field="file")
     if not cells:
-        raise InvalidInput("roster_empty", "the roster file is empty", field="file")
+        raise InvalidInput("roster_empty", field="file")
     header = [cell.strip().lower() for cell in cells[0]]
     index: dict[str, int] = {}
     for key, names in COLUMNS.items():
@@ -99,8 +100,8 @@ def read_roster(filename: str, data: bytes) -> tuple[list[RosterRow], list[RowPr
     if missing:
         raise InvalidInput(
             "roster_header",
-            f"the header must name the columns number and name (编号, 姓名); missing {missing[0]}",
             field="file",
+            missing=missing[0],
         )
     return _rows(cells[1:], index)
 
@@ -119,17 +120,15 @@ def _rows(cells: Sequence[Sequence[str]], index: dict[str, int]) -> tuple[list[R
         whole = WHOLE.fullmatch(number_text)
         number = int(whole.group(1)) if whole else None
         if number is None or number < 1:
-            problems.append(RowProblem(line, "number", "bad_number", f"{number_text!r} is not a positive whole number"))
+            problems.append(RowProblem(line, "number", "bad_number", {"number": repr(number_text)}))
         elif number in seen:
-            problems.append(
-                RowProblem(line, "number", "duplicate_number", f"number {number} is also on row {seen[number]}")
-            )
+            problems.append(RowProblem(line, "number", "duplicate_number", {"number": number, "other": seen[number]}))
         else:
             seen[number] = line
         if not name:
-            problems.append(RowProblem(line, "name", "empty_name", "the name is empty"))
+            problems.append(RowProblem(line, "name", "empty_name", {}))
         elif len(name) > MAX_NAME:
-            problems.append(RowProblem(line, "name", "name_too_long", f"the name is longer than {MAX_NAME} characters"))
+            problems.append(RowProblem(line, "name", "name_too_long", {"limit": MAX_NAME}))
         if number is not None and number >= 1 and name and len(name) <= MAX_NAME:
             rows.append(RosterRow(line, number, name, delegation[:100]))
     return rows, problems
@@ -143,9 +142,7 @@ def import_roster(
     existing = set(session.exec(select(Deputy.number).where(Deputy.meeting_id == meeting_id)).all())
     rows = list(rows)
     clashes = [
-        RowProblem(row.line, "number", "number_taken", f"number {row.number} is already on the roster")
-        for row in rows
-        if row.number in existing
+        RowProblem(row.line, "number", "number_taken", {"number": row.number}) for row in rows if row.number in existing
     ]
     if problems or clashes:
         report = sorted([*problems, *clashes], key=lambda p: (p.row, p.field))
@@ -160,14 +157,5 @@ class RosterRejected(InvalidInput):
     """A roster with bad rows: the report lists them all, and nothing was imported."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        first = problems[0]
-        super().__init__(
-            "roster_rejected",
-            f"{len(problems)} bad row(s); nothing imported; first: row {first.row}: {first.message}",
-            field="file",
-            rows=len(problems),
-        )
+        super().__init__("roster_rejected", field="file", rows=len(problems))
         self.problems = problems
-
-    def report(self) -> list[dict[str, Any]]:
-        return [p.__dict__ for p in self.problems]

@@ -47,7 +47,7 @@ def round_view(round_: Round, vote: Vote) -> dict[str, Any]:
 def stored_result(round_: Round) -> TallyResult:
     """The count kept when the round was counted."""
     if round_.result is None:
-        raise Conflict("round_not_counted", f"round {round_.number} has not been counted", round=round_.number)
+        raise Conflict("round_not_counted", round=round_.number)
     return TallyResult.from_dict(round_.result)
 
 
@@ -61,10 +61,10 @@ def _called_for(
         return RoundKind.FIRST, tuple(c.number for c in candidates_of(session, vote.id)), rules.seats
     last = previous[-1]
     if last.state != RoundState.COUNTED:
-        raise Conflict("round_in_progress", f"round {last.number} is {last.state}; count it first", round=last.number)
+        raise Conflict("round_in_progress", round=last.number)
     called = next_round(stored_result(last))
     if called is None:
-        raise Conflict("vote_decided", "the last count decided the vote: no further round is called for")
+        raise Conflict("vote_decided")
     return called.kind, called.projects, called.seats
 
 
@@ -73,7 +73,6 @@ def _require_quorum(rules: RuleSettings, deputy_count: int, present: int) -> Non
     if not rules.has_quorum(deputy_count=deputy_count, deputies_present=present):
         raise Conflict(
             "no_quorum",
-            f"{present} of {deputy_count} deputies are present; at least {rules.quorum(deputy_count)} are needed",
             present=present,
             deputy_count=deputy_count,
             quorum=rules.quorum(deputy_count),
@@ -155,7 +154,7 @@ def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | Non
     require(by, WRITERS)
     round_ = lock_round(session, round_id, exclusive=True)
     if round_.state != RoundState.OPEN:
-        raise Conflict("round_not_open", f"round {round_.number} is {round_.state}")
+        raise Conflict("round_not_open")
     waiting = not_voted(session, round_id)
     if deputy_numbers is not None:
         wanted = set(deputy_numbers)
@@ -164,7 +163,6 @@ def issue_paper(session: Session, round_id: int, deputy_numbers: list[int] | Non
         if unknown:
             raise Conflict(
                 "cannot_issue_paper",
-                f"deputy {min(unknown)} is not checked in, or has already voted or been issued a ballot",
                 deputy=min(unknown),
             )
     for deputy in waiting:
@@ -236,14 +234,11 @@ def _count(session: Session, round_id: int, by: Actor) -> TallyResult:
     if round_.secrecy_pending:
         raise Conflict(
             "secrecy_pending",
-            f"round {round_.number}'s secrecy step waits for a reader of the database to finish (a backup, an export)",
             round=round_.number,
         )
     pending = pending_paper(session, round_id)
     if pending:
-        raise Conflict(
-            "paper_batch_pending", f"paper batch {pending[0]} is not yet reconciled and accepted", batch=pending[0]
-        )
+        raise Conflict("paper_batch_pending", batch=pending[0])
     vote = get_vote(session, round_.vote_id)
     result = tally_counts(rules_of(vote), spec_of(round_), ballot_counts(session, round_id))
     round_.result = result.to_dict()

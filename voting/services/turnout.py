@@ -40,7 +40,7 @@ def turnout(session: Session, round_id: int) -> Turnout:
         [round_id],
     )
     if not found:
-        raise NotFound("not_found", f"no round {round_id}", what="round", id=str(round_id))
+        raise NotFound("not_found", what="round", id=str(round_id))
     number, state, deputy_count, deputies_present, ballots_issued, training = found[0]
     counts = dict(
         raw.rows(session, "SELECT channel, count(*) FROM ballot WHERE round_id = ? GROUP BY channel", [round_id])

@@ -64,7 +64,6 @@ def _check_candidates(candidates: Sequence[CandidateInput], rules: RuleSettings)
     if sorted(numbers) != list(range(1, len(numbers) + 1)):
         raise InvalidInput(
             "candidate_numbers",
-            "candidate projects must be numbered 1, 2, 3, … without gaps or repeats",
             field="candidates",
         )
     rules.check_candidates(len(candidates))
@@ -90,7 +89,6 @@ def create_vote(
         # drill would change a live round's counts.  So drills get meetings of their own.
         raise Conflict(
             "training_not_with_live",
-            "a training vote and a live vote cannot share a meeting: create a meeting for the drill",
             field="training",
         )
     vote = Vote(meeting_id=meeting_id, title_zh=title_zh, title_en=title_en, training=training, rules=rules.to_dict())
@@ -111,9 +109,7 @@ def create_vote(
 def create_from_template(session: Session, *, meeting_id: int, template: str, training: bool, by: Actor) -> Vote:
     """A new vote with a shipped template's candidates and rules (Gongshu 2020)."""
     if template not in TEMPLATES:
-        raise InvalidInput(
-            "unknown_template", f"no template {template!r}; known: {', '.join(TEMPLATES)}", field="template"
-        )
+        raise InvalidInput("unknown_template", field="template", template=template, known=", ".join(TEMPLATES))
     data = gongshu_2020()
     candidates = [
         CandidateInput(
@@ -149,7 +145,7 @@ def update_draft(
     require(by, WRITERS)
     vote = get_vote(session, vote_id)
     if vote.state != VoteState.DRAFT:
-        raise Conflict("rules_locked", "the rules and candidates are locked once the first round has opened")
+        raise Conflict("rules_locked")
     current = candidates_of(session, vote_id)
     new_rules = rules or RuleSettings.from_dict(dict(vote.rules))
     new_candidates = candidates if candidates is not None else [CandidateInput(**_fields(c)) for c in current]
@@ -204,7 +200,7 @@ def set_scrutineers(
     require(by, WRITERS)
     vote = get_vote(session, vote_id)
     if vote.state == VoteState.PUBLISHED:
-        raise Conflict("vote_published", "the vote is published")
+        raise Conflict("vote_published")
     numbers = [chief, *[m for m in members if m != chief]]
     found = session.exec(
         select(Deputy).where(Deputy.meeting_id == vote.meeting_id, col(Deputy.number).in_(numbers))
@@ -212,9 +208,7 @@ def set_scrutineers(
     by_number = {d.number: d for d in found}
     missing = [n for n in numbers if n not in by_number]
     if missing:
-        raise InvalidInput(
-            "unknown_deputy", f"no deputy number {missing[0]} on the roster", field="members", deputy=missing[0]
-        )
+        raise InvalidInput("unknown_deputy", field="members", deputy=missing[0])
     for old in session.exec(select(Scrutineer).where(Scrutineer.vote_id == vote_id)).all():
         session.delete(old)
     session.flush()
@@ -247,11 +241,11 @@ def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, b
     vote = get_vote(session, vote_id)
     deputy = get(session, Deputy, deputy_id, what="deputy")
     if deputy.meeting_id != vote.meeting_id:
-        raise InvalidInput("deputy_not_in_meeting", "the deputy is not on this meeting's roster", field="deputy_id")
+        raise InvalidInput("deputy_not_in_meeting", field="deputy_id")
     if not deputy.checked_in:
-        raise Conflict("not_checked_in", f"deputy {deputy.number} has not checked in", deputy=deputy.number)
+        raise Conflict("not_checked_in", deputy=deputy.number)
     if vote.state == VoteState.PUBLISHED:
-        raise Conflict("vote_published", "the vote is published")
+        raise Conflict("vote_published")
     previous = session.exec(
         select(VotingCode).where(
             VotingCode.vote_id == vote_id, VotingCode.deputy_id == deputy_id, col(VotingCode.revoked).is_(False)
@@ -260,7 +254,6 @@ def issue_code(session: Session, vote_id: int, deputy_id: int, *, secret: str, b
     if previous and not reissue:
         raise Conflict(
             "code_held",
-            f"deputy {deputy.number} already holds a working code: reissue it to void the printed slip",
             deputy=deputy.number,
         )
     for old in previous:
@@ -289,7 +282,7 @@ def revoke_code(session: Session, vote_id: int, deputy_id: int, *, by: Actor) ->
         )
     ).all()
     if not active:
-        raise Conflict("no_active_code", "the deputy holds no working code for this vote")
+        raise Conflict("no_active_code")
     for row in active:
         row.revoked = True
         session.add(row)
@@ -305,7 +298,7 @@ def reset_training(session: Session, vote_id: int, *, by: Actor) -> Vote:
     require(by, WRITERS)
     vote = get_vote(session, vote_id)
     if not vote.training:
-        raise Conflict("not_training", "only a training vote can be reset")
+        raise Conflict("not_training")
     round_ids = list(session.exec(select(Round.id).where(Round.vote_id == vote_id)).all())
     if round_ids:
         # Their staging tables too (PostgreSQL), unless a reader holds one: the rows go with the parents' anyway.

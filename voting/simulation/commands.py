@@ -14,6 +14,7 @@ import sys
 import click
 
 from voting.domain import DomainError
+from voting.language import reader_language, words_of
 from voting.simulation.drill import all_drills, load_drill
 from voting.simulation.drill_run import check, run_drill
 from voting.simulation.rehearsal import rehearse, with_deputies
@@ -78,8 +79,11 @@ def rehearse_command(
             second=second,
             say=_say,
         )
-    except (RehearsalError, DomainError) as exc:
+    except RehearsalError as exc:
         click.echo(f"voting: {exc}", err=True)
+        return 1
+    except DomainError as exc:
+        click.echo(f"voting: {words_of(exc, reader_language(os.environ))}", err=True)
         return 1
     _write_json(json_path, done.to_dict())
     return 0

@@ -64,8 +64,10 @@ MAX_ROUNDS_LIMIT = 100
 class InvalidScenario(DomainError):
     """A scenario that cannot be simulated; ``field`` is the path of the key at fault (``blocs[0].cohesion``)."""
 
-    def __init__(self, key: str, message: str, **params: Any) -> None:
-        super().__init__("invalid_scenario", f"{key}: {message}", field=key, **params)
+    def __init__(self, key: str, detail: str, **params: Any) -> None:
+        """``detail``: what is wrong with the key, in English, as a schema's field messages are (docs/architecture.md,
+        "Errors"): written for the trainer editing the file, under the key's English name."""
+        super().__init__("invalid_scenario", field=key, setting=key, detail=detail, **params)
 
 
 def _mapping(value: Any, key: str) -> Mapping[str, Any]:
@@ -213,7 +215,7 @@ def _rules(value: Any, candidates: int) -> RuleSettings:
         rules = RuleSettings.from_dict(dict(data))
         rules.check_candidates(candidates)
     except InvalidRules as exc:
-        raise InvalidScenario(f"rules.{exc.field}" if exc.field else "rules", exc.message, **exc.params) from None
+        raise InvalidScenario(f"rules.{exc.field}" if exc.field else "rules", exc.message) from None
     except TypeError as exc:  # a value of the wrong type that RuleSettings cannot even compare
         raise InvalidScenario("rules", str(exc)) from None
     return rules

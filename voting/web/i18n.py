@@ -1,20 +1,14 @@
 """Which language to answer in, and the catalogs of user-visible text.
 
 Simplified Chinese first, English on request: a ``lang`` cookie set by the
-pages' switch wins, then ``Accept-Language``, then Chinese.  The API words
-its error messages from the JSON catalogs (``voting/web/catalogs/*.json``)
-by the error's code; the server-rendered pages (the home page) use gettext
-through Flask-Babel, from the server's one catalog ``voting/translations/``
-(English message ids, compiled by ``make translations``).
+pages' switch wins, then ``Accept-Language``, then Chinese.  The API's error
+messages and the server-rendered pages (the home page) both come from the
+server's one gettext catalog (``voting/translations/``, English message ids,
+``make translations``): the errors by their code (``voting.language``), the
+pages through Flask-Babel.
 """
 
 from __future__ import annotations
-
-import json
-from functools import cache
-from importlib.resources import files
-from string import Formatter
-from typing import Any
 
 from flask import Flask, request
 from flask_babel import Babel
@@ -22,12 +16,6 @@ from werkzeug.wrappers import Response
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
-
-
-@cache
-def catalog(language: str) -> dict[str, str]:
-    data: dict[str, str] = json.loads(files("voting.web").joinpath(f"catalogs/{language}.json").read_text("utf-8"))
-    return data
 
 
 COOKIE_AGE = 365 * 24 * 3600
@@ -59,19 +47,3 @@ def language() -> str:
         return chosen
     best = request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
     return best if best in LANGUAGES else DEFAULT
-
-
-class _Lenient(Formatter):
-    """Leaves a placeholder as written when a value is missing, rather than failing."""
-
-    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
-        if isinstance(key, str) and key not in kwargs:
-            return "{" + key + "}"
-        return super().get_value(key, args, kwargs)
-
-
-def text(key: str, language: str, fallback: str = "", **params: Any) -> str:
-    template = catalog(language).get(key)
-    if template is None:
-        return fallback or key
-    return _Lenient().format(template, **params)

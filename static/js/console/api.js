@@ -7,13 +7,15 @@
 
 import { failureMessage, fetchJson } from "../page.js";
 
+/** @import {ErrorBody} from "../types.js" */
+
 const CSRF_KEY = "console.csrf";
 const SESSION_HINT = "console.session";
 
 export class ApiError extends Error {
   /**
    * @param {number} status 0 when no answer came
-   * @param {any} body the answer's JSON: {code, message, field, …}
+   * @param {ErrorBody | null} body the answer's JSON
    */
   constructor(status, body) {
     super(failureMessage(body));
@@ -65,7 +67,7 @@ function csrf() {
  * @param {string} method
  * @param {string} path
  * @param {unknown} [body]
- * @returns {Promise<any>} the answer's data, as the API's OpenAPI document describes it
+ * @returns {Promise<any>} the answer's data: `any` as JSON is, each caller names its shape (../types.d.ts)
  */
 export async function request(method, path, body = undefined) {
   /** @type {Record<string, string>} */

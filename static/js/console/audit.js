@@ -7,11 +7,17 @@
 import { forPeople } from "../clock.js";
 import { t } from "../i18n.js";
 import { get } from "./api.js";
-import { act, el, state, table } from "./ui.js";
+import { act, chosenVote, el, state, table } from "./ui.js";
+
+/** @import {AuditEntry, ButtonClick, ChainCheck} from "../types.js" */
 
 const SHOWN = 300;
 let onlyVote = true;
 
+/**
+ * @param {ChainCheck} check
+ * @param {Date} at when it was checked
+ */
 function verification(check, at) {
   const when = el("p", { className: "meta", id: "audit-verified-at", text: t("audit.verified_at", { at: forPeople(at, { seconds: true }) }) });
   if (check.ok) {
@@ -32,9 +38,11 @@ function verification(check, at) {
   );
 }
 
-const numbers = (list) => (list && list.length ? list.join(t("console.list_sep")) : "—");
+const numbers = (/** @type {number[] | undefined} */ list) => (list && list.length ? list.join(t("console.list_sep")) : "—");
 
 // What the entry's sentence needs besides its details: words for its codes, lists as text.
+/** @typedef {Pick<AuditEntry, "action" | "role" | "actor" | "details">} Said what of an entry its sentence says */
+/** @param {Said} entry */
 function params(entry) {
   const d = entry.details || {};
   return {
@@ -50,6 +58,7 @@ function params(entry) {
 
 // "工作人员 clerk-li 开启第1轮投票（第一轮，应选10个，实到代表230人）" in the page's language; an action the
 // catalog does not know yet is shown by its code.
+/** @param {Said} entry */
 export function sentence(entry) {
   const key = `audit.says.${entry.action}`;
   const says = t(key, params(entry));
@@ -58,6 +67,7 @@ export function sentence(entry) {
   return `${who} ${says === key ? entry.action : says}${training}`;
 }
 
+/** @param {AuditEntry} entry */
 function row(entry) {
   return el(
     "tr",
@@ -74,7 +84,9 @@ function row(entry) {
   );
 }
 
+/** @param {HTMLElement} container */
 async function verify(container) {
+  /** @type {ChainCheck} */
   const check = await get("/audit/verify");
   const status = verification(check, new Date());
   const shown = container.querySelector("#audit-status");
@@ -82,9 +94,11 @@ async function verify(container) {
   return status;
 }
 
+/** @param {HTMLElement} container */
 export async function render(container) {
   const useVote = Boolean(state.vote) && onlyVote;
-  const [check, entries] = await Promise.all([get("/audit/verify"), get(useVote ? `/audit?vote_id=${state.vote.id}` : "/audit")]);
+  /** @type {[ChainCheck, AuditEntry[]]} */
+  const [check, entries] = await Promise.all([get("/audit/verify"), get(useVote ? `/audit?vote_id=${chosenVote().id}` : "/audit")]);
   const checkedAt = new Date();
   const latest = entries.slice(-SHOWN).reverse();
   const problem = el("p", { className: "error", id: "audit-verify-error", role: "alert", hidden: true });
@@ -93,7 +107,7 @@ export async function render(container) {
     id: "audit-verify-again",
     className: "primary",
     text: t("audit.verify_again"),
-    onclick: async (event) => {
+    onclick: async (/** @type {ButtonClick} */ event) => {
       const button = event.currentTarget;
       await act(button, problem, () => verify(container));
       button.focus();
@@ -107,7 +121,7 @@ export async function render(container) {
           type: "checkbox",
           id: "audit-only-vote",
           checked: onlyVote,
-          onchange: (event) => {
+          onchange: (/** @type {Event & {currentTarget: HTMLInputElement}} */ event) => {
             onlyVote = event.currentTarget.checked;
             render(container);
           },
@@ -123,6 +137,6 @@ export async function render(container) {
       filter,
       el("p", { className: "meta", id: "audit-count", text: t("audit.count", { shown: latest.length, total: entries.length }) }),
       table("audit.table", ["audit.seq", "audit.at", "audit.entry"], latest.map(row), { id: "audit-entries" }),
-    ].filter(Boolean),
+    ].filter((part) => part !== null),
   );
 }

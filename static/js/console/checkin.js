@@ -8,10 +8,10 @@
 
 import { t } from "../i18n.js";
 import { get, put } from "./api.js";
-import { act, canWrite, confirmDialog, el, needs, showError, state, table } from "./ui.js";
+import { act, canWrite, chosenMeeting, confirmDialog, el, needs, showError, state, table } from "./ui.js";
 import { importForm } from "./roster.js";
 
-/** @typedef {{id: number, number: number, name: string, delegation?: string | null, checked_in: boolean}} Deputy */
+/** @import {AttendanceChanged, ButtonClick, Deputy} from "../types.js" */
 /** @typedef {{query: string, filter: string, delegation: string, page: number}} View */
 
 const PAGE_SIZE = 20;
@@ -53,8 +53,9 @@ export function find(deputies, text) {
   return exact.length ? exact : deputies.filter((d) => d.name.includes(text));
 }
 
-const who = (d) => t("round.deputy", { number: d.number, name: d.name });
+const who = (/** @type {{number: number, name: string}} */ d) => t("round.deputy", { number: d.number, name: d.name });
 
+/** @param {HTMLElement} container */
 export async function render(container) {
   if (!state.meeting) return needs("meeting", container);
   const counts = el("p", { id: "checkin-counts", className: "counts" });
@@ -64,6 +65,10 @@ export async function render(container) {
   const listError = el("p", { className: "error", role: "alert", hidden: true, id: "checkin-error" });
   const bulk = el("div", { className: "actions bulk", id: "checkin-bulk" });
 
+  /**
+   * @param {string} text
+   * @param {boolean} ok
+   */
   function say(text, ok) {
     said.textContent = text;
     said.className = ok ? "said ok" : "said bad";
@@ -72,15 +77,20 @@ export async function render(container) {
   function drawCounts() {
     const present = roster.filter((d) => d.checked_in).length;
     counts.textContent = t("checkin.counts", { present, roster: roster.length });
-    state.meeting = { ...state.meeting, present, deputy_count: roster.length };
+    state.meeting = { ...chosenMeeting(), present, deputy_count: roster.length };
   }
 
+  /**
+   * @param {Deputy} deputy
+   * @param {HTMLInputElement} box
+   */
   function toggleRow(deputy, box) {
     if (box.checked) selected.add(deputy.id);
     else selected.delete(deputy.id);
     drawBulk();
   }
 
+  /** @param {Deputy} deputy */
   function row(deputy) {
     const error = el("span", { className: "error", role: "alert", hidden: true });
     const pick = canWrite()
@@ -98,7 +108,7 @@ export async function render(container) {
             className: deputy.checked_in ? "secondary" : "primary",
             dataset: { write: "", deputy: String(deputy.number) },
             "aria-label": t(deputy.checked_in ? "checkin.out_label" : "checkin.in_label", { name: deputy.name, number: deputy.number }),
-            onclick: (event) => (deputy.checked_in ? checkOut([deputy], event.currentTarget, error) : checkIn(deputy, event.currentTarget, error)),
+            onclick: (/** @type {ButtonClick} */ event) => (deputy.checked_in ? checkOut([deputy], event.currentTarget, error) : checkIn(deputy, event.currentTarget, error)),
           },
           t(deputy.checked_in ? "checkin.out" : "checkin.in"),
         )
@@ -126,7 +136,7 @@ export async function render(container) {
         ? table("checkin.list", headers, rows.map(row), { id: "deputies" })
         : el("p", { className: "hint", text: t(roster.length ? "checkin.no_match" : "checkin.empty") }),
     );
-    const turn = (step) => () => {
+    const turn = (/** @type {number} */ step) => () => {
       view.page += step;
       drawList();
     };
@@ -140,6 +150,7 @@ export async function render(container) {
     drawBulk();
   }
 
+  /** @param {(Partial<Deputy> & {id: number})[]} changed the deputies as the API answers now, or what changed of them */
   function refreshAfter(changed) {
     for (const fresh of changed) {
       const index = roster.findIndex((d) => d.id === fresh.id);
@@ -148,19 +159,31 @@ export async function render(container) {
     drawList();
   }
 
+  /**
+   * @param {Deputy} deputy
+   * @param {HTMLButtonElement} button
+   * @param {HTMLElement} error
+   */
   async function checkIn(deputy, button, error) {
-    const answer = await act(button, error, () => put(`/meetings/${state.meeting.id}/deputies/${deputy.id}/attendance`, { checked_in: true }));
+    /** @type {Deputy | null} */
+    const answer = await act(button, error, () => put(`/meetings/${chosenMeeting().id}/deputies/${deputy.id}/attendance`, { checked_in: true }));
     if (answer) {
       refreshAfter([answer]);
       say(t("checkin.done_in", { who: who(answer), present: roster.filter((d) => d.checked_in).length }), true);
     }
   }
 
+  /**
+   * @param {Deputy[]} deputies
+   * @param {HTMLButtonElement} button
+   * @param {HTMLElement} error
+   */
   async function checkOut(deputies, button, error) {
     const body = el("div", {}, el("p", { text: t("checkin.out_text", { count: deputies.length }) }), el("ul", { className: "names" }, deputies.slice(0, 10).map((d) => el("li", { text: who(d) }))));
     if (!(await confirmDialog("checkin.out_title", body, "checkin.out_confirm"))) return;
     if (deputies.length === 1) {
-      const answer = await act(button, error, () => put(`/meetings/${state.meeting.id}/deputies/${deputies[0].id}/attendance`, { checked_in: false }));
+      /** @type {Deputy | null} */
+      const answer = await act(button, error, () => put(`/meetings/${chosenMeeting().id}/deputies/${deputies[0].id}/attendance`, { checked_in: false }));
       if (answer) {
         refreshAfter([answer]);
         say(t("checkin.done_out", { who: who(answer) }), true);
@@ -170,9 +193,15 @@ export async function render(container) {
     await bulkSet(deputies, false, button);
   }
 
+  /**
+   * @param {Deputy[]} deputies
+   * @param {boolean} checkedIn
+   * @param {HTMLButtonElement} button
+   */
   async function bulkSet(deputies, checkedIn, button) {
     const ids = deputies.map((d) => d.id);
-    const answer = await act(button, listError, () => put(`/meetings/${state.meeting.id}/attendance`, { deputy_ids: ids, checked_in: checkedIn }));
+    /** @type {AttendanceChanged | null} */
+    const answer = await act(button, listError, () => put(`/meetings/${chosenMeeting().id}/attendance`, { deputy_ids: ids, checked_in: checkedIn }));
     if (!answer) return;
     refreshAfter(deputies.map((d) => ({ id: d.id, checked_in: checkedIn })));
     selected.clear();
@@ -215,8 +244,8 @@ export async function render(container) {
         }, t("checkin.select_range")),
       ),
       el("button", { type: "button", className: "secondary", id: "select-none", disabled: !chosen.length, onclick: () => { selected.clear(); drawList(); } }, t("checkin.select_none")),
-      el("button", { type: "button", className: "primary", id: "bulk-in", disabled: !chosen.some((d) => !d.checked_in), onclick: (event) => bulkSet(chosen.filter((d) => !d.checked_in), true, event.currentTarget) }, t("checkin.bulk_in", { count: chosen.filter((d) => !d.checked_in).length })),
-      el("button", { type: "button", className: "danger", id: "bulk-out", disabled: !chosen.some((d) => d.checked_in), onclick: (event) => checkOut(chosen.filter((d) => d.checked_in), event.currentTarget, listError) }, t("checkin.bulk_out", { count: chosen.filter((d) => d.checked_in).length })),
+      el("button", { type: "button", className: "primary", id: "bulk-in", disabled: !chosen.some((d) => !d.checked_in), onclick: (/** @type {ButtonClick} */ event) => bulkSet(chosen.filter((d) => !d.checked_in), true, event.currentTarget) }, t("checkin.bulk_in", { count: chosen.filter((d) => !d.checked_in).length })),
+      el("button", { type: "button", className: "danger", id: "bulk-out", disabled: !chosen.some((d) => d.checked_in), onclick: (/** @type {ButtonClick} */ event) => checkOut(chosen.filter((d) => d.checked_in), event.currentTarget, listError) }, t("checkin.bulk_out", { count: chosen.filter((d) => d.checked_in).length })),
     );
   }
 
@@ -243,6 +272,7 @@ export async function render(container) {
     return form;
   }
 
+  /** @param {string} text */
   async function quickCheckIn(text) {
     if (!text) return say(t("checkin.quick_empty"), false);
     const found = find(roster, text);
@@ -251,7 +281,8 @@ export async function render(container) {
     const deputy = found[0];
     if (deputy.checked_in) return say(t("checkin.quick_already", { who: who(deputy) }), false);
     try {
-      const answer = await put(`/meetings/${state.meeting.id}/deputies/${deputy.id}/attendance`, { checked_in: true });
+      /** @type {Deputy} */
+      const answer = await put(`/meetings/${chosenMeeting().id}/deputies/${deputy.id}/attendance`, { checked_in: true });
       refreshAfter([answer]);
       say(t("checkin.done_in", { who: who(answer), present: roster.filter((d) => d.checked_in).length }), true);
     } catch (error) {
@@ -267,6 +298,12 @@ export async function render(container) {
       view.page = 0;
       drawList();
     });
+    /**
+     * @param {string} id
+     * @param {string} label catalog key
+     * @param {[string, string][]} options value and text
+     * @param {"filter" | "delegation"} key
+     */
     const choose = (id, label, options, key) => {
       const select = el("select", { id }, options.map(([value, text]) => el("option", { value, text })));
       select.value = view[key];
@@ -277,7 +314,7 @@ export async function render(container) {
       });
       return el("span", { className: "filter" }, el("label", { for: id, text: t(label) }), select);
     };
-    const delegations = [...new Set(roster.map((d) => d.delegation).filter(Boolean))].sort();
+    const delegations = [...new Set(roster.map((d) => d.delegation || "").filter((d) => d !== ""))].sort();
     const form = el(
       "form",
       { className: "search", role: "search", novalidate: true },
@@ -288,7 +325,7 @@ export async function render(container) {
         "div",
         { className: "filters" },
         choose("checkin-filter", "checkin.filter", [["all", t("checkin.filter_all")], ["absent", t("checkin.filter_absent")], ["present", t("checkin.filter_present")]], "filter"),
-        choose("checkin-delegation", "checkin.delegation_filter", [["", t("checkin.delegation_all")], ...delegations.map((d) => [d, d])], "delegation"),
+        choose("checkin-delegation", "checkin.delegation_filter", [["", t("checkin.delegation_all")], ...delegations.map((d) => /** @type {[string, string]} */ ([d, d]))], "delegation"),
       ),
     );
     form.addEventListener("submit", (event) => event.preventDefault());
@@ -297,7 +334,7 @@ export async function render(container) {
 
   async function reload() {
     try {
-      roster = await get(`/meetings/${state.meeting.id}/deputies`);
+      roster = await get(`/meetings/${chosenMeeting().id}/deputies`);
       for (const id of [...selected]) if (!roster.some((d) => d.id === id)) selected.delete(id);
       showError(listError, null);
     } catch (error) {
@@ -325,6 +362,6 @@ export async function render(container) {
     pager,
     canWrite() ? importForm(afterImport) : null,
   ];
-  container.replaceChildren(...parts.filter(Boolean));
+  container.replaceChildren(...parts.filter((part) => part !== null));
   drawList();
 }

@@ -7,11 +7,15 @@ import { post, get } from "./api.js";
 import { act, el, go, state } from "./ui.js";
 import { chooseVote } from "./meetings.js";
 
+/** @import {ButtonClick, Drill, DrillRun} from "../types.js" */
+
+/** @param {DrillRun} result */
 function outcome(result) {
   if (result.passed) return t("drills.passed");
   return t("drills.failed", { problems: (result.problems || []).join("; ") });
 }
 
+/** @param {Drill} drill */
 function drillCard(drill) {
   const error = el("p", { className: "error", role: "alert", hidden: true });
   const title = titleOf(drill);
@@ -25,9 +29,10 @@ function drillCard(drill) {
             className: "primary",
             dataset: { write: "", drill: drill.name },
             "aria-label": t("drills.run_label", { title }),
-            onclick: async (event) => {
+            onclick: async (/** @type {ButtonClick} */ event) => {
               const button = event.currentTarget;
               button.textContent = t("drills.running");
+              /** @type {DrillRun | null} */
               const result = await act(button, error, () => post(`/drills/${encodeURIComponent(drill.name)}/run`, {}));
               button.textContent = t("drills.run");
               if (!result) return;
@@ -49,7 +54,9 @@ function drillCard(drill) {
   );
 }
 
+/** @param {HTMLElement} container */
 export async function render(container) {
+  /** @type {Drill[]} */
   const drills = await get("/drills");
   container.replaceChildren(
     el("p", { className: "hint", text: t("drills.intro") }),

@@ -7,15 +7,26 @@ import { t } from "../i18n.js";
 import { get } from "./api.js";
 import { el, hooks, state } from "./ui.js";
 
+/** @import {MissingGlyph, Round, Vote} from "../types.js" */
+
+/**
+ * @param {string} href
+ * @param {string} key catalog key of the link's text
+ * @param {string} id
+ * @param {Record<string, unknown>} [params] the text's parameters
+ */
 function link(href, key, id, params = {}) {
   return el("li", {}, el("a", { href, download: "", id, className: "download", text: t(key, params) }));
 }
 
+/** @param {HTMLElement} container */
 export async function render(container) {
+  /** @type {HTMLElement[]} */
   const parts = [];
   if (!state.vote) {
     parts.push(el("p", { className: "hint", text: t("console.needs.vote") }));
   } else {
+    /** @type {[Vote, Round[]]} */
     const [vote, rounds] = await Promise.all([get(`/votes/${state.vote.id}`), get(`/votes/${state.vote.id}/rounds`)]);
     state.vote = vote;
     const base = `/api/v1/votes/${vote.id}`;
@@ -24,6 +35,7 @@ export async function render(container) {
     );
     const counted = rounds.filter((r) => r.state === "counted");
     const closed = rounds.filter((r) => r.state === "closed" || r.state === "counted");
+    /** @type {HTMLLIElement[]} */
     const sheet = [];
     if (counted.length) {
       sheet.push(
@@ -38,6 +50,7 @@ export async function render(container) {
     parts.push(sheet.length ? el("ul", { className: "downloads" }, sheet) : el("p", { className: "hint", id: "exports-no-count", text: t("exports.no_count") }));
     if (counted.length) {
       // Characters no installed font draws would print as boxes on the PDF (a rare character in a name).
+      /** @type {{missing: MissingGlyph[]}} */
       const { missing } = await get(`/votes/${vote.id}/tally-sheet/glyphs`);
       if (missing.length) {
         const list = missing.map((g) => `${g.character} (${g.codepoint}: ${g.texts.join(" / ")})`).join(" · ");

@@ -17,6 +17,10 @@ import * as round from "./round.js";
 import * as slips from "./slips.js";
 import { el, hooks, remembered, screenNamed, showError, state, trainingMark } from "./ui.js";
 
+/** @import {Session, User, Vote} from "../types.js" */
+
+// Each screen draws itself into its container, and the round screen stops its polling when left.
+/** @type {Record<string, {render: (container: HTMLElement) => Promise<unknown>, leave?: () => void}>} */
 const SCREENS = {
   meetings,
   checkin,
@@ -51,13 +55,15 @@ function drawContext() {
     parts.push(trainingMark(state.vote));
   }
   if (!parts.length) parts.push(el("span", { className: "hint", text: t("context.none") }));
-  $("context").replaceChildren(...parts.filter(Boolean));
+  $("context").replaceChildren(...parts.filter((part) => part !== null));
   $("who").textContent = state.user ? t("console.who", { name: state.user.name, role: t(`role.${state.user.role}`) }) : "";
 }
 
+/** @param {string} screen */
 async function go(screen) {
   screen = screenNamed(screen, SCREENS);
-  if (state.screen !== screen && SCREENS[state.screen] && SCREENS[state.screen].leave) SCREENS[state.screen].leave();
+  const leaving = SCREENS[state.screen];
+  if (state.screen !== screen && leaving && leaving.leave) leaving.leave();
   state.screen = screen;
   const flash = state.flash;
   state.flash = null;
@@ -88,8 +94,10 @@ async function restoreSelection() {
   const saved = remembered();
   try {
     if (saved.vote) {
-      state.vote = await get(`/votes/${saved.vote}`);
-      state.meeting = await get(`/meetings/${state.vote.meeting_id}`);
+      /** @type {Vote} */
+      const vote = await get(`/votes/${saved.vote}`);
+      state.vote = vote;
+      state.meeting = await get(`/meetings/${vote.meeting_id}`);
     } else if (saved.meeting) {
       state.meeting = await get(`/meetings/${saved.meeting}`);
     }
@@ -99,6 +107,7 @@ async function restoreSelection() {
   }
 }
 
+/** @param {User} user */
 async function enter(user) {
   state.user = user;
   document.body.dataset.role = user.role;
@@ -128,6 +137,7 @@ async function login(event) {
   }
   button.disabled = true;
   try {
+    /** @type {Session} */
     const answer = await post("/auth/login", { name, password });
     setCsrf(answer.csrf_token);
     field("login-password").value = "";
@@ -181,6 +191,7 @@ async function start() {
   });
   try {
     if (!maybeLoggedIn()) throw new Error("never logged in here");
+    /** @type {Session} */
     const me = await get("/auth/me");
     if (me.csrf_token) setCsrf(me.csrf_token);
     await enter({ name: me.name, role: me.role });

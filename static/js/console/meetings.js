@@ -7,6 +7,9 @@ import { t, titleOf } from "../i18n.js";
 import { get, post } from "./api.js";
 import { act, canWrite, el, go, hooks, remember, state, trainingMark, writeButton } from "./ui.js";
 
+/** @import {ButtonClick, Meeting, Vote} from "../types.js" */
+
+/** @param {Meeting} meeting */
 export async function chooseMeeting(meeting) {
   state.meeting = meeting;
   if (state.vote && state.vote.meeting_id !== meeting.id) state.vote = null;
@@ -15,14 +18,18 @@ export async function chooseMeeting(meeting) {
   hooks.context();
 }
 
+/** @param {number} voteId */
 export async function chooseVote(voteId) {
-  state.vote = await get(`/votes/${voteId}`);
-  state.meeting = await get(`/meetings/${state.vote.meeting_id}`);
+  /** @type {Vote} */
+  const vote = await get(`/votes/${voteId}`);
+  state.vote = vote;
+  state.meeting = await get(`/meetings/${vote.meeting_id}`);
   state.round = null;
   remember();
   hooks.context();
 }
 
+/** @param {HTMLElement} container */
 function createMeetingForm(container) {
   const error = el("p", { className: "error", role: "alert", id: "meeting-error", hidden: true });
   const nameZh = el("input", { id: "meeting-name-zh", type: "text", required: true, "aria-describedby": "meeting-error" });
@@ -45,6 +52,7 @@ function createMeetingForm(container) {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    /** @type {Meeting | null} */
     const created = await act(submit, error, () =>
       post("/meetings", { name_zh: nameZh.value.trim(), name_en: nameEn.value.trim(), date: date.value }),
     );
@@ -58,6 +66,7 @@ function createMeetingForm(container) {
   return form;
 }
 
+/** @param {Vote} vote */
 function voteItem(vote) {
   const error = el("p", { className: "error", role: "alert", hidden: true });
   const open = el(
@@ -67,7 +76,7 @@ function voteItem(vote) {
       className: "primary",
       dataset: { vote: String(vote.id) },
       "aria-label": t("meetings.open_vote_label", { title: titleOf(vote) }),
-      onclick: async (event) => {
+      onclick: async (/** @type {ButtonClick} */ event) => {
         const done = await act(event.currentTarget, error, async () => {
           await chooseVote(vote.id);
           return true;
@@ -95,10 +104,16 @@ function voteItem(vote) {
   );
 }
 
+/**
+ * @param {Meeting} meeting
+ * @param {Vote[]} votes its votes
+ * @param {HTMLElement} container
+ */
 function meetingCard(meeting, votes, container) {
   const error = el("p", { className: "error", role: "alert", hidden: true });
   const training = el("input", { type: "checkbox", id: `training-${meeting.id}` });
   const fromTemplate = writeButton("meetings.from_template", async (event) => {
+    /** @type {Vote | null} */
     const created = await act(event.currentTarget, error, () =>
       post("/votes/from-template", { meeting_id: meeting.id, template: "gongshu-2020", training: training.checked }),
     );
@@ -142,15 +157,19 @@ function meetingCard(meeting, votes, container) {
   );
 }
 
+/** @param {HTMLElement} container */
 export async function render(container) {
+  /** @type {[Meeting[], Vote[]]} */
   const [meetings, votes] = await Promise.all([get("/meetings"), get("/votes")]);
+  /** @type {Map<number, Vote[]>} */
   const byMeeting = new Map();
   for (const vote of votes) {
-    if (!byMeeting.has(vote.meeting_id)) byMeeting.set(vote.meeting_id, []);
-    byMeeting.get(vote.meeting_id).push(vote);
+    const same = byMeeting.get(vote.meeting_id);
+    if (same) same.push(vote);
+    else byMeeting.set(vote.meeting_id, [vote]);
   }
   const list = meetings.length
     ? meetings.map((m) => meetingCard(m, byMeeting.get(m.id) || [], container))
     : [el("p", { className: "hint", text: t("meetings.none") })];
-  container.replaceChildren(...[canWrite() ? createMeetingForm(container) : null, ...list].filter(Boolean));
+  container.replaceChildren(...[canWrite() ? createMeetingForm(container) : null, ...list].filter((part) => part !== null));
 }

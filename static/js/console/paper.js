@@ -7,17 +7,21 @@
 import { t } from "../i18n.js";
 import { $ } from "../page.js";
 import { get, post, put } from "./api.js";
-import { act, canWrite, el, needs, showError, state, table, writeButton } from "./ui.js";
+import { act, canWrite, chosenVote, el, needs, showError, state, table, writeButton } from "./ui.js";
+
+/** @import {MarkLists, PaperBatch, Round, Turnout} from "../types.js" */
 
 // What this clerk entered, to correct it: "round/batch/entry" -> ballots.  Memory only.
+/** @type {Map<string, MarkLists[]>} */
 const entered = new Map();
 let batchName = "A";
 let entryNumber = "1";
 
+/** @type {("approvals" | "opposes" | "abstains")[]} */
 const MARKS = ["approvals", "opposes", "abstains"];
 
 function approveOnly() {
-  return state.vote.rules.ballot_style !== "approve_oppose_abstain";
+  return chosenVote().rules.ballot_style !== "approve_oppose_abstain";
 }
 
 // The project numbers typed in a ballot's quick field ("1 3 5", "1,3;5"): those on the ballot, once each, in order.
@@ -36,6 +40,12 @@ export function numbersIn(text, allowed) {
   return found.sort((a, b) => a - b);
 }
 
+/**
+ * @param {Round} round
+ * @param {number} index its place in the batch, from 0
+ * @param {MarkLists} marks as entered before, or none
+ * @param {{add: () => void}} list the batch's ballots, to add one after the last
+ */
 function ballotFieldset(round, index, marks, list) {
   const projects = round.projects;
   const legendId = `ballot-${index}-legend`;
@@ -57,6 +67,7 @@ function ballotFieldset(round, index, marks, list) {
       over.hidden = chosen <= round.seats;
       over.textContent = over.hidden ? "" : t("paper.over", { count: chosen, seats: round.seats });
     };
+    /** @type {HTMLInputElement[]} */
     const boxes = projects.map((number) => {
       const box = el("input", { type: "checkbox", id: `ballot-${index}-p${number}`, value: String(number), dataset: { project: String(number) } });
       box.checked = (marks.approvals || []).includes(number);
@@ -123,6 +134,7 @@ function readBallot(fieldset) {
   return marks;
 }
 
+/** @param {MarkLists | null} marks */
 function describe(marks) {
   if (!marks) return [el("span", { className: "hint", text: t("paper.missing") })];
   const parts = [];
@@ -134,6 +146,11 @@ function describe(marks) {
   return parts;
 }
 
+/**
+ * @param {Round} round
+ * @param {PaperBatch} view
+ * @param {(batch: string) => Promise<void>} redraw
+ */
 function reconciliation(round, view, redraw) {
   const error = el("p", { className: "error", role: "alert", hidden: true });
   const entries = el(
@@ -183,22 +200,26 @@ function reconciliation(round, view, redraw) {
   return el("div", { className: "card", id: "reconciliation", "aria-live": "polite" }, parts);
 }
 
+/** @param {HTMLElement} container */
 export async function render(container) {
   if (!state.vote) return needs("vote", container);
+  /** @type {Round[]} */
   const rounds = await get(`/votes/${state.vote.id}/rounds`);
   const round = rounds.length ? rounds[rounds.length - 1] : null;
   if (!round || !["open", "closed"].includes(round.state)) {
     container.replaceChildren(el("p", { className: "hint", id: "paper-closed", text: t("paper.no_round") }));
     return;
   }
+  /** @type {Turnout} */
   const turnout = await get(`/rounds/${round.id}/turnout`);
   const view = el("div", { id: "reconciliation-box" });
   const error = el("p", { className: "error", role: "alert", id: "paper-error", hidden: true });
   const batch = el("input", { id: "paper-batch", type: "text", maxlength: "40", autocomplete: "off" });
   batch.value = batchName;
 
-  async function redraw(name) {
+  const redraw = async (/** @type {string} */ name) => {
     try {
+      /** @type {PaperBatch} */
       const answer = await get(`/rounds/${round.id}/paper-batches/${encodeURIComponent(name)}`);
       view.replaceChildren(reconciliation(round, answer, redraw));
       showError(error, null);
@@ -206,7 +227,7 @@ export async function render(container) {
       if (/** @type {{status?: number}} */ (problem).status === 404) view.replaceChildren(el("p", { className: "hint", text: t("paper.no_batch", { batch: name }) }));
       else showError(error, problem);
     }
-  }
+  };
 
   const intro = [
     el("p", { className: "meta", id: "paper-counts", text: t("paper.counts", { round: round.number, issued: turnout.paper_issued, entered: turnout.paper_entered }) }),
@@ -241,11 +262,16 @@ export async function render(container) {
   const list = {
     /** @type {HTMLFieldSetElement[]} */
     items: [],
+    /** @param {MarkLists[]} marksList */
     fill(marksList) {
       ballots.replaceChildren();
       this.items = [];
       for (const marks of marksList) this.add(marks, false);
     },
+    /**
+     * @param {MarkLists} [marks]
+     * @param {boolean} [focus]
+     */
     add(marks = {}, focus = true) {
       const fieldset = ballotFieldset(round, this.items.length, marks, this);
       this.items.push(fieldset);
@@ -300,6 +326,7 @@ export async function render(container) {
     batchName = batch.value.trim() || "A";
     entryNumber = entry.value;
     const marksList = list.items.map(readBallot);
+    /** @type {PaperBatch | null} */
     const answer = await act(submit, error, () =>
       put(`/rounds/${round.id}/paper-batches/${encodeURIComponent(batchName)}/entries/${entryNumber}`, { ballots: marksList }),
     );

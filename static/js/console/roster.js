@@ -3,14 +3,18 @@
 
 import { t } from "../i18n.js";
 import { ApiError, request } from "./api.js";
-import { el, showError, state, table } from "./ui.js";
+import { chosenMeeting, el, showError, table } from "./ui.js";
 
+/** @import {RosterProblem} from "../types.js" */
+
+/** @param {RosterProblem} row */
 function rowProblem(row) {
   const key = `roster.problem.${row.code}`;
   const text = t(key);
   return text === key ? row.message : text;
 }
 
+/** @param {RosterProblem[]} rows */
 function badRows(rows) {
   return table(
     "roster.report",
@@ -28,6 +32,8 @@ function badRows(rows) {
   );
 }
 
+// `refresh` reads the roster again once it is imported.
+/** @param {() => Promise<unknown>} refresh */
 export function importForm(refresh) {
   const error = el("p", { className: "error", role: "alert", id: "roster-error", hidden: true });
   const report = el("div", { id: "roster-report-box" });
@@ -69,7 +75,7 @@ export function importForm(refresh) {
     submit.disabled = true;
     showError(error, null);
     try {
-      const answer = await request("POST", `/meetings/${state.meeting.id}/roster`, data);
+      const answer = await request("POST", `/meetings/${chosenMeeting().id}/roster`, data);
       done.textContent = t("roster.imported", { count: answer.imported });
       file.value = "";
       await refresh();

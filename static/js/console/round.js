@@ -7,26 +7,33 @@ import { t, titleOf } from "../i18n.js";
 import { forPeople } from "../clock.js";
 import { $ } from "../page.js";
 import { get, post } from "./api.js";
-import { act, confirmDialog, el, hooks, needs, remember, showError, state, table, writeButton } from "./ui.js";
+import { act, chosenVote, confirmDialog, el, hooks, needs, remember, showError, state, table, writeButton } from "./ui.js";
+
+/** @import {Deputy, Round, TallyResult, Turnout, Vote} from "../types.js" */
+/** @typedef {Round & {result: TallyResult}} CountedRound */
 
 const POLL_MS = 2000;
 /** @type {number | null} */
 let timer = null;
 /** @type {HTMLElement | null} */
 let container = null;
+// The screen drawn again where render drew it last (before which no button or poll exists).
+const redraw = () => render(/** @type {HTMLElement} */ (container));
 
 export function leave() {
   if (timer !== null) window.clearTimeout(timer);
   timer = null;
 }
 
+/** @param {number} number */
 function candidateTitle(number) {
-  const found = (state.vote.candidates || []).find((c) => c.number === number);
+  const found = (chosenVote().candidates || []).find((c) => c.number === number);
   return found ? titleOf(found) : "";
 }
 
+/** @param {Turnout} turnout */
 function turnoutFigures(turnout) {
-  const item = (key, id, value) => el("div", { className: "figure" }, el("dt", { text: t(key) }), el("dd", { id, text: value }));
+  const item = (/** @type {string} */ key, /** @type {string} */ id, /** @type {string | number} */ value) => el("div", { className: "figure" }, el("dt", { text: t(key) }), el("dd", { id, text: value }));
   return el(
     "dl",
     { className: "figures", id: "turnout" },
@@ -39,6 +46,7 @@ function turnoutFigures(turnout) {
   );
 }
 
+/** @param {Deputy[]} deputies */
 function notVotedList(deputies) {
   if (!deputies.length) return el("p", { className: "hint", id: "not-voted-none", text: t("round.all_voted") });
   return el(
@@ -48,14 +56,17 @@ function notVotedList(deputies) {
   );
 }
 
+/** @param {string} text */
 function statusLine(text) {
   return el("p", { role: "status", className: "status", text });
 }
 
+/** @param {Round} round */
 async function refreshLive(round) {
   timer = null;
   if (state.screen !== "round" || !container || !container.isConnected) return;
   try {
+    /** @type {[Turnout, Deputy[]]} */
     const [turnout, waiting] = await Promise.all([get(`/rounds/${round.id}/turnout`), get(`/rounds/${round.id}/not-voted`)]);
     if (turnout.state !== round.state) {
       await render(container);
@@ -75,11 +86,13 @@ async function refreshLive(round) {
   if (state.screen === "round" && round.state === "open") timer = window.setTimeout(() => refreshLive(round), POLL_MS);
 }
 
+/** @param {Round} round */
 async function refreshSecrecy(round) {
   try {
+    /** @type {Round} */
     const now = await get(`/rounds/${round.id}`);
     if (!now.secrecy_pending || now.state !== round.state) {
-      await render(container);
+      await redraw();
       return;
     }
   } catch (error) {
@@ -88,17 +101,22 @@ async function refreshSecrecy(round) {
   if (state.screen === "round") timer = window.setTimeout(() => refreshSecrecy(round), POLL_MS);
 }
 
+/**
+ * @param {HTMLElement} error
+ * @param {string} label catalog key
+ */
 function openNextButton(error, label) {
   return writeButton(
     label,
     async (event) => {
-      const opened = await act(event.currentTarget, error, () => post(`/votes/${state.vote.id}/rounds`));
-      if (opened) await render(container);
+      const opened = await act(event.currentTarget, error, () => post(`/votes/${chosenVote().id}/rounds`));
+      if (opened) await redraw();
     },
     { id: "round-open" },
   );
 }
 
+/** @param {CountedRound} round */
 function resultView(round) {
   const result = round.result;
   const aoa = result.ballot_style === "approve_oppose_abstain";
@@ -136,6 +154,10 @@ function resultView(round) {
   );
 }
 
+/**
+ * @param {CountedRound} round
+ * @param {HTMLElement} error
+ */
 function nextStep(round, error) {
   const runoff = round.result && round.result.runoff;
   if (runoff) {
@@ -147,13 +169,13 @@ function nextStep(round, error) {
       openNextButton(error, "next.open"),
     );
   }
-  if (state.vote.state === "published") {
+  if (chosenVote().state === "published") {
     return el(
       "div",
       { className: "card next", id: "published" },
       el("p", { className: "done", text: t("publish.done") }),
-      el("p", { className: "meta", id: "published-at", text: t("publish.when", { at: forPeople(state.vote.published_at) }) }),
-      el("a", { href: `/results?vote=${state.vote.id}`, target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
+      el("p", { className: "meta", id: "published-at", text: t("publish.when", { at: forPeople(chosenVote().published_at) }) }),
+      el("a", { href: `/results?vote=${chosenVote().id}`, target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
     );
   }
   const publish = writeButton(
@@ -162,8 +184,8 @@ function nextStep(round, error) {
       const button = event.currentTarget;
       const sure = await confirmDialog("publish.confirm_title", el("p", { text: t("publish.confirm_text") }), "publish.confirm");
       if (!sure) return;
-      const done = await act(button, error, () => post(`/votes/${state.vote.id}/publish`));
-      if (done) await render(container);
+      const done = await act(button, error, () => post(`/votes/${chosenVote().id}/publish`));
+      if (done) await redraw();
     },
     { id: "publish", className: "danger" },
   );
@@ -175,7 +197,13 @@ function nextStep(round, error) {
   );
 }
 
+/**
+ * @param {Round} round
+ * @param {HTMLButtonElement} button
+ * @param {HTMLElement} error
+ */
 async function closeRound(round, button, error) {
+  /** @type {Deputy[] | null} */
   const waiting = await act(null, error, () => get(`/rounds/${round.id}/not-voted`));
   if (waiting === null) return;
   const body = el(
@@ -188,21 +216,33 @@ async function closeRound(round, button, error) {
   const sure = await confirmDialog("close.title", body, "close.confirm");
   if (!sure) return;
   const closed = await act(button, error, () => post(`/rounds/${round.id}/close`, { confirm: true }));
-  if (closed) await render(container);
+  if (closed) await redraw();
 }
 
+/**
+ * @param {Round} round
+ * @param {HTMLButtonElement} button
+ * @param {HTMLElement} error
+ * @param {HTMLElement} note where the outcome is said
+ */
 async function switchToPaper(round, button, error, note) {
+  /** @type {Deputy[] | null} */
   const waiting = await act(null, error, () => get(`/rounds/${round.id}/not-voted`));
   if (waiting === null) return;
   const body = el("div", {}, el("p", { text: t("paper_switch.text", { count: waiting.length }) }), notVotedList(waiting));
   const sure = await confirmDialog("paper_switch.title", body, "paper_switch.confirm");
   if (!sure) return;
+  /** @type {{issued: number} | null} */
   const answer = await act(button, error, () => post(`/rounds/${round.id}/paper`, {}));
   if (answer) note.textContent = t("paper_switch.done", { count: answer.issued });
 }
 
 // Paper for one chosen deputy (a phone that will not work, a deputy who prefers paper): by seat number,
 // after a confirmation naming them; the server refuses one who is not checked in or has voted already.
+/**
+ * @param {Round} round
+ * @param {HTMLElement} note where the outcome is said
+ */
 function paperForOne(round, note) {
   const error = el("p", { className: "error", role: "alert", id: "paper-one-error", hidden: true });
   const number = el("input", { id: "paper-one-number", type: "text", inputmode: "numeric", autocomplete: "off", "aria-describedby": "paper-one-hint paper-one-error" });
@@ -224,6 +264,7 @@ function paperForOne(round, note) {
       number.focus();
       return;
     }
+    /** @type {Deputy[] | null} */
     const waiting = await act(null, error, () => get(`/rounds/${round.id}/not-voted`));
     if (waiting === null) return;
     const deputy = waiting.find((d) => d.number === Number(wanted));
@@ -241,6 +282,7 @@ function paperForOne(round, note) {
   return form;
 }
 
+/** @param {Round[]} rounds */
 function roundsTable(rounds) {
   return table(
     "rounds.table",
@@ -259,10 +301,12 @@ function roundsTable(rounds) {
   );
 }
 
+/** @param {HTMLElement} target */
 export async function render(target) {
   container = target;
   leave();
   if (!state.vote) return needs("vote", target);
+  /** @type {[Vote, Round[]]} */
   const [vote, rounds] = await Promise.all([get(`/votes/${state.vote.id}`), get(`/votes/${state.vote.id}/rounds`)]);
   state.vote = vote;
   remember();
@@ -286,11 +330,13 @@ export async function render(target) {
       el("h3", { id: "current-round", text: t("round.current", { round: round.number, kind: t(`round.kind.${round.kind}`), state: t(`round.state.${round.state}`) }) }),
     );
     if (round.state === "open" || round.state === "closed") {
+      /** @type {Turnout} */
       const turnout = await get(`/rounds/${round.id}/turnout`);
       parts.push(el("p", { className: "hint", text: t("round.no_tally") }), turnoutFigures(turnout));
       parts.push(el("p", { className: "error", role: "alert", id: "live-error", hidden: true }));
     }
     if (round.state === "open") {
+      /** @type {Deputy[]} */
       const waiting = await get(`/rounds/${round.id}/not-voted`);
       parts.push(
         el("div", { id: "not-voted-box", className: "card", "aria-live": "polite" }, el("h4", { text: t("round.not_voted", { count: waiting.length }) }), notVotedList(waiting)),
@@ -318,16 +364,17 @@ export async function render(target) {
         "count.button",
         async (event) => {
           const counted = await act(event.currentTarget, error, () => post(`/rounds/${round.id}/count`));
-          if (counted) await render(container);
+          if (counted) await redraw();
         },
         { id: "round-count" },
       );
       parts.push(el("div", { className: "actions" }, countButton));
     } else if (round.state === "counted" && round.result) {
-      parts.push(resultView(round), nextStep(round, error));
+      const counted = /** @type {CountedRound} */ (round);
+      parts.push(resultView(counted), nextStep(counted, error));
     }
   }
   parts.push(error);
-  target.replaceChildren(...parts.filter(Boolean));
+  target.replaceChildren(...parts.filter((part) => part !== null));
   hooks.context();
 }

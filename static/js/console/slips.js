@@ -12,26 +12,36 @@
 import qrcode from "../../vendor/qrcode-generator/qrcode.mjs";
 import { t } from "../i18n.js";
 import { get, post } from "./api.js";
-import { act, canWrite, confirmDialog, el, needs, showError, state, writeButton } from "./ui.js";
+import { act, canWrite, chosenVote, confirmDialog, el, needs, showError, state, writeButton } from "./ui.js";
+
+/** @import {BallotAddress, CodeHolder, IssuedCode, Slip} from "../types.js" */
 
 const SVG = "http://www.w3.org/2000/svg";
 let lastDone = "";
 
 // deputy id -> { deputy, code, pick } for the vote chosen: pick means "print this slip next".
 function codesOfVote() {
-  let codes = state.codes.get(state.vote.id);
+  let codes = state.codes.get(chosenVote().id);
   if (!codes) {
     codes = new Map();
-    state.codes.set(state.vote.id, codes);
+    state.codes.set(chosenVote().id, codes);
   }
   return codes;
 }
 
+/**
+ * @param {string} base the public address
+ * @param {string} code
+ */
 function ballotUrl(base, code) {
   return `${base}/ballot?code=${encodeURIComponent(code)}`;
 }
 
 // The QR code as SVG, built with attributes only (the CSP refuses inline style); data-url is what it carries.
+/**
+ * @param {string} text
+ * @param {string} label
+ */
 function qrSvg(text, label) {
   const qr = qrcode(0, "M");
   qr.addData(text);
@@ -63,6 +73,11 @@ function qrSvg(text, label) {
   return svg;
 }
 
+/**
+ * @param {Slip} item
+ * @param {string} base the public address
+ * @param {() => void} redraw
+ */
 function slip(item, base, redraw) {
   const { deputy, code } = item;
   const pick = el("input", { type: "checkbox", id: `pick-${deputy.id}`, className: "slip-pick-box" });
@@ -75,8 +90,8 @@ function slip(item, base, redraw) {
     "article",
     { className: item.pick ? "slip picked" : "slip", dataset: { deputy: String(deputy.number) } },
     el("p", { className: "slip-pick" }, pick, el("label", { for: pick.id, text: t("slips.pick", { number: deputy.number }) })),
-    el("p", { className: "slip-vote", text: state.vote.title_zh }),
-    state.vote.training ? el("p", { className: "slip-training", text: t("console.training_mark") }) : null,
+    el("p", { className: "slip-vote", text: chosenVote().title_zh }),
+    chosenVote().training ? el("p", { className: "slip-training", text: t("console.training_mark") }) : null,
     el("p", { className: "slip-who" }, el("span", { className: "slip-seat", text: t("slips.seat", { number: deputy.number }) }), " ", el("span", { className: "slip-name", text: deputy.name })),
     el("p", { className: "slip-code-label", text: t("term.voting_code") }),
     el("p", { className: "slip-code", text: code }),
@@ -85,6 +100,7 @@ function slip(item, base, redraw) {
   );
 }
 
+/** @param {BallotAddress} address */
 function addressNotice(address) {
   const parts = [el("p", { id: "slips-address", text: t(address.configured ? "slips.address_configured" : "slips.address_guessed", { url: `${address.base}/ballot` }) })];
   if (address.problem) {
@@ -96,8 +112,10 @@ function addressNotice(address) {
   return el("div", { className: address.problem ? "card address-bad" : "card", id: "slips-address-box" }, ...parts);
 }
 
+/** @param {HTMLElement} container */
 export async function render(container) {
   if (!state.vote) return needs("vote", container);
+  /** @type {[BallotAddress, CodeHolder[]]} */
   const [address, holders] = await Promise.all([get("/ballot-address"), get(`/votes/${state.vote.id}/codes`)]);
   const error = el("p", { className: "error", role: "alert", id: "slips-error", hidden: true });
   const summary = el("p", { id: "slips-summary", role: "status" });
@@ -120,6 +138,10 @@ export async function render(container) {
     print.textContent = t("slips.print", { count: picked });
   }
 
+  /**
+   * @param {IssuedCode[]} issued
+   * @param {boolean} pickOnly whether these are the only slips to print next
+   */
   function keep(issued, pickOnly) {
     if (pickOnly) for (const item of codes.values()) item.pick = false;
     for (const answer of issued) {
@@ -146,7 +168,8 @@ export async function render(container) {
   const issue = writeButton(
     "slips.issue",
     async (event) => {
-      const issued = await act(event.currentTarget, error, () => post(`/votes/${state.vote.id}/codes/missing`));
+      /** @type {IssuedCode[] | null} */
+      const issued = await act(event.currentTarget, error, () => post(`/votes/${chosenVote().id}/codes/missing`));
       if (issued === null) return;
       keep(issued, false);
       lastDone = t("slips.issued", { count: issued.length });
@@ -164,7 +187,8 @@ export async function render(container) {
       const button = event.currentTarget;
       const body = el("div", {}, el("p", { className: "warning", id: "reissue-all-voids", text: t("slips.reissue_all_text", { count: holding }) }), el("p", { text: t("slips.reissue_all_then", { count: present.length }) }));
       if (!(await confirmDialog("slips.reissue_all_title", body, "slips.reissue_all_confirm"))) return;
-      const issued = await act(button, error, () => post(`/votes/${state.vote.id}/codes/reissue-all`, { confirm: true, voids: holding }));
+      /** @type {IssuedCode[] | null} */
+      const issued = await act(button, error, () => post(`/votes/${chosenVote().id}/codes/reissue-all`, { confirm: true, voids: holding }));
       if (issued === null) return;
       codes.clear();
       keep(issued, false);
@@ -188,7 +212,7 @@ export async function render(container) {
     el("p", { id: "slips-counts", className: "counts", text: t("slips.counts", { present: present.length, holding, missing }) }),
     canWrite() ? el("p", { className: "hint", text: t("slips.issue_hint") }) : el("p", { className: "hint", text: t("slips.readonly") }),
     canWrite() ? el("div", { className: "actions" }, issue, reissueAll) : null,
-    canWrite() ? lostSlipForm(holders, error, async (issued) => {
+    canWrite() ? lostSlipForm(holders, error, async (/** @type {IssuedCode[]} */ issued) => {
       keep(issued, true);
       lastDone = t("slips.reissued", { number: issued[0].number, name: issued[0].name });
       await render(container);
@@ -199,11 +223,16 @@ export async function render(container) {
     error,
     sheet,
   ];
-  container.replaceChildren(...parts.filter(Boolean));
+  container.replaceChildren(...parts.filter((part) => part !== null));
   drawSheet();
 }
 
 // A lost slip: the seat number, a confirmation naming the deputy, then a new code (the old one stops working).
+/**
+ * @param {CodeHolder[]} holders
+ * @param {HTMLElement} error
+ * @param {(issued: IssuedCode[]) => Promise<void>} done
+ */
 function lostSlipForm(holders, error, done) {
   const number = el("input", { id: "slips-lost-number", type: "text", inputmode: "numeric", autocomplete: "off", "aria-describedby": "slips-lost-hint" });
   const submit = el("button", { type: "submit", className: "secondary", id: "slips-lost", dataset: { write: "" } }, t("slips.lost_button"));
@@ -228,7 +257,8 @@ function lostSlipForm(holders, error, done) {
       const body = el("p", { className: "warning", id: "lost-voids", text: t("slips.lost_text", { number: deputy.number, name: deputy.name }) });
       if (!(await confirmDialog("slips.lost_title", body, "slips.lost_confirm"))) return;
     }
-    const answer = await act(submit, error, () => post(`/votes/${state.vote.id}/codes`, { deputy_id: deputy.id, reissue: deputy.holds_code }));
+    /** @type {{deputy_id: number, code: string} | null} */
+    const answer = await act(submit, error, () => post(`/votes/${chosenVote().id}/codes`, { deputy_id: deputy.id, reissue: deputy.holds_code }));
     if (answer) await done([{ ...answer, number: deputy.number, name: deputy.name }]);
   });
   return form;

@@ -5,10 +5,12 @@
 import { t } from "../i18n.js";
 import { $, failureMessage } from "../page.js";
 
-// The meeting, vote and round are the API's answers, untyped; codes: vote id -> deputy id -> a slip (slips.js).
+/** @import {ButtonClick, Meeting, Round, Slip, User, Vote} from "../types.js" */
+
+// The meeting, vote and round chosen, as the API gave them; codes: vote id -> deputy id -> a slip (slips.js).
 /**
- * @type {{user: {name: string, role: string} | null, meeting: any, vote: any, round: any, screen: string,
- *   codes: Map<number, Map<number, {deputy: any, code: string, pick: boolean}>>, flash: string | null}}
+ * @type {{user: User | null, meeting: Meeting | null, vote: Vote | null, round: Round | null, screen: string,
+ *   codes: Map<number, Map<number, Slip>>, flash: string | null}}
  */
 export const state = {
   user: null,
@@ -20,18 +22,24 @@ export const state = {
   flash: null,
 };
 
+// The vote and the meeting chosen, read where a screen has made sure there is one (its render returns
+// `needs("vote", …)` first; choosing another re-renders the screen): read at each call, as `state.vote` is.
+export const chosenVote = () => /** @type {Vote} */ (state.vote);
+export const chosenMeeting = () => /** @type {Meeting} */ (state.meeting);
+
 // Scrutineers read everything and may export, but change nothing: no write control is rendered for them.
 export function canWrite() {
   return state.user !== null && state.user.role !== "scrutineer";
 }
 
 // Attributes: `text`, `className`, `dataset`, `on<event>` (a listener), else set as attributes (true as "",
-// null, undefined and false left out); children: nodes, or values shown as text, in lists or not.
+// null, undefined and false left out); children: nodes, or values shown as text, in lists or not. The
+// attributes are `any`: a listener, a dataset, a flag or a text by name, each typed where it is written.
 /**
  * @template {keyof HTMLElementTagNameMap} K
  * @param {K} tag
  * @param {Record<string, any>} [attributes]
- * @param {...any} children
+ * @param {...unknown} children
  * @returns {HTMLElementTagNameMap[K]}
  */
 export function el(tag, attributes = {}, ...children) {
@@ -54,15 +62,15 @@ export function el(tag, attributes = {}, ...children) {
 // A button that changes something: only for clerks and admins (null for a scrutineer).
 /**
  * @param {string} key
- * @param {(event: MouseEvent & {currentTarget: HTMLButtonElement}) => unknown} onclick
- * @param {Record<string, any>} [attributes]
+ * @param {(event: ButtonClick) => unknown} onclick
+ * @param {Record<string, any>} [attributes] as el's
  */
 export function writeButton(key, onclick, attributes = {}) {
   if (!canWrite()) return null;
   return el("button", { type: "button", className: "primary", dataset: { write: "" }, ...attributes, onclick }, t(key));
 }
 
-/** @param {any} vote */
+/** @param {{training: boolean} | null} vote */
 export function trainingMark(vote) {
   return vote && vote.training ? el("span", { className: "training-mark", text: t("console.training_mark") }) : null;
 }
@@ -147,7 +155,7 @@ export function confirmDialog(titleKey, body, confirmKey) {
  * @param {string | null} captionKey
  * @param {string[]} headers catalog keys
  * @param {Node[]} rows
- * @param {Record<string, any>} [attributes]
+ * @param {Record<string, any>} [attributes] the table's, as el's
  */
 export function table(captionKey, headers, rows, attributes = {}) {
   const head = el("thead", {}, el("tr", {}, headers.map((key) => el("th", { scope: "col", text: t(key) }))));

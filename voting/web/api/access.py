@@ -96,10 +96,10 @@ def caller(roles: frozenset[Role] = READERS) -> Caller:
                 expected = session.get("csrf", "")
                 given = request.headers.get("X-CSRF-Token", "")
                 if not expected or not hmac.compare_digest(expected, given):
-                    raise NotAuthenticated("csrf_failed", "missing or wrong X-CSRF-Token header")
+                    raise NotAuthenticated("csrf_failed")
         user = auth.user_of(db_session, login)
         if login is None or user is None:
-            raise NotAuthenticated("not_authenticated", "log in first")
+            raise NotAuthenticated("not_authenticated")
         found = Caller(Actor(user.name, user.role), login.token_hash)
         stale = auth.needs_touch(login)
     if stale:

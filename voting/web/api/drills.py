@@ -83,7 +83,7 @@ def _listing(drill: Drill) -> dict[str, Any]:
 def _shipped(name: str) -> Drill:
     """A shipped drill by name; never a path (``load_drill`` would read any file)."""
     if name not in shipped_drills():
-        raise NotFound("unknown_drill", f"no shipped drill is named {name!r}", field="name", name=name)
+        raise NotFound("unknown_drill", field="name", name=name)
     return load_drill(name)
 
 
@@ -116,9 +116,7 @@ class RunDrill(MethodView):
                 clients[0], drill, seed=data["seed"], second=clients[1] if len(clients) > 1 else None, say=_quiet
             )
         except RehearsalError as exc:
-            raise Conflict(
-                "drill_failed", f"the drill {name} could not be played: {exc}", name=name, detail=str(exc)
-            ) from None
+            raise Conflict("drill_failed", name=name, detail=str(exc)) from None
         finally:
             with writing() as db:
                 drills.end_logins(db, key, tokens)

@@ -1,7 +1,8 @@
 """Every error the API answers, in one shape: ``{"code", "message", "field", ...}``.
 
-The status comes from the error's class, the message from the catalog in the
-caller's language, keyed by the stable code.  A request never ends in an
+The status comes from the error's class, the message from the server's one
+catalog in the caller's language, keyed by the stable code
+(``voting.domain.messages``).  A request never ends in an
 unhandled 500: anything unforeseen is logged as its kind and stack, without
 its message or the request (``voting.web.logs``: either may quote a code or
 a ballot), and answered as ``internal_error``.  A value the database refuses
@@ -19,9 +20,10 @@ from werkzeug.exceptions import HTTPException
 
 from voting.domain.errors import DomainError
 from voting.domain.lifecycle import InvalidTransition
+from voting.language import error_message
 from voting.services.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
-from voting.services.roster import RosterRejected
-from voting.web.i18n import language, text
+from voting.services.roster import RosterRejected, RowProblem
+from voting.web.i18n import language
 from voting.web.logs import without_values
 
 log = logging.getLogger(__name__)
@@ -54,13 +56,13 @@ def error_response(
     code: str,
     *,
     field: str | None = None,
-    fallback: str = "",
     params: dict[str, Any] | None = None,
+    frame: str | None = None,
     **extra: Any,
 ) -> tuple[Response, int]:
     body: dict[str, Any] = {
         "code": code,
-        "message": text(f"error.{code}", language(), fallback, **(params or {})),
+        "message": error_message(code, params or {}, language(), frame=frame),
         "field": field,
     }
     if params:
@@ -73,8 +75,14 @@ def _domain(exc: DomainError) -> tuple[Response, int]:
     status = next(s for cls, s in STATUS if isinstance(exc, cls))
     extra: dict[str, Any] = {}
     if isinstance(exc, RosterRejected):
-        extra["rows"] = exc.report()
-    return error_response(status, exc.code, field=exc.field, fallback=exc.message, params=exc.params, **extra)
+        extra["rows"] = [_row(problem) for problem in exc.problems]
+    return error_response(status, exc.code, field=exc.field, params=exc.params, frame=exc.frame, **extra)
+
+
+def _row(problem: RowProblem) -> dict[str, Any]:
+    """One bad row of a roster, worded as its own message (``row.<code>``)."""
+    message = error_message(f"row.{problem.code}", {"row": problem.row, **problem.params}, language())
+    return {"row": problem.row, "field": problem.field, "code": problem.code, "message": message}
 
 
 def _http(exc: HTTPException) -> tuple[Response, int]:
@@ -89,24 +97,24 @@ def _http(exc: HTTPException) -> tuple[Response, int]:
         if isinstance(located, dict) and located:
             field = str(next(iter(located)))
     extra = {"errors": messages} if messages else {}
-    response, status = error_response(status, code, field=field, fallback=exc.description or "", **extra)
+    response, status = error_response(status, code, field=field, **extra)
     if status == 405 and exc.get_headers():
         response.headers.update({k: v for k, v in exc.get_headers() if k.lower() == "allow"})
     return response, status
 
 
 def _integrity(exc: IntegrityError) -> tuple[Response, int]:
-    return error_response(409, "conflict", fallback="that clashes with something recorded at the same moment")
+    return error_response(409, "conflict")
 
 
 def _operational(exc: OperationalError) -> tuple[Response, int]:
     log.error("database unavailable: %s", exc.__class__.__name__)
-    return error_response(503, "internal_error", fallback="the database is busy; try again")
+    return error_response(503, "internal_error")
 
 
 def _data(exc: DataError) -> tuple[Response, int]:
     log.warning("the database refused a value: %s", without_values(exc))
-    return error_response(422, "invalid_value", fallback="a value sent cannot be stored")
+    return error_response(422, "invalid_value")
 
 
 def _unexpected(exc: Exception) -> tuple[Response, int]:

@@ -61,12 +61,10 @@ def _sheet(vote_id: int) -> TallySheet:
     with reading() as db:
         vote = get_vote(db, vote_id)
         if vote.state != VoteState.PUBLISHED and not is_staff():
-            raise NotFound(
-                "not_found", "the tally sheet is published with the result", what="tally sheet", id=str(vote_id)
-            )
+            raise NotFound("not_found", what="tally sheet", id=str(vote_id))
         sheet = tally_sheet(db, vote_id, time_zone=time_zone(current_app))
     if not sheet.rounds:
-        raise Conflict("no_counted_round", f"vote {vote_id} has no counted round yet: there is no tally to export")
+        raise Conflict("no_counted_round")
     return sheet
 
 

@@ -124,7 +124,7 @@ class Roster(MethodView):
         upload = files["file"]
         data = upload.read(MAX_ROSTER_BYTES + 1)
         if len(data) > MAX_ROSTER_BYTES:
-            raise InvalidInput("roster_format", "the roster file is larger than 5 MB", field="file")
+            raise InvalidInput("roster_too_large", field="file", megabytes=MAX_ROSTER_BYTES // (1024 * 1024))
         rows, problems = roster.read_roster(upload.filename, data)
         with writing() as db:
             return {"imported": roster.import_roster(db, meeting_id, rows, problems, by=actor)}

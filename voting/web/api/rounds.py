@@ -111,7 +111,7 @@ class Count(MethodView):
 def _batch(db: Any, round_id: int, batch: str) -> dict[str, Any]:
     entries, diffs = paper.differences(db, round_id, batch)
     if not entries:
-        raise NotFound("no_batch", f"no batch {batch} in this round", batch=batch)
+        raise NotFound("no_batch", batch=batch)
     return {
         "batch": batch,
         "entries": [{"entry": e.entry, "clerk": e.clerk, "ballots": len(e.ballots)} for e in entries],
@@ -168,9 +168,7 @@ class BallotList(MethodView):
             round_ = get_round(db, round_id)
             published = get_vote(db, round_.vote_id).state == VoteState.PUBLISHED
             if not published and not is_staff():
-                raise NotFound(
-                    "not_found", "the ballot list is published with the result", what="ballot list", id=str(round_id)
-                )
+                raise NotFound("not_found", what="ballot list", id=str(round_id))
             text = publication.ballot_list(db, round_)
         name = f"vote{round_.vote_id}-round{round_.number}-ballots{'' if published else '-UNOFFICIAL'}.csv"
         return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

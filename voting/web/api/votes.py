@@ -144,7 +144,7 @@ class Result(MethodView):
                 return cached
             vote = get_vote(db, vote_id)
             if vote.state != VoteState.PUBLISHED and not is_staff():
-                raise NotFound("not_found", f"no published result for vote {vote_id}", what="result", id=str(vote_id))
+                raise NotFound("not_found", what="result", id=str(vote_id))
             return results.result_view(db, vote_id)
 
 
