@@ -3,17 +3,19 @@
 ``voting demo`` ends with the console's address and the demo's staff accounts (two clerks, since paper
 ballots are entered twice by two different clerks, and a scrutineer), each new password shown once;
 run again, it changes no account.  ``voting user add`` makes another account, ``voting user password``
-gives one a new password.  Registered on the ``voting`` group by ``voting.cli``, whose helpers these use.
+gives one a new password.  Registered on the ``voting`` group by ``voting.cli``; the helpers both use are ``voting.cli_common``'s.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 import click
 
+from voting.cli_common import open_database, refuse, require_current
 from voting.domain import DomainError
 
 if TYPE_CHECKING:
@@ -33,14 +35,12 @@ def demo(url: str) -> None:
     Ends with the console's address and, for each staff account made now, its name and random password on
     one line, shown this once; run again, it leaves existing accounts and their passwords as they are.
     """
-    from importlib.resources import files
-
-    from voting.cli import _database, _require_current
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
     from voting.services.demo import demo_staff, load_demo
     from voting.services.roster import SAMPLE
 
-    database = _database()
-    _require_current(database)
+    database = open_database()
+    require_current(database)
     summary = load_demo(database)
     state = "created" if summary.created else "already present"
     click.echo(
@@ -72,6 +72,7 @@ def user() -> None:
 @click.option("--role", required=True, type=click.Choice(["admin", "clerk", "scrutineer"]))
 def user_add(name: str, role: str) -> None:
     """Create a staff account; the password is read from a prompt, or from standard input when piped."""
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
     from voting.services import auth
 
     password = _new_password()
@@ -83,6 +84,7 @@ def user_add(name: str, role: str) -> None:
 @click.argument("name")
 def user_password(name: str) -> None:
     """Give a staff account a new password (asked for, or read from standard input when piped)."""
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
     from voting.services import auth
 
     password = _new_password()
@@ -100,12 +102,10 @@ def _new_password() -> str:
 
 def _change(step: Callable[[Session], object]) -> None:
     """Run one change to the accounts in a write transaction; a refusal is the command's error message."""
-    from voting.cli import _database, _refused, _require_current
-
-    database = _database()
-    _require_current(database)
+    database = open_database()
+    require_current(database)
     try:
         with database.write() as session:
             step(session)
     except DomainError as exc:
-        _refused(exc)
+        refuse(exc)
