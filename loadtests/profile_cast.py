@@ -31,7 +31,7 @@ from pyinstrument import Profiler
 from sqlmodel import Session
 
 from loadtests.sitting import Plan, approvals_for, roster_csv
-from voting.services import auth, bodies, casting
+from voting.services import auth, bodies, cast_batch
 from voting.store import migrate
 from voting.store.db import Database
 from voting.web import create_app, get_db
@@ -86,7 +86,7 @@ def _batching(app: Flask, url: str, threads: int) -> None:
     client = app.test_client()
     staff = {"Authorization": f"Bearer {_token(app)}"}
     codes, _vote_id, _round_id = _sitting(client, staff, threads * 20)
-    committer = casting._committer(get_db(app))
+    committer = cast_batch._committer(get_db(app))
     before = committer.batches
     chunks = [codes[i::threads] for i in range(threads)]
 

@@ -1,9 +1,11 @@
 """The ``voting`` command: a thin shell over the services and the domain.
 
 Results go to standard output, progress and errors to standard error; a
-domain error becomes a message and exit status 1 in one place (``_fail``).
+domain error becomes a message and exit status 1 in one place (``cli_common.refuse``).
 ``voting tally`` imports nothing but the domain, so that an auditor can
-recount on a machine with no server and no database.
+recount on a machine with no server and no database: every other command
+imports what it needs (the store, the services, the exports, the web server)
+in its own body.
 """
 
 from __future__ import annotations
@@ -12,43 +14,16 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any
 
 import click
+import orjson
 
-from voting.cli_staff import BODY, _body_id, demo, user
+from voting.cli_common import BODY, body_id, fail, open_database, refuse, require_current
+from voting.cli_staff import demo, user
 from voting.domain import DomainError, InvalidBallotList, ThresholdBasis
-
-if TYPE_CHECKING:
-    from voting.store.db import Database
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"voting: {message}", err=True)
-    sys.exit(1)
-
-
-def _refused(exc: DomainError, *, path: str | None = None) -> NoReturn:
-    """A refusal in the reader's language (the locale's: Chinese where it names Chinese), as the API words it."""
-    from voting.language import reader_language, words_of
-
-    text = words_of(exc, reader_language(os.environ))
-    _fail(f"{path}: {text}" if path else text)
-
-
-def _database() -> Database:
-    """The configured database, as the web app opens it, without building the app."""
-    from voting import config
-    from voting.store.db import Database
-
-    return Database(config.load(config.instance_path())["DATABASE_URL"])
-
-
-def _require_current(db: Database) -> None:
-    from voting.store import migrate
-
-    if not migrate.is_current(db):
-        _fail("the database is not at the newest migration: run `voting db upgrade` first")
+from voting.domain.audit_chain import ChainCheck, given_head, missing_heads, verify_chain
+from voting.domain.recount import recount_file
 
 
 @click.group()
@@ -70,9 +45,10 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply the migrations up to REVISION."""
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.store import migrate
 
-    database = _database()
+    database = open_database()
     migrate.upgrade(database, revision)
     click.echo(f"database upgraded to {revision}: {database.engine.url.render_as_string(hide_password=True)}", err=True)
 
@@ -81,9 +57,10 @@ def db_upgrade(revision: str) -> None:
 @click.option("-m", "--message", required=True, help="What the migration does, as its file name will say.")
 def db_revision(message: str) -> None:
     """Autogenerate a migration from the models (read and edit it before committing)."""
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.store import migrate
 
-    migrate.revision(_database(), message)
+    migrate.revision(open_database(), message)
 
 
 @main.command()
@@ -98,9 +75,10 @@ def db_revision(message: str) -> None:
 )
 def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Run the web app under gunicorn, a production WSGI server."""
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.web.server import THREADS, run
 
-    _require_current(_database())
+    require_current(open_database())
     count = workers or (os.cpu_count() or 1)
     per_worker = threads or THREADS
     click.echo(f"voting: serving on http://{host}:{port}/ with {count} workers of {per_worker} threads", err=True)
@@ -127,7 +105,7 @@ _head_option = click.option(
 @BODY
 def audit_verify(path: str | None, heads: tuple[str, ...], body: str | None) -> None:
     """Check the hash chain, of the database or of an exported file; names the first bad entry, or a head not in it."""
-    from voting.domain.audit_chain import ChainCheck, missing_heads, verify_chain
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.exports.bundle_report import chain_report
 
     check: ChainCheck
@@ -142,23 +120,22 @@ def audit_verify(path: str | None, heads: tuple[str, ...], body: str | None) -> 
         check = verify_chain(kept(_jsonl(path)))
         missing = missing_heads(hashes[: check.entries], heads)
     else:
+        # here, not at the top: `voting tally` loads the domain only (module docstring)
         from voting.services import audit as audit_log
 
-        database = _database()
-        _require_current(database)
+        database = open_database()
+        require_current(database)
         with database.read() as session:
-            body_id = _body_id(session, body)
-            check = audit_log.verify(session, body_id)
-            missing = audit_log.missing_heads(session, body_id, heads)
+            chosen = body_id(session, body)
+            check = audit_log.verify(session, chosen)
+            missing = audit_log.missing_heads(session, chosen, heads)
     status, message = chain_report(check, missing)
     if status:
-        _fail(message)
+        fail(message)
     click.echo(message)
 
 
 def _heads(value: tuple[str, ...]) -> tuple[str, ...]:
-    from voting.domain.audit_chain import given_head
-
     for head in value:
         try:
             given_head(head)
@@ -168,20 +145,18 @@ def _heads(value: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _jsonl(path: str) -> Iterator[dict[str, Any]]:
-    import orjson
-
     try:
         with open(path, "rb") as stream:
             for number, line in enumerate(stream, start=1):
                 try:
                     entry = orjson.loads(line)
                 except orjson.JSONDecodeError:
-                    _fail(f"{path} line {number}: not JSON")
+                    fail(f"{path} line {number}: not JSON")
                 if not isinstance(entry, dict):
-                    _fail(f"{path} line {number}: not a JSON object")
+                    fail(f"{path} line {number}: not a JSON object")
                 yield entry
     except OSError as exc:
-        _fail(f"{path}: cannot read: {exc.strerror}")
+        fail(f"{path}: cannot read: {exc.strerror}")
 
 
 @main.command("verify-bundle")
@@ -200,6 +175,7 @@ def verify_bundle(
     Needs no server and no database (VERIFY.md in the bundle says what it checks and how to do it by hand);
     the bundle's own ``verifier/verify.py`` runs the same check with Python alone and prints the same.
     """
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.exports.bundle_check import verify_bundle
     from voting.exports.bundle_report import report
 
@@ -217,13 +193,14 @@ def verify_bundle(
 @BODY
 def audit_export(output: str | None, body: str | None) -> None:
     """Write the audit log as JSON Lines, one canonical JSON object per entry."""
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.services import audit as audit_log
 
-    database = _database()
-    _require_current(database)
+    database = open_database()
+    require_current(database)
     with database.read() as session, click.open_file(output or "-", "w", encoding="utf-8") as out:
         count = 0
-        for line in audit_log.export_lines(session, _body_id(session, body)):
+        for line in audit_log.export_lines(session, body_id(session, body)):
             out.write(line)
             count += 1
     click.echo(f"exported {count} audit entries", err=True)
@@ -247,6 +224,7 @@ def simulate_command(
 
     Prints how often each project is selected, the rounds, tie-breaks and shortfall rounds, and the margin at the cut-off.
     """
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.simulation import Distribution, load, simulate
     from voting.simulation.report import Progress, csv_text, svg_chart, table
 
@@ -255,7 +233,7 @@ def simulate_command(
     try:
         loaded = load(scenario)
     except DomainError as exc:
-        _refused(exc)
+        refuse(exc)
     outcomes = simulate(loaded, runs, seed, progress=Progress(sys.stderr, f"simulating {loaded.name}"))
     dist = Distribution.of(loaded, outcomes, seed)
     click.echo(table(dist), nl=False)
@@ -269,7 +247,7 @@ def simulate_command(
                 with open(path, "w", encoding="utf-8", newline="") as out:
                     out.write(text)
             except OSError as exc:
-                _fail(f"{path}: cannot write: {exc.strerror}")
+                fail(f"{path}: cannot write: {exc.strerror}")
 
 
 @main.command("rehearse")
@@ -288,6 +266,7 @@ def simulate_command(
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write what happened as JSON.")
 def rehearse_cmd(**options: Any) -> None:
     """Drive a training vote (演练) on a running server as simulated deputies of SCENARIO, at a pace."""
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.simulation.commands import rehearse_command
 
     sys.exit(rehearse_command(**options))
@@ -305,6 +284,7 @@ def rehearse_cmd(**options: Any) -> None:
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the outcome as JSON.")
 def drill_cmd(name: str | None, listing: bool, user: str | None, **options: Any) -> None:
     """Run the scenario drill NAME on a training vote and check it ends as promised (exit 1 if not)."""
+    # here, not at the top: `voting tally` loads the domain only (module docstring)
     from voting.simulation import commands
 
     if listing:
@@ -350,8 +330,6 @@ def tally_command(
     threshold_fraction: str,
 ) -> None:
     """Recount a round from its anonymous ballot list (DESIGN section 5); prints JSON."""
-    from voting.domain.recount import recount_file
-
     try:
         output = recount_file(
             ballots_csv,
@@ -365,9 +343,9 @@ def tally_command(
             threshold_fraction=threshold_fraction,
         )
     except OSError as exc:
-        _fail(f"{ballots_csv}: cannot read: {exc.strerror}")
+        fail(f"{ballots_csv}: cannot read: {exc.strerror}")
     except InvalidBallotList as exc:
-        _refused(exc, path=ballots_csv)
+        refuse(exc, path=ballots_csv)
     except DomainError as exc:
-        _refused(exc)
+        refuse(exc)
     click.echo(json.dumps(output, ensure_ascii=False))

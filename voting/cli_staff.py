@@ -3,40 +3,23 @@
 ``voting demo`` ends with the console's address and the demo's staff accounts (two clerks, since paper
 ballots are entered twice by two different clerks, and a scrutineer), each new password shown once;
 run again, it changes no account.  ``voting user add`` makes another account, ``voting user password``
-gives one a new password.  Registered on the ``voting`` group by ``voting.cli``, whose helpers these use.
+gives one a new password.  Registered on the ``voting`` group by ``voting.cli``; the helpers both use are ``voting.cli_common``'s.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 import click
 
+from voting.cli_common import BODY, body_id, open_database, refuse, require_current
 from voting.domain import DomainError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-
-BODY = click.option(
-    "--body",
-    "body",
-    metavar="NAME",
-    help="The body's short name (/b/NAME/); default: DEFAULT_BODY, else the first body.",
-)
-
-
-def _body_id(session: Session, slug: str | None) -> int:
-    """The body a command means: the one it names, else the default body, as an address without /b/ means."""
-    from voting import config
-    from voting.services import bodies
-
-    chosen = slug or config.load(config.instance_path())["DEFAULT_BODY"]
-    body_id = bodies.default_body(session, chosen).id
-    assert body_id is not None
-    return body_id
 
 
 @click.command()
@@ -52,14 +35,12 @@ def demo(url: str) -> None:
     Ends with the console's address and, for each staff account made now, its name and random password on
     one line, shown this once; run again, it leaves existing accounts and their passwords as they are.
     """
-    from importlib.resources import files
-
-    from voting.cli import _database, _require_current
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
     from voting.services.demo import demo_staff, load_demo
     from voting.services.roster import SAMPLE
 
-    database = _database()
-    _require_current(database)
+    database = open_database()
+    require_current(database)
     summary = load_demo(database)
     state = "created" if summary.created else "already present"
     click.echo(
@@ -92,12 +73,13 @@ def user() -> None:
 @BODY
 def user_add(name: str, role: str, body: str | None) -> None:
     """Create a staff account of a body; the password is read from a prompt, or from standard input when piped."""
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
     from voting.services import auth
 
     password = _new_password()
 
     def add(session: Session) -> object:
-        by = auth.Actor("voting user add", "admin", _body_id(session, body))
+        by = auth.Actor("voting user add", "admin", body_id(session, body))
         return auth.add_user(session, name, role, password, by=by)
 
     _change(add)
@@ -109,12 +91,13 @@ def user_add(name: str, role: str, body: str | None) -> None:
 @BODY
 def user_password(name: str, body: str | None) -> None:
     """Give a body's staff account a new password (asked for, or read from standard input when piped)."""
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
     from voting.services import auth
 
     password = _new_password()
 
     def change(session: Session) -> object:
-        by = auth.Actor("voting user password", "admin", _body_id(session, body))
+        by = auth.Actor("voting user password", "admin", body_id(session, body))
         return auth.set_password(session, name, password, by=by)
 
     _change(change)
@@ -130,12 +113,10 @@ def _new_password() -> str:
 
 def _change(step: Callable[[Session], object]) -> None:
     """Run one change to the accounts in a write transaction; a refusal is the command's error message."""
-    from voting.cli import _database, _refused, _require_current
-
-    database = _database()
-    _require_current(database)
+    database = open_database()
+    require_current(database)
     try:
         with database.write() as session:
             step(session)
     except DomainError as exc:
-        _refused(exc)
+        refuse(exc)

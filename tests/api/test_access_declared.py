@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 import voting.web
-from tests.support.access import declared_routes
-from voting.services.auth import STAFF_ROLES, WRITERS
-from voting.web.api.access import ONCE_PUBLISHED, PUBLIC
+from tests.support.access import Declared, declared_routes, documented_operations
+from voting.services.auth import STAFF_ROLES, WRITERS, Role
+from voting.web.api.access import ONCE_PUBLISHED, PUBLIC, access_line
 
 WEB = Path(voting.web.__file__).parent
 STORAGE = ("voting.store", "sqlmodel", "sqlalchemy")
@@ -75,3 +76,35 @@ def test_the_web_layer_touches_storage_only_in_the_app_factory() -> None:
     }
     assert querying == {}
     assert _storage_imports(factory)  # the check sees an import where there is one
+
+
+def shown_access(operation: dict[str, Any]) -> Declared:
+    """The access an operation of the OpenAPI document shows, read back as a view declares it."""
+    shown = operation["x-access"]
+    return frozenset(Role(r) for r in operation["x-roles"]) if shown == "staff" else shown
+
+
+def test_the_api_document_shows_each_operations_declared_access(app: Flask) -> None:
+    """Who may call an operation is shown in the OpenAPI document from the view's own declaration: its kind and
+    roles (``x-access``, ``x-roles``), the logins it takes (``security``), and a line of its description."""
+    declared = declared_routes(app)
+    operations = documented_operations(app)
+    assert {route for route in declared if route[1].startswith("/api/v1/")} == set(operations)
+    logins: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
+    for route, operation in operations.items():
+        access = declared[route]
+        assert access is not None, route
+        assert shown_access(operation) == access, route
+        assert operation["description"].splitlines()[-1] == access_line(access), route
+        if access == PUBLIC:
+            assert operation["security"] == [], route
+            assert "x-roles" not in operation, route
+        elif access == ONCE_PUBLISHED:
+            assert operation["security"] == [{}, *logins], route
+            assert operation["x-roles"] == sorted(STAFF_ROLES), route
+        else:
+            assert operation["security"] == logins, route
+            assert operation["x-roles"] == sorted(access), route
+    assert operations[("POST", "/api/v1/votes/<int:vote_id>/publish")]["x-roles"] == ["admin", "clerk"]
+    assert operations[("GET", "/api/v1/audit")]["x-roles"] == ["admin", "clerk", "scrutineer"]
+    assert operations[("POST", "/api/v1/ballots")]["security"] == []

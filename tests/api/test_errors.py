@@ -10,9 +10,7 @@ the browser's session cookie needs its CSRF token for every change.
 from __future__ import annotations
 
 import io
-import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from werkzeug.test import TestResponse
 import voting
 from tests.support.access import declared_routes, staff_only
 from tests.support.api import PASSWORD, Api, Sitting, make_user, roster_csv, set_up
+from tests.support.staff_changes import CHANGES, Stage, staged
 from voting.language import error_message
 from voting.services.auth import WRITERS
 from voting.web.api.access import ONCE_PUBLISHED
@@ -205,45 +204,6 @@ def test_every_response_forbids_framing_and_sniffing(clerk: Api, path: str) -> N
 
 # --- who may do what ---------------------------------------------------------------------
 
-CHANGES: list[tuple[str, str, Any]] = [
-    ("POST", "/api/v1/meetings", {"name_zh": "另一次会议", "date": "2020-01-19"}),
-    ("POST", "/api/v1/meetings/<int:meeting_id>/roster", "roster"),
-    ("PUT", "/api/v1/meetings/<int:meeting_id>/deputies/<int:deputy_id>/attendance", {"checked_in": False}),
-    ("PUT", "/api/v1/meetings/<int:meeting_id>/attendance", {"deputy_ids": ["<deputy_id>"], "checked_in": False}),
-    (
-        "POST",
-        "/api/v1/votes",
-        {
-            "meeting_id": "<meeting_id>",
-            "title_zh": "另一次票决",
-            "rules": {"seats": 1},
-            "candidates": [{"number": 1, "title_zh": "甲"}, {"number": 2, "title_zh": "乙"}],
-        },
-    ),
-    ("POST", "/api/v1/votes/from-template", {"meeting_id": "<meeting_id>"}),
-    ("PATCH", "/api/v1/votes/<int:vote_id>", {"rules": {"seats": 3}}),
-    ("PUT", "/api/v1/votes/<int:vote_id>/scrutineers", {"chief": 1, "members": [2]}),
-    ("POST", "/api/v1/votes/<int:vote_id>/codes", {"deputy_id": "<deputy_id>"}),
-    ("POST", "/api/v1/votes/<int:vote_id>/codes/batch", {"deputy_ids": ["<deputy_id>"]}),
-    ("POST", "/api/v1/votes/<int:vote_id>/codes/missing", None),
-    ("POST", "/api/v1/votes/<int:vote_id>/codes/reissue-all", {"confirm": True, "voids": 0}),
-    ("DELETE", "/api/v1/votes/<int:vote_id>/codes/<int:deputy_id>", None),
-    ("POST", "/api/v1/votes/<int:vote_id>/rounds", None),
-    ("POST", "/api/v1/votes/<int:vote_id>/publish", None),
-    ("POST", "/api/v1/votes/<int:vote_id>/reset", None),
-    ("POST", "/api/v1/rounds/<int:round_id>/paper", {"deputies": [3]}),
-    ("POST", "/api/v1/rounds/<int:round_id>/close", {"confirm": True}),
-    ("POST", "/api/v1/rounds/<int:round_id>/count", None),
-    (
-        "PUT",
-        "/api/v1/rounds/<int:round_id>/paper-batches/<string(maxlength=40):batch>/entries/<int:entry>",
-        {"ballots": [{"approvals": [1]}]},
-    ),
-    ("POST", "/api/v1/rounds/<int:round_id>/paper-batches/<string(maxlength=40):batch>/accept", None),
-    ("POST", "/api/v1/drills/<string(maxlength=60):name>/run", {"seed": 3}),
-]
-"""Every change to the staff side of the API, with a body that passes validation."""
-
 RESULT = "/api/v1/votes/<int:vote_id>/result"
 NEEDS_A_COUNT = {"/api/v1/votes/<int:vote_id>/bundle.zip": "no_counted_round"}
 """Staff reads that have nothing to give before a round is counted (the stage's round is open)."""
@@ -266,41 +226,9 @@ def unpublished(app: Flask) -> list[str]:
     return [rule for (method, rule), access in declared_routes(app).items() if access == ONCE_PUBLISHED]
 
 
-@dataclass
-class Stage:
-    sitting: Sitting
-    round_id: int
-
-    def ids(self) -> dict[str, Any]:
-        return {
-            "meeting_id": self.sitting.meeting_id,
-            "vote_id": self.sitting.vote_id,
-            "round_id": self.round_id,
-            "deputy_id": self.sitting.deputies[0]["id"],
-            "batch": "A",
-            "entry": 1,
-            "name": "gongshu-baseline",
-        }
-
-    def url(self, rule: str) -> str:
-        ids = self.ids()
-        return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
-
-    def body(self, body: Any) -> Any:
-        text = json.dumps(body)
-        for name, value in self.ids().items():
-            text = text.replace(f'"<{name}>"', str(value))
-        return json.loads(text)
-
-
 @pytest.fixture
 def stage(clerk: Api) -> Stage:
-    """A vote with its first round open and one ballot cast, as a clerk leaves it."""
-    sitting = set_up(clerk, size=6)
-    sitting.check_in(range(1, 7))
-    sitting.issue_codes(range(1, 7))
-    opened = sitting.open_round()
-    return Stage(sitting, opened["id"])
+    return staged(clerk)
 
 
 def attempt(api: Api, stage: Stage, method: str, rule: str, body: Any) -> TestResponse:

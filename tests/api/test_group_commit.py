@@ -29,8 +29,8 @@ from tests.support.servers import round_rows
 from voting.domain import DomainError, InvalidBallot
 from voting.services import cast_batch as batching
 from voting.services.auth import Actor
-from voting.services.cast_batch import cast_batch
-from voting.services.casting import CastRequest, Receipt, cast_ballot, make_marks, parse_receipt
+from voting.services.cast_batch import cast_ballot, cast_batch
+from voting.services.casting import CastRequest, Receipt, make_marks, parse_receipt
 from voting.services.errors import Conflict, NotAuthenticated
 from voting.services.rounds import close_round
 from voting.store.db import Database

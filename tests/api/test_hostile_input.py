@@ -23,8 +23,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.test import TestResponse
 
-from tests.api.test_errors import CHANGES, Stage
-from tests.support.api import Api, set_up
+from tests.support.access import documented_operations
+from tests.support.api import Api
+from tests.support.staff_changes import CHANGES, Stage, staged
 from voting.store.db import Database
 from voting.web.logs import without_values
 
@@ -48,23 +49,15 @@ DEPUTY_BODIES: list[tuple[str, str, Any]] = [
 
 @pytest.fixture
 def stage(clerk: Api) -> Stage:
-    sitting = set_up(clerk, size=6)
-    sitting.check_in(range(1, 7))
-    sitting.issue_codes(range(1, 7))
-    return Stage(sitting, sitting.open_round()["id"])
+    return staged(clerk)
 
 
 def operations(app: Flask) -> list[tuple[str, str, bool]]:
     """(method, URL rule, takes a JSON body) of every operation of the API, from its OpenAPI document."""
-    spec = app.test_client().get("/api/openapi.json").get_json()
-    rules = {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", r.rule): r.rule for r in app.url_map.iter_rules()}
-    found = []
-    for path, methods in spec["paths"].items():
-        for method, operation in methods.items():
-            if method in ("get", "post", "put", "patch", "delete"):
-                body = "application/json" in operation.get("requestBody", {}).get("content", {})
-                found.append((method.upper(), rules[path], body))
-    return found
+    return [
+        (method, rule, "application/json" in operation.get("requestBody", {}).get("content", {}))
+        for (method, rule), operation in documented_operations(app).items()
+    ]
 
 
 def url_of(stage: Stage, rule: str) -> str:

@@ -31,8 +31,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from tests.api.test_secrecy import CHANCE_BOUND, DEPUTIES, attacks, cast_all
 from tests.support.api import Api, set_up
+from tests.support.linking import CHANCE_BOUND, DEPUTIES, attacks, cast_all
 from tests.support.reader import Reader
 from voting.store.db import Database
 

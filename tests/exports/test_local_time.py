@@ -19,7 +19,7 @@ from voting import config, localtime
 from voting.exports.csv_sheet import render_csv
 from voting.exports.pdf import render_pdf
 from voting.exports.xlsx import render_xlsx
-from voting.services import publication
+from voting.services import official
 from voting.web import create_app
 
 pytestmark = pytest.mark.slow  # PDFs rendered, read back by poppler
@@ -66,7 +66,7 @@ def test_every_form_dates_a_vote_published_at_seven_in_beijing_that_day(tmp_path
 
 
 class _PublishingClock:
-    """``datetime`` as ``voting.services.publication`` sees it: the publication happens at ``PUBLISHED_AT``."""
+    """``datetime`` as ``voting.services.official`` sees it: the publication happens at ``PUBLISHED_AT``."""
 
     UTC = dt.UTC
 
@@ -87,7 +87,7 @@ def test_the_api_keeps_utc_and_the_forms_follow_the_configured_zone(
         sitting.cast(deputy, number, set(range(1, 11)))
     sitting.close_and_count(first["id"])
     # Published at 07:00 Beijing time: the forms are rendered then, once, and fixed (issue 15, point 3).
-    monkeypatch.setattr(publication, "dt", _PublishingClock)
+    monkeypatch.setattr(official, "dt", _PublishingClock)
     clerk.post(f"/api/v1/votes/{sitting.vote_id}/publish")
     monkeypatch.undo()
 

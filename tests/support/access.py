@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask import Flask
 
 from voting.services.auth import Role
@@ -29,3 +32,15 @@ def staff_only(app: Flask, method: str = "GET") -> list[str]:
         for (found, rule), declared in declared_routes(app).items()
         if found == method and isinstance(declared, frozenset)
     ]
+
+
+def documented_operations(app: Flask) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every operation of the OpenAPI document, by (method, URL rule) as the route table names it."""
+    spec = app.test_client().get("/api/openapi.json").get_json()
+    rules = {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", r.rule): r.rule for r in app.url_map.iter_rules()}
+    return {
+        (method.upper(), rules[path]): operation
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+        if method.upper() in METHODS
+    }

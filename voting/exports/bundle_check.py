@@ -17,7 +17,7 @@ What is checked, in this order (docs/audit-log.md, "What the hall hears"):
 3. for a published vote: the published record agrees with the recount, its
    canonical JSON hashes to ``result_digest``, and the ballot lists,
    concatenated in round order, hash to ``ballots_digest`` (as
-   ``voting.services.publication.publish`` computed them);
+   ``voting.services.official.publish`` computed them);
 4. ``audit.jsonl`` (``bundle_audit.check_audit``) is one unbroken hash chain
    that holds every head the auditor gives (``--head``), each round's
    ``audit_head_at_close`` (a ``round.closed`` entry with the round's ballot

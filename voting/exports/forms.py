@@ -60,6 +60,8 @@ def form_name(sheet: TallySheet, kind: str) -> str:
 
 
 def render_form(sheet: TallySheet, kind: str) -> Form:
+    # The renderers load openpyxl: only when a form is rendered, so that ``voting verify-bundle``, which imports
+    # this module's bundle, loads no such library (test_bundle.py, test_verifying_imports_no_database...).
     from voting.exports.announcement import announcement
     from voting.exports.csv_sheet import render_csv
     from voting.exports.pdf import render_pdf

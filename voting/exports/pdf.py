@@ -44,7 +44,7 @@ def load_renderer() -> None:
     thread, while a PDF is made in one of the worker's native threads
     (voting.web.loop).  The fonts' coverage (``fonts.load``) is read by ``fc-list`` for the same reason.
     """
-    import weasyprint  # noqa: F401
+    import weasyprint  # noqa: F401  # loaded for its side effect, in the loop's thread (above)
 
     fonts.load()
 

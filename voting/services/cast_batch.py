@@ -7,10 +7,14 @@ cast's only checks, on every path) with ``casting.replay`` for a retry,
 before anything is written: a refused ballot refuses only itself.  The rows of
 the accepted ones are then inserted in an order unrelated to arrival and to
 each other: participation by deputy id, ballots by receipt (docs/secrecy.md).
+A cast joins its process's batch here (``cast_ballot``), built on what a cast
+is (``voting.services.casting``).
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +29,39 @@ from voting.services.casting import CastRequest, Receipt, check_marks, electroni
 from voting.services.errors import Conflict, NotAuthenticated, NotFound
 from voting.services.records import stored_marks
 from voting.services.votes import code_hash
-from voting.store import raw, secrecy
+from voting.store import group_commit, raw, secrecy
 from voting.store.db import Database
+from voting.store.group_commit import Gather, GroupCommit
+
+
+def gather_casts_with(gather: Gather) -> None:
+    """Set how this process gathers the casts of one batch: the server, in a gevent worker, gathers on its loop.
+
+    The service's door to the group commit's setting, so that the server module, which alone knows gevent,
+    configures the cast path without reaching into storage.
+    """
+    group_commit.gather_with(gather)
+
+
+def cast_ballot(db: Database, *, secret: str, code: str, marks: Marks, idempotency_key: str) -> Receipt:
+    """Record a deputy's ballot once; a retry with the same key gets the same receipt.
+
+    Joins the batch of this process's group commit; returns (or raises) once
+    the transaction that holds this ballot has committed.
+    """
+    return _committer(db).submit(CastRequest(secret, code, marks, idempotency_key))
+
+
+_committers: weakref.WeakKeyDictionary[Database, GroupCommit[CastRequest, Receipt]] = weakref.WeakKeyDictionary()
+_committers_lock = threading.Lock()
+
+
+def _committer(db: Database) -> GroupCommit[CastRequest, Receipt]:
+    with _committers_lock:
+        committer = _committers.get(db)
+        if committer is None:
+            committer = _committers[db] = GroupCommit(lambda batch: cast_batch(db, batch))
+        return committer
 
 
 def cast_batch(db: Database, requests: Sequence[CastRequest]) -> list[Receipt | DomainError]:

@@ -11,16 +11,15 @@ together are written by one of them in one transaction
 (``voting.services.cast_batch``, the only place the cast's checks are made),
 so that a batch pays for one durable commit; each caller is answered only
 after that commit.  This module holds what a cast is (its request, its
-receipt, the validity of its marks, the answer to a retry) and hands each
-cast to its process's batch.
+receipt, the validity of its marks, the answer to a retry); the batch, which
+checks and writes casts with these, is where a cast joins its process's batch
+(``cast_batch.cast_ballot``).
 """
 
 from __future__ import annotations
 
 import base64
 import hmac
-import threading
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from hashlib import sha256
@@ -28,9 +27,6 @@ from hashlib import sha256
 from voting.domain import BallotStyle, InvalidBallot, Marks
 from voting.domain.codes import forgiving
 from voting.services.errors import Conflict
-from voting.store import group_commit
-from voting.store.db import Database
-from voting.store.group_commit import Gather, GroupCommit
 
 
 @dataclass(frozen=True)
@@ -79,45 +75,12 @@ def check_marks(projects: frozenset[int], seats: int, style: BallotStyle, marks:
         )
 
 
-def gather_casts_with(gather: Gather) -> None:
-    """Set how this process gathers the casts of one batch: the server, in a gevent worker, gathers on its loop.
-
-    The service's door to the group commit's setting, so that the server module, which alone knows gevent,
-    configures the cast path without reaching into storage.
-    """
-    group_commit.gather_with(gather)
-
-
-def cast_ballot(db: Database, *, secret: str, code: str, marks: Marks, idempotency_key: str) -> Receipt:
-    """Record a deputy's ballot once; a retry with the same key gets the same receipt.
-
-    Joins the batch of this process's group commit; returns (or raises) once
-    the transaction that holds this ballot has committed.
-    """
-    return _committer(db).submit(CastRequest(secret, code, marks, idempotency_key))
-
-
 @dataclass(frozen=True)
 class CastRequest:
     secret: str
     code: str
     marks: Marks
     idempotency_key: str
-
-
-_committers: weakref.WeakKeyDictionary[Database, GroupCommit[CastRequest, Receipt]] = weakref.WeakKeyDictionary()
-_committers_lock = threading.Lock()
-
-
-def _committer(db: Database) -> GroupCommit[CastRequest, Receipt]:
-    with _committers_lock:
-        committer = _committers.get(db)
-        if committer is None:
-            # The batch module builds on this one (receipts, checks, ``replay``): imported when first needed.
-            from voting.services.cast_batch import cast_batch
-
-            committer = _committers[db] = GroupCommit(lambda batch: cast_batch(db, batch))
-        return committer
 
 
 def replay(receipt: str, round_number: int, still_open: bool, earlier: Marks, marks: Marks, training: bool) -> Receipt:

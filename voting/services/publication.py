@@ -1,12 +1,13 @@
-"""The result of a vote, its ballot lists, publication (公告) and receipt checks.
+"""The result of a vote, its ballot lists, what publication (公告) fixes of them, and receipt checks.
 
 One count feeds everything: the stored round results are what the API, the
 pages and the exports show, and the ballot lists recount to exactly them.
+Publishing itself (``voting.services.official.publish``) renders the official
+files from the reports, which read the result here, so it lives above them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -14,12 +15,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from voting.domain import BallotStyle, VoteResult, combine, format_ballot_list
-from voting.domain.audit_chain import canonical_json
-from voting.domain.audit_events import VotePublished
 from voting.domain.codes import RECEIPT_ALPHABET, spellings
-from voting.domain.lifecycle import RoundState, VoteState, check_vote_move
-from voting.services import audit
-from voting.services.auth import WRITERS, Actor, require
+from voting.domain.lifecycle import RoundState, VoteState
 from voting.services.casting import format_receipt
 from voting.services.errors import Conflict, NotFound
 from voting.services.records import get_round, get_vote, marks_of, rules_of
@@ -76,38 +73,6 @@ def published_record(session: Session, vote: Vote) -> dict[str, Any]:
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def publish(session: Session, vote_id: int, *, by: Actor, time_zone: str) -> Vote:
-    """Fix the result: its digests, and the official forms rendered once (``voting.services.official``).
-
-    The publication's audit entry carries the digests of every file rendered;
-    its hash is the head read out in the hall; the forms print times in
-    ``time_zone``, the sitting's.  Rendering the PDF takes most of
-    the time (WeasyPrint); the request runs in a native thread of the worker
-    (``voting.web.loop``), never on its event loop.
-    """
-    require(by, WRITERS)
-    vote = get_vote(session, vote_id)
-    check_vote_move(vote.state, VoteState.PUBLISHED)
-    lists = "".join(ballot_list(session, r) for r in rounds_of(session, vote_id))
-    vote.result_digest = digest(canonical_json(published_record(session, vote)))
-    vote.ballots_digest = digest(lists)
-    vote.state = VoteState.PUBLISHED
-    vote.published_at = dt.datetime.now(dt.UTC)
-    from voting.services import official  # it renders from the reports, which read the results here
-
-    files, fixed = official.render(session, vote_id, time_zone=time_zone)
-    entry = audit.record(
-        session,
-        VotePublished(result_digest=vote.result_digest, ballots_digest=vote.ballots_digest, **fixed),
-        actor=by,
-        vote_id=vote_id,
-    )
-    vote.audit_head_at_publication = entry.hash
-    session.add(vote)
-    official.store(session, vote_id, files, entry.hash)
-    return vote
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.load(instance, test_config))
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
 
+    # The blueprints are imported when an app is built, at the end of the factory as in flaskr's create_app
+    # (the style anchor): they import this module's get_db, reading and writing (docs/architecture.md).
     from voting.web import api, i18n, limits, pages, security
     from voting.web.api.access import declare_public
 

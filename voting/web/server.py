@@ -57,9 +57,9 @@ def under_gevent() -> None:
     would ever run.
     """
     # Imported here, in the patched worker, as the app is (their module-level locks are then gevent's).
-    from voting.services import casting, erasure
+    from voting.services import cast_batch, erasure
 
-    casting.gather_casts_with(gather_on_idle_loop)
+    cast_batch.gather_casts_with(gather_on_idle_loop)
     erasure.use_native_threads(_native_thread, monkey.get_original("time", "sleep"))
 
 
@@ -74,6 +74,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
         logging.getLogger("gunicorn.error").addFilter(NoRequestValues())
 
     def load(self) -> Dispatch:
+        # Imported here, in the worker once gevent has patched it, not in the master: as in ``under_gevent``.
         from voting.exports.pdf import load_renderer
         from voting.services import erasure
         from voting.web import create_app, get_db

@@ -25,7 +25,7 @@ from voting.web.api import (
     staff,
     votes,
 )
-from voting.web.api.access import declare_public
+from voting.web.api.access import SECURITY_SCHEMES, DeclaredAccess, declare_public
 from voting.web.api.fields import ID_MAX
 from voting.web.api.schemas import ErrorSchema
 
@@ -87,14 +87,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     api = VotingApi(
         app,
-        spec_kwargs={
-            "components": {
-                "securitySchemes": {
-                    "bearer": {"type": "http", "scheme": "bearer"},
-                    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
-                }
-            }
-        },
+        spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}, "extra_plugins": [DeclaredAccess(app)]},
     )
     for module in (staff, meetings, votes, codes, rounds, ballots, audit, exports, bundles, drills, clock):
         api.register_blueprint(module.blp)

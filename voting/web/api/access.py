@@ -12,7 +12,9 @@ voting code is their credential, checked by the cast itself.
 Every view declares who may call it, on the view (Arlo's ``restrict_access``,
 flaskr's ``login_required``): ``@staff(READERS)`` or ``@staff(WRITERS)``,
 ``@public``, or ``@public_once_published``; ``tests/api/test_access_declared.py``
-fails for a route that declares nothing.
+fails for a route that declares nothing.  The API's OpenAPI document shows
+each operation's declaration (``DeclaredAccess``), so that what a client reads
+there is what the view checks.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from apispec import BasePlugin
 from flask import Flask, current_app, request, session
+from werkzeug.routing import Rule
 
 from voting.services import auth
 from voting.services.auth import STAFF_ROLES, Actor, Role, require
@@ -40,6 +44,17 @@ ACCESS = "voting_access"
 """The attribute a view's declaration sets: the roles it lets in, ``PUBLIC`` or ``ONCE_PUBLISHED``."""
 PUBLIC = "public"
 ONCE_PUBLISHED = "public once published"
+
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "The token POST /api/v1/auth/login returns."},
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": "The browser's login; every change also sends the session's X-CSRF-Token header.",
+    },
+}
+"""The two ways staff log in (``caller``), as the API's document names them."""
 
 
 def secret() -> str:
@@ -170,3 +185,49 @@ def is_staff() -> bool:
     except NotAuthenticated:
         return False
     return True
+
+
+def access_line(declared: frozenset[Role] | str) -> str:
+    """The line of an operation's description that says who may call it, Chinese first."""
+    if isinstance(declared, frozenset):
+        roles = sorted(declared)
+        return f"访问：仅限登录的 {'、'.join(roles)} · Access: logged-in {', '.join(roles)} only"
+    if declared == ONCE_PUBLISHED:
+        roles = sorted(READERS)
+        return (
+            f"访问：公告前仅限登录的 {'、'.join(roles)}，公告后任何人 · "
+            f"Access: logged-in {', '.join(roles)} until the vote is published, then anyone"
+        )
+    return "访问：任何人 · Access: anyone"
+
+
+def documented_access(declared: frozenset[Role] | str) -> dict[str, Any]:
+    """What an operation of the OpenAPI document shows of its view's declaration: its kind (``x-access``), the
+    roles that may call it (``x-roles``; before publication, for ``ONCE_PUBLISHED``), and the logins it takes
+    (``security``: a login; none for ``PUBLIC``; for ``ONCE_PUBLISHED`` either, ``{}`` being none)."""
+    logins: list[dict[str, list[str]]] = [{name: []} for name in SECURITY_SCHEMES]
+    if isinstance(declared, frozenset):
+        return {"x-access": "staff", "x-roles": sorted(declared), "security": logins}
+    if declared == ONCE_PUBLISHED:
+        return {"x-access": ONCE_PUBLISHED, "x-roles": sorted(READERS), "security": [{}, *logins]}
+    return {"x-access": PUBLIC, "security": []}
+
+
+class DeclaredAccess(BasePlugin):
+    """An apispec plugin: each operation of the API's document shows who may call it, read from its view's
+    declaration when flask-smorest adds the view's route to the document, so that it is never written twice."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        rule: Rule = kwargs["rule"]
+        for method, operation in (operations or {}).items():
+            declared = declared_access(self.app, str(rule.endpoint), method)
+            if declared is None:  # test_access_declared fails for it
+                continue
+            operation.update(documented_access(declared))
+            line = access_line(declared)
+            operation["description"] = f"{operation['description']}\n\n{line}" if "description" in operation else line

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 
-from voting.services import casting, publication
+from voting.services import cast_batch, casting, publication
 from voting.services.ballot_paper import ballot_paper
 from voting.web import get_db, reading
 from voting.web.api.access import public, secret
@@ -47,7 +47,7 @@ class Ballots(MethodView):
     def post(self, data: dict[str, Any]) -> tuple[casting.Receipt, int]:
         """Cast a ballot; a retry with the same ``idempotency_key`` returns the same receipt (status 200)."""
         marks = casting.make_marks(data["approvals"], data["opposes"], data["abstains"])
-        receipt = casting.cast_ballot(
+        receipt = cast_batch.cast_ballot(
             get_db(current_app),
             secret=secret(),
             code=data["code"],

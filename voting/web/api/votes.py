@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from voting.domain import RuleSettings
 from voting.domain.lifecycle import VoteState
-from voting.services import hall, publication, results, rounds, votes
+from voting.services import hall, official, results, rounds, votes
 from voting.services.auth import body_of
 from voting.services.errors import NotFound
 from voting.services.records import get_vote
@@ -188,4 +188,4 @@ class Publish(MethodView):
         """Publish (公告) a decided vote: fixes the result's and the ballot lists' hashes in the audit log."""
         actor = current_actor()
         with writing() as db:
-            return vote_view(db, publication.publish(db, vote_id, by=actor, time_zone=time_zone(current_app)))
+            return vote_view(db, official.publish(db, vote_id, by=actor, time_zone=time_zone(current_app)))
