@@ -20,7 +20,7 @@ import click
 import orjson
 
 from voting.cli_common import BODY, body_id, fail, open_database, refuse, require_current
-from voting.cli_staff import demo, user
+from voting.cli_staff import demo, platform, user
 from voting.domain import DomainError, InvalidBallotList, ThresholdBasis
 from voting.domain.audit_chain import ChainCheck, given_head, missing_heads, verify_chain
 from voting.domain.recount import recount_file
@@ -34,6 +34,7 @@ def main() -> None:
 
 main.add_command(demo)
 main.add_command(user)
+main.add_command(platform)
 
 
 @main.group()

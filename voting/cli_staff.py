@@ -104,6 +104,43 @@ def user_password(name: str, body: str | None) -> None:
     click.echo(f"user {name} has a new password")
 
 
+@click.group()
+def platform() -> None:
+    """The service's administrator, and the bodies (人大) on it (DESIGN section 8)."""
+
+
+@platform.command("admin")
+@click.argument("name")
+def platform_admin(name: str) -> None:
+    """Create an account of the service's administrator, who belongs to no body (password as for `user add`)."""
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
+    from voting.services import auth
+
+    password = _new_password()
+    _change(lambda session: auth.add_platform_admin(session, name, password))
+    click.echo(f"platform administrator {name} added")
+
+
+@platform.command("body")
+@click.argument("slug")
+@click.option("--name-zh", required=True, help="The body's name, e.g. 杭州市拱墅区人民代表大会")
+@click.option("--name-en", default="", help="Its English name")
+@click.option("--admin", required=True, help="The name of its first administrator (password as for `user add`)")
+def platform_body(slug: str, name_zh: str, name_en: str, admin: str) -> None:
+    """Set up a body, addressed at /b/SLUG/, with its first administrator."""
+    # here, not at the top: `voting tally` loads the domain only (voting.cli)
+    from voting.services import auth, bodies
+
+    password = _new_password()
+    by = auth.Actor("voting platform body", auth.Role.PLATFORM.value)
+    _change(
+        lambda session: bodies.create_body(
+            session, slug=slug, name_zh=name_zh, name_en=name_en, admin=admin, password=password, by=by
+        )
+    )
+    click.echo(f"body {slug} set up, with the administrator {admin}")
+
+
 def _new_password() -> str:
     if sys.stdin.isatty():
         password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)

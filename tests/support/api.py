@@ -41,6 +41,8 @@ class Api:
     client: FlaskClient
     token: str | None = None
     language: str = "zh"
+    prefix: str = ""
+    """The body's address before every path (``/b/<name>``); none for the default body."""
 
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         headers = {"Accept-Language": self.language}
@@ -50,13 +52,13 @@ class Api:
         return headers
 
     def get(self, path: str, status: int = 200, **kwargs: Any) -> Any:
-        response = self.client.get(path, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+        response = self.client.get(self.prefix + path, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
         assert response.status_code == status, response.get_data(as_text=True)
         return response.get_json() if response.is_json else response.get_data(as_text=True)
 
     def send(self, method: str, path: str, body: Any = None, status: int = 200, **kwargs: Any) -> Any:
         response = self.client.open(
-            path, method=method, json=body, headers=self._headers(kwargs.pop("headers", None)), **kwargs
+            self.prefix + path, method=method, json=body, headers=self._headers(kwargs.pop("headers", None)), **kwargs
         )
         assert response.status_code == status, response.get_data(as_text=True)
         if not response.data:

@@ -34,7 +34,16 @@ from voting.domain.audit_event import TRAINING, AuditEvent, InvalidEvent
 __all__ = ["EVENTS", "EVENT_TYPES", "TRAINING", "AuditEvent", "InvalidEvent", "parse", "stored_details"]
 
 
-# --- staff and meetings -----------------------------------------------------------------------------
+# --- bodies, staff and meetings ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyCreated(AuditEvent):
+    """A body (人大) was set up on the service: the first entry of its own log."""
+
+    action: ClassVar[str] = "body.created"
+    slug: str
+    name_zh: str
 
 
 @dataclass(frozen=True)
@@ -282,6 +291,7 @@ class DrillRun(AuditEvent):
 
 
 EVENT_TYPES: tuple[type[AuditEvent], ...] = (
+    BodyCreated,
     UserAdded,
     UserPasswordSet,
     MeetingCreated,

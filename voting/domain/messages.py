@@ -45,6 +45,8 @@ MESSAGES: dict[str, str] = {
     "invalid_role": N_("The role must be admin, clerk or scrutineer."),
     "password_too_short": N_("A password needs at least 12 characters."),
     "password_too_common": N_("This password is on the list of common passwords; choose another."),
+    "invalid_slug": N_("A short name is lower-case letters, digits and inner hyphens, at most 40: not %(slug)s."),
+    "body_exists": N_("There is already a body named %(slug)s."),
     "unknown_body": N_("There is no body named %(body)s."),
     "unknown_user": N_("There is no user named %(name)s."),
     "user_exists": N_("There is already a user with that name."),

@@ -44,9 +44,13 @@ class Role(StrEnum):
     CLERK = "clerk"
     SCRUTINEER = "scrutineer"
     """Read-only: sees everything the clerks see and changes nothing."""
+    PLATFORM = "platform"
+    """The service's administrator: sets up bodies and their first administrators, and sees nothing inside them."""
 
 
-STAFF_ROLES = frozenset(Role)
+STAFF_ROLES = frozenset({Role.ADMIN, Role.CLERK, Role.SCRUTINEER})
+"""A body's staff."""
+PLATFORM = frozenset({Role.PLATFORM})
 WRITERS = frozenset({Role.ADMIN, Role.CLERK})
 
 
@@ -101,13 +105,26 @@ def require(actor: Actor, roles: frozenset[Role]) -> None:
         raise PermissionDenied("forbidden", role=actor.role)
 
 
-def _named(session: Session, body_id: int, name: str) -> StaffUser | None:
-    return session.exec(select(StaffUser).where(StaffUser.body_id == body_id, StaffUser.name == name)).first()
+def _named(session: Session, body_id: int | None, name: str) -> StaffUser | None:
+    """The body's account of that name; the platform's when ``body_id`` is None."""
+    home = col(StaffUser.body_id).is_(None) if body_id is None else StaffUser.body_id == body_id
+    return session.exec(select(StaffUser).where(home, StaffUser.name == name)).first()
+
+
+def add_platform_admin(session: Session, name: str, password: str) -> StaffUser:
+    """An account of the service's administrator (``voting platform admin``), which belongs to no body."""
+    check_password(password)
+    if _named(session, None, name):
+        raise Conflict("user_exists", field="name", name=name)
+    user = StaffUser(body_id=None, name=name, role=Role.PLATFORM.value, password_hash=_hasher.hash(password))
+    session.add(user)
+    session.flush()
+    return user
 
 
 def add_user(session: Session, name: str, role: str, password: str, *, by: Actor) -> StaffUser:
     """An account of the actor's body: names are the body's own, so two towns may each have a clerk-li."""
-    if role not in {r.value for r in Role}:
+    if role not in STAFF_ROLES:
         raise InvalidInput("invalid_role", field="role")
     check_password(password)
     body_id = body_of(by)
@@ -133,8 +150,9 @@ def set_password(session: Session, name: str, password: str, *, by: Actor) -> St
     return user
 
 
-def authenticate(session: Session, body_id: int, name: str, password: str) -> StaffUser:
-    """The body's user with this name and password, or ``NotAuthenticated`` (the same for both mistakes)."""
+def authenticate(session: Session, body_id: int | None, name: str, password: str) -> StaffUser:
+    """The body's user with this name and password (the platform's for None), or ``NotAuthenticated`` (the same
+    for both mistakes)."""
     user = _named(session, body_id, name)
     try:
         if user is None or not user.active:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from voting.domain import BallotStyle, VoteResult, combine, format_ballot_list
 from voting.domain.codes import RECEIPT_ALPHABET, spellings
 from voting.domain.lifecycle import RoundState, VoteState
+from voting.services import bodies
 from voting.services.casting import format_receipt
 from voting.services.errors import Conflict, NotFound
 from voting.services.records import get_round, get_vote, marks_of, rules_of
@@ -88,8 +89,8 @@ class ReceiptCheck:
     """A ballot of a training vote (演练), which counted for nothing."""
 
 
-def check_receipt(session: Session, receipt_text: str) -> ReceiptCheck:
-    """Once the vote is published, a deputy sees that their ballot is in the count as cast.
+def check_receipt(session: Session, receipt_text: str, body_id: int) -> ReceiptCheck:
+    """Once the vote is published, a deputy sees that their ballot is in the count as cast, at their body's address.
 
     The receipt as the deputy copied it: lower case, without dashes, 0 for O and 1 for I or L are
     forgiven (``voting.domain.codes``), as for voting codes.  Should a typed 1 fit two published
@@ -101,7 +102,7 @@ def check_receipt(session: Session, receipt_text: str) -> ReceiptCheck:
     for ballot in found:
         round_ = get_round(session, ballot.round_id)
         vote = get_vote(session, round_.vote_id)
-        if vote.state == VoteState.PUBLISHED:
+        if vote.state == VoteState.PUBLISHED and bodies.owner(session, "vote", round_.vote_id) == body_id:
             shown.append((ballot, round_, vote))
     if len(shown) != 1:
         raise NotFound("receipt_not_found", field="receipt")

@@ -22,9 +22,9 @@ from voting.domain.audit_events import (
 from voting.domain.codes import forgiving
 from voting.domain.lifecycle import VoteState
 from voting.services import audit
-from voting.services.auth import WRITERS, Actor, keyed_hash, require
+from voting.services.auth import WRITERS, Actor, body_of, keyed_hash, require
 from voting.services.demo import gongshu_2020
-from voting.services.errors import Conflict, InvalidInput
+from voting.services.errors import Conflict, InvalidInput, NotFound
 from voting.services.records import get, get_vote
 from voting.store import secrecy
 from voting.store.models import (
@@ -81,7 +81,8 @@ def create_vote(
     by: Actor,
 ) -> Vote:
     require(by, WRITERS)
-    get(session, Meeting, meeting_id, what="meeting")
+    if get(session, Meeting, meeting_id, what="meeting").body_id != body_of(by):  # another body's: as if none
+        raise NotFound("not_found", what="meeting", id=str(meeting_id))
     _check_candidates(candidates, rules)
     other = session.exec(select(Vote).where(Vote.meeting_id == meeting_id, Vote.training != training)).first()
     if other is not None:

@@ -12,12 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, request
 from sqlmodel import Session
 
 from voting import config
 from voting.services import bodies
 from voting.store.db import Database
+from voting.web import body_address
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 """The front end (``static/`` at the top of the repository; the project runs from its checkout)."""
@@ -28,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance, instance_relative_config=True, static_folder=str(STATIC_DIR))
     app.config.update(config.load(instance, test_config))
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["voting.owners"] = {}
 
     # The blueprints are imported when an app is built, at the end of the factory as in flaskr's create_app
     # (the style anchor): they import this module's get_db, reading and writing (docs/architecture.md).
@@ -40,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     api.init_app(app)
     security.init_app(app)
+    body_address.install(app)
     return app
 
 
@@ -56,14 +59,37 @@ def get_db(app: Flask) -> Database:
 
 
 def request_body() -> int:
-    """The body (人大) the request addresses: the default body (``DEFAULT_BODY``, else the first), found once a request."""
-    found = g.get("voting_body")
+    """The body (人大) the request addresses: ``/b/<name>/``, else the default body (``DEFAULT_BODY``, else the
+    first); an unknown name is answered 404 (``unknown_body``).  Found once a request."""
+    found: int | None = request.environ.get(BODY_ID)
+    if found is None:
+        named = request.environ.get(body_address.BODY)
+        with reading() as session:
+            body = (
+                bodies.body_named(session, named)
+                if named
+                else bodies.default_body(session, current_app.config.get("DEFAULT_BODY"))
+            )
+        found = body.id
+        request.environ[BODY_ID] = found
+    assert found is not None
+    return found
+
+
+BODY_ID = "voting.body_id"
+
+
+def owner_of(kind: str, key: int) -> int | None:
+    """The body owning a meeting, vote or round, remembered once known: a row never changes body, and the
+    hall's screens ask for the same vote many times a second."""
+    owners: dict[tuple[str, int], int] = current_app.extensions["voting.owners"]
+    found = owners.get((kind, key))
     if found is None:
         with reading() as session:
-            found = bodies.default_body(session, current_app.config.get("DEFAULT_BODY")).id
-        g.voting_body = found
-    assert found is not None
-    return int(found)
+            found = bodies.owner(session, kind, key)
+        if found is not None:
+            owners[(kind, key)] = found
+    return found
 
 
 @contextmanager

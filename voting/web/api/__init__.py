@@ -21,6 +21,7 @@ from voting.web.api import (
     errors,
     exports,
     meetings,
+    platform,
     rounds,
     staff,
     votes,
@@ -89,7 +90,7 @@ def init_app(app: Flask) -> None:
         app,
         spec_kwargs={"components": {"securitySchemes": SECURITY_SCHEMES}, "extra_plugins": [DeclaredAccess(app)]},
     )
-    for module in (staff, meetings, votes, codes, rounds, ballots, audit, exports, bundles, drills, clock):
+    for module in (staff, meetings, votes, codes, rounds, ballots, audit, exports, bundles, drills, clock, platform):
         api.register_blueprint(module.blp)
     for endpoint in (
         "api-docs.openapi_json",

@@ -30,10 +30,11 @@ from flask import Flask, current_app, request, session
 from werkzeug.routing import Rule
 
 from voting.services import auth
+from voting.services.auth import PLATFORM as PLATFORM
 from voting.services.auth import STAFF_ROLES, Actor, Role, require
 from voting.services.auth import WRITERS as WRITERS
-from voting.services.errors import NotAuthenticated
-from voting.web import reading, writing
+from voting.services.errors import NotAuthenticated, NotFound
+from voting.web import owner_of, reading, request_body, writing
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 READERS = STAFF_ROLES
@@ -98,7 +99,8 @@ def caller(roles: frozenset[Role] = READERS) -> Caller:
                 if not expected or not hmac.compare_digest(expected, given):
                     raise NotAuthenticated("csrf_failed")
         user = auth.user_of(db_session, login)
-        if login is None or user is None:
+        home = None if roles == PLATFORM else request_body()
+        if login is None or user is None or user.body_id != home:  # a login is its own body's only
             raise NotAuthenticated("not_authenticated")
         found = Caller(Actor(user.name, user.role, user.body_id), login.token_hash)
         stale = auth.needs_touch(login)
@@ -136,6 +138,7 @@ def staff(roles: frozenset[Role]) -> Callable[[View], View]:
         @functools.wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
             request.environ[CALLER] = caller(roles)
+            owned_here()
             return view(*args, **kwargs)
 
         setattr(checked, ACCESS, roles)
@@ -146,15 +149,39 @@ def staff(roles: frozenset[Role]) -> Callable[[View], View]:
 
 def public(view: View) -> View:
     """Declare a view open to anyone: deputies (their voting code is their credential), the hall screens, the pages."""
-    setattr(view, ACCESS, PUBLIC)
-    return view
+    return _declared(view, PUBLIC)
 
 
 def public_once_published(view: View) -> View:
     """Declare a view staff only until its vote is published, public after: the view asks ``is_staff()``
     once it knows the vote's state, and answers 404 to anyone else before publication."""
-    setattr(view, ACCESS, ONCE_PUBLISHED)
-    return view
+    return _declared(view, ONCE_PUBLISHED)
+
+
+def _declared(view: View, access: str) -> View:
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        owned_here()
+        return view(*args, **kwargs)
+
+    setattr(checked, ACCESS, access)
+    return cast(View, checked)
+
+
+ADDRESSED = {"meeting_id": "meeting", "vote_id": "vote", "round_id": "round"}
+"""The ids an address may carry, and what each names."""
+
+
+def owned_here() -> None:
+    """Every meeting, vote and round the address names is the request's body's: another body's is answered as
+    one that does not exist (404, the same words), so that no id of one body can be probed from another's.
+
+    Checked once the caller is let in (a staff-only view answers 401 first, for any id), before the view runs.
+    """
+    for key, value in (request.view_args or {}).items():
+        kind = ADDRESSED.get(key)
+        if kind is not None and owner_of(kind, value) not in (None, request_body()):
+            raise NotFound("not_found", what=kind, id=str(value))
 
 
 def declared_access(app: Flask, endpoint: str, method: str) -> frozenset[Role] | str | None:

@@ -14,7 +14,7 @@ from flask.views import MethodView
 
 from voting.services import cast_batch, casting, publication
 from voting.services.ballot_paper import ballot_paper
-from voting.web import get_db, reading
+from voting.web import get_db, reading, request_body
 from voting.web.api.access import public, secret
 from voting.web.api.parsing import Blueprint
 from voting.web.api.schemas import BallotPaperSchema, BallotRequestSchema, CastSchema, ReceiptCheckSchema, ReceiptSchema
@@ -64,4 +64,4 @@ class Receipt(MethodView):
     def get(self, receipt: str) -> Any:
         """Once the result is published: the ballot with this receipt, as counted."""
         with reading() as db:
-            return dataclasses.asdict(publication.check_receipt(db, receipt))
+            return dataclasses.asdict(publication.check_receipt(db, receipt, request_body()))
