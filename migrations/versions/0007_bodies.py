@@ -102,7 +102,11 @@ def upgrade() -> None:
         batch_op.create_foreign_key("fk_staff_user_body_id_body", "body", ["body_id"], ["id"])
         batch_op.create_unique_constraint("uq_staff_user_body_id_name", ["body_id", "name"])
 
-    audit_options = {} if postgres else {"copy_from": _audit_entry_before(), "recreate": "always"}
+    audit_options = (
+        {}
+        if postgres
+        else {"copy_from": _audit_entry_before(), "recreate": "always", "table_kwargs": {"sqlite_with_rowid": False}}
+    )
     with op.batch_alter_table("audit_entry", schema=None, **audit_options) as batch_op:  # type: ignore[arg-type]
         batch_op.add_column(sa.Column("body_id", sa.Integer(), nullable=False, server_default=str(FIRST)))
         batch_op.create_foreign_key("fk_audit_entry_body_id_body", "body", ["body_id"], ["id"])

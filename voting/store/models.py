@@ -260,6 +260,9 @@ class AuditEntry(SQLModel, table=True):
     """One link of the hash-chained audit log (docs/audit-log.md)."""
 
     __tablename__ = "audit_entry"
+    __table_args__ = {"sqlite_with_rowid": False}
+    """On SQLite the table is its (body, seq) key's own B-tree, so that an entry costs the writes one did when seq
+    alone was the key, rather than a second index beside a rowid."""
 
     body_id: int = Field(foreign_key="body.id", primary_key=True)
     """Each body's log is its own chain, so that its auditor verifies it without another body's entries."""
