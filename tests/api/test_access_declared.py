@@ -15,7 +15,7 @@ from flask import Flask
 
 import voting.web
 from tests.support.access import Declared, declared_routes, documented_operations
-from voting.services.auth import STAFF_ROLES, WRITERS, Role
+from voting.services.auth import PLATFORM, STAFF_ROLES, WRITERS, Role
 from voting.web.api.access import ONCE_PUBLISHED, PUBLIC, access_line
 
 WEB = Path(voting.web.__file__).parent
@@ -29,7 +29,7 @@ def test_every_route_declares_its_access(app: Flask) -> None:
     assert len(routes) > 60  # the whole table, pages and API
     undeclared = sorted(f"{method} {rule}" for (method, rule), declared in routes.items() if declared is None)
     assert undeclared == []
-    assert set(routes.values()) <= {PUBLIC, ONCE_PUBLISHED, STAFF_ROLES, WRITERS}
+    assert set(routes.values()) <= {PUBLIC, ONCE_PUBLISHED, STAFF_ROLES, WRITERS, PLATFORM}
 
 
 def test_a_change_is_for_writers_unless_it_is_a_login_a_logout_or_a_deputys(app: Flask) -> None:
@@ -40,6 +40,8 @@ def test_a_change_is_for_writers_unless_it_is_a_login_a_logout_or_a_deputys(app:
         ("POST", "/api/v1/auth/logout"): STAFF_ROLES,  # any staff member, of their own session
         ("POST", "/api/v1/ballot"): PUBLIC,  # deputies, with their voting code
         ("POST", "/api/v1/ballots"): PUBLIC,
+        ("POST", "/api/v1/platform/login"): PUBLIC,  # the service's administrator, with a password
+        ("POST", "/api/v1/platform/bodies"): PLATFORM,  # and only they set up a body
     }
 
 

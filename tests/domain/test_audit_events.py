@@ -6,7 +6,8 @@ the training mark, and each optional key both ways), and three written from the 
 those runs do not reach: a secrecy step held up and completed later (PostgreSQL only), and the publication
 entry of a vote published before its files were fixed (commits 02749c6 to 439a50e).  Every one must read
 back into its event and be written again as the very same canonical JSON, so that old logs keep verifying
-and old bundles keep checking.
+and old bundles keep checking.  ``body.created`` (issue 18) came after the actions were typed; its line is
+written as its event writes it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from voting.services.auth import Role
+from voting.services.auth import PLATFORM, Role
 from voting.web.api.access import declared_access
 
 Declared = frozenset[Role] | str | None
@@ -26,11 +26,12 @@ def declared_routes(app: Flask) -> dict[tuple[str, str], Declared]:
 
 
 def staff_only(app: Flask, method: str = "GET") -> list[str]:
-    """The rules whose ``method`` is declared staff only (any role), in the route table's order."""
+    """The rules whose ``method`` is declared for a body's staff (any role), in the route table's order; the
+    service administrator's (``PLATFORM``) are not a body's (tests/api/test_bodies.py)."""
     return [
         rule
         for (found, rule), declared in declared_routes(app).items()
-        if found == method and isinstance(declared, frozenset)
+        if found == method and isinstance(declared, frozenset) and declared != PLATFORM
     ]
 
 
