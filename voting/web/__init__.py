@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.load(instance, test_config))
     app.extensions["voting.db"] = Database(app.config["DATABASE_URL"])
     app.extensions["voting.owners"] = {}
+    app.extensions["voting.bodies"] = {}
 
     # The blueprints are imported when an app is built, at the end of the factory as in flaskr's create_app
     # (the style anchor): they import this module's get_db, reading and writing (docs/architecture.md).
@@ -63,14 +64,15 @@ def request_body() -> int:
     first); an unknown name is answered 404 (``unknown_body``).  Found once a request."""
     found: int | None = request.environ.get(BODY_ID)
     if found is None:
-        named = request.environ.get(body_address.BODY)
-        with reading() as session:
-            body = (
-                bodies.body_named(session, named)
-                if named
-                else bodies.default_body(session, current_app.config.get("DEFAULT_BODY"))
-            )
-        found = body.id
+        named: str = request.environ.get(body_address.BODY) or ""
+        known: dict[str, int] = current_app.extensions["voting.bodies"]  # a short name never changes its body
+        found = known.get(named)
+        if found is None:
+            with reading() as session:
+                default = current_app.config.get("DEFAULT_BODY")
+                body = bodies.body_named(session, named) if named else bodies.default_body(session, default)
+            assert body.id is not None
+            found = known[named] = body.id
         request.environ[BODY_ID] = found
     assert found is not None
     return found
