@@ -81,6 +81,18 @@ def test_a_second_body_works_under_its_own_address(browser: Browser, console: Co
         expect(page.locator("body")).to_have_attribute("data-state", "unpublished")
         links += app_links(page)
         assert f"{url}{B}/receipt" in links, links
+        # A deputy's pages ask the body's API: a code and a receipt it does not know, refused at its address.
+        for name, field, typed, error in (
+            ("ballot", "#code", "K7M2P-Q9X4R", "#code-error"),
+            ("receipt", "#receipt", "AB12CD34", "#check-error"),
+        ):
+            page.goto(f"{url}{B}/{name}")
+            expect(page.locator("body")).to_have_attribute("data-ready", "true")
+            page.fill(field, typed)
+            page.press(field, "Enter")
+            expect(page.locator(error)).to_be_visible()
+        assert f"{url}{B}/api/v1/ballot" in asked, asked
+        assert f"{url}{B}/api/v1/receipts/AB12CD34" in asked, asked
         # The home page the server renders: its links, and the language switch's way back, stay under the prefix.
         page.goto(f"{url}{B}/")
         expect(page.locator(f"a[href='{B}/hall?vote={vote}']")).to_have_count(1)
