@@ -382,6 +382,7 @@ async function start() {
   apply();
   languageSwitch($("lang-switch"), render);
   $("print").addEventListener("click", () => window.print());
+  /** @type {HTMLAnchorElement} */ ($("receipt-link")).href = inBody("/receipt");
   const vote = new URLSearchParams(window.location.search).get("vote");
   if (!vote || !/^[1-9][0-9]{0,9}$/.test(vote)) {
     showProblem("results.no_vote");
