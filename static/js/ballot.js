@@ -5,6 +5,7 @@
 // An unsent ballot is kept across a reload (ballot-draft.js): a reload after a dropped answer resubmits
 // with the same key, so the same receipt, never a second ballot. All text comes from the catalogs (i18n.js).
 
+import { inBody } from "./base.js";
 import { clearDraft, forgetCodeInAddress, newKey, readDraft, saveDraft as storeDraft } from "./ballot-draft.js";
 import { castBody, marksFromDraft, numbersMarked, oneTooMany } from "./ballot-marks.js";
 import { approveButton, clearRefusal, markGroup, refuse, renderReview } from "./ballot-projects.js";
@@ -70,7 +71,7 @@ async function openBallot(event) {
   buttonOf("open-ballot").disabled = true;
   let answer;
   try {
-    answer = await postJson("/api/v1/ballot", { code });
+    answer = await postJson(inBody("/api/v1/ballot"), { code });
   } catch {
     answer = { ok: false, status: 0, data: null };
   }
@@ -248,7 +249,7 @@ async function submit() {
       /** @type {Awaited<ReturnType<typeof postJson>> | null} */
       let answer = null;
       try {
-        answer = await postJson("/api/v1/ballots", body);
+        answer = await postJson(inBody("/api/v1/ballots"), body);
       } catch {
         answer = null; // the connection dropped: the server may or may not have the ballot
       }
@@ -292,7 +293,7 @@ function renderReceipt() {
   const save = /** @type {HTMLAnchorElement} */ ($("save"));
   save.href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
   save.download = `receipt-${data.receipt}.txt`;
-  /** @type {HTMLAnchorElement} */ ($("check-link")).href = `/receipt?receipt=${encodeURIComponent(data.receipt)}`;
+  /** @type {HTMLAnchorElement} */ ($("check-link")).href = inBody(`/receipt?receipt=${encodeURIComponent(data.receipt)}`);
 }
 
 /** @param {Receipt} data */

@@ -4,6 +4,7 @@
 // The server names the zone (GET /api/v1/time-zone: VOTING_TIME_ZONE, Asia/Shanghai by default); the API's
 // timestamps are UTC.  The pages' one home for wording an instant, as voting.localtime.for_people is Python's.
 
+import { inBody } from "./base.js";
 import { t } from "./i18n.js";
 
 const BEIJING_TIME = new Set(["Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"]);
@@ -15,7 +16,7 @@ let loading = null;
 // Beijing time, the default the server would have named).
 export function loadZone() {
   if (!loading) {
-    loading = fetch("/api/v1/time-zone", { headers: { Accept: "application/json" }, credentials: "omit" })
+    loading = fetch(inBody("/api/v1/time-zone"), { headers: { Accept: "application/json" }, credentials: "omit" })
       .then((response) => (response.ok ? response.json() : null))
       .then((answer) => {
         if (answer && answer.time_zone) zone = answer.time_zone;

@@ -3,6 +3,7 @@
 // partial tally: the API gives no approvals before publication), the selected projects once published.
 // All text comes from the catalogs (i18n.js).
 
+import { inBody } from "./base.js";
 import { forPeople, loadZone } from "./clock.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
@@ -126,7 +127,7 @@ async function poll() {
   state.timer = null;
   let keepPolling = true;
   try {
-    const answer = await fetchJson(`/api/v1/votes/${state.voteId}/hall`);
+    const answer = await fetchJson(inBody(`/api/v1/votes/${state.voteId}/hall`));
     if (answer.status === 404) {
       showProblem("hall.not_found");
     } else if (!answer.ok || !answer.data) {

@@ -3,6 +3,7 @@
 // the ballot page gave and sees that the ballot is in the published ballot list, in which round, with its
 // marks as recorded (GET /api/v1/receipts/{receipt}). All text comes from the catalogs (i18n.js).
 
+import { inBody } from "./base.js";
 import { receiptProblem, typedReceipt } from "./codes.js";
 import { apply, languageSwitch, load, roundName, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
@@ -65,7 +66,7 @@ function render() {
     );
     list.append(item);
   }
-  /** @type {HTMLAnchorElement} */ ($("results-link")).href = `/results?vote=${check.vote_id}`;
+  /** @type {HTMLAnchorElement} */ ($("results-link")).href = inBody(`/results?vote=${check.vote_id}`);
 }
 
 /** @param {Event | null} event */
@@ -85,14 +86,14 @@ async function checkReceipt(event) {
   $("check-status").textContent = t("check.loading");
   checkButton().disabled = true;
   try {
-    const answer = await getJson(`/api/v1/receipts/${encodeURIComponent(receipt)}`);
+    const answer = await getJson(inBody(`/api/v1/receipts/${encodeURIComponent(receipt)}`));
     if (answer.status === 404) {
       showProblem("check.not_found");
     } else if (!answer.ok) {
       showProblem(answer.status === 429 ? "check.rate_limited" : "check.offline");
     } else {
       state.check = answer.data;
-      const result = await getJson(`/api/v1/votes/${answer.data.vote_id}/result`);
+      const result = await getJson(inBody(`/api/v1/votes/${answer.data.vote_id}/result`));
       state.result = result.ok ? result.data : null;
     }
   } catch {

@@ -7,6 +7,7 @@
 // recomputed here.
 // All text comes from the catalogs (i18n.js).
 
+import { inBody } from "./base.js";
 import { apply, language, languageSwitch, load, t, titleOf } from "./i18n.js";
 import { $, element, fetchJson } from "./page.js";
 import { forPeople, loadZone } from "./clock.js";
@@ -315,7 +316,7 @@ function renderDownloads() {
     const item = element("li");
     const [key, round] = name.split(":");
     const link = element("a", t(`results.download.${key}`, { round }));
-    link.href = href;
+    link.href = inBody(href);
     link.dataset.download = name;
     item.append(link);
     list.append(item);
@@ -351,7 +352,7 @@ function render() {
 async function fetchResult() {
   let answer;
   try {
-    answer = await fetchJson(`/api/v1/votes/${state.voteId}/result`, {
+    answer = await fetchJson(inBody(`/api/v1/votes/${state.voteId}/result`), {
       credentials: "omit", // the public view: what anyone sees, never a clerk's unofficial preview
     });
   } catch {
@@ -381,6 +382,7 @@ async function start() {
   apply();
   languageSwitch($("lang-switch"), render);
   $("print").addEventListener("click", () => window.print());
+  /** @type {HTMLAnchorElement} */ ($("receipt-link")).href = inBody("/receipt");
   const vote = new URLSearchParams(window.location.search).get("vote");
   if (!vote || !/^[1-9][0-9]{0,9}$/.test(vote)) {
     showProblem("results.no_vote");

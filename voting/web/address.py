@@ -6,7 +6,8 @@ or only the local link (169.254.x.x, fe80::, a ``.local`` name that many phones
 do not resolve) points each phone at nothing.  ``VOTING_PUBLIC_URL`` names the
 address the hall's network reaches the server at; without it, the address the
 clerk's browser used is the best guess, and the slips screen warns before
-printing when it would not work from a phone.
+printing when it would not work from a phone.  Either way a body's slips carry
+its own address, ``/b/<name>`` after the service's.
 """
 
 from __future__ import annotations
@@ -27,9 +28,18 @@ class BallotAddress:
     """Why phones in the hall could not open it (one of ``PROBLEMS``), or None."""
 
 
-def ballot_address(configured: str | None, request_root: str) -> BallotAddress:
-    """The configured public address, or else the one this request came in at, with its problem if any."""
-    base = (configured or request_root).strip().rstrip("/")
+def ballot_address(configured: str | None, request_root: str, body: str | None = None) -> BallotAddress:
+    """The configured public address, or else the one this request came in at, with its problem if any.
+
+    The ballot page is the body's (DESIGN section 8): ``request_root`` is the
+    address the request came in at, its path (``/b/<name>``, a proxy's mount)
+    included; the configured address is the service's, so the body's short
+    name, when the request's address gave one, follows it.
+    """
+    if configured:
+        base = configured.strip().rstrip("/") + (f"/b/{body}" if body else "")
+    else:
+        base = request_root.strip().rstrip("/")
     return BallotAddress(base, bool(configured), problem(base))
 
 

@@ -5,6 +5,7 @@
 // (the `lang` cookie and Accept-Language); a lost connection gets the catalog's network message.
 // The fetching itself is the pages' shared fetchJson (page.js).
 
+import { inBody } from "../base.js";
 import { failureMessage, fetchJson } from "../page.js";
 
 /** @import {ErrorBody} from "../types.js" */
@@ -74,7 +75,7 @@ export async function request(method, path, body = undefined) {
   const headers = method === "GET" ? {} : { "X-CSRF-Token": csrf() };
   let answer;
   try {
-    answer = await fetchJson(`/api/v1${path}`, { method, body, headers, credentials: "same-origin" });
+    answer = await fetchJson(inBody(`/api/v1${path}`), { method, body, headers, credentials: "same-origin" });
   } catch {
     throw new ApiError(0, null);
   }

@@ -3,6 +3,7 @@
 // audit log and the verification bundle, each offered only when the API allows it.  Before
 // publication the server marks them 未公布 / UNOFFICIAL in title and file name.
 
+import { inBody } from "../base.js";
 import { t } from "../i18n.js";
 import { get } from "./api.js";
 import { el, hooks, state } from "./ui.js";
@@ -16,7 +17,7 @@ import { el, hooks, state } from "./ui.js";
  * @param {Record<string, unknown>} [params] the text's parameters
  */
 function link(href, key, id, params = {}) {
-  return el("li", {}, el("a", { href, download: "", id, className: "download", text: t(key, params) }));
+  return el("li", {}, el("a", { href: inBody(href), download: "", id, className: "download", text: t(key, params) }));
 }
 
 /** @param {HTMLElement} container */

@@ -3,6 +3,7 @@
 // roster and check-in, voting-code slips, rounds, paper ballots, exports), the audit log and the drills.
 // A scrutineer logs into the same console and sees every screen read-only (no write control at all).
 
+import { inBody } from "../base.js";
 import { apply, languageSwitch, load, t, titleOf } from "../i18n.js";
 import { loadZone } from "../clock.js";
 import { $ } from "../page.js";
@@ -164,7 +165,7 @@ async function logout() {
     // Nothing stored.
   }
   // A fresh page: nothing of this session (codes, entries) stays in memory.
-  window.location.assign("/console");
+  window.location.assign(inBody("/console"));
 }
 
 async function start() {

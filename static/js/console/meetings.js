@@ -2,6 +2,7 @@
 // Meetings and their votes: create a meeting, create a vote from the Gongshu 2020 template
 // (a training vote if ticked), choose a meeting for check-in or a vote to run.
 
+import { inBody } from "../base.js";
 import { today } from "../clock.js";
 import { t, titleOf } from "../i18n.js";
 import { get, post } from "./api.js";
@@ -97,8 +98,8 @@ function voteItem(vote) {
       "span",
       { className: "links" },
       open,
-      el("a", { href: `/hall?vote=${vote.id}`, target: "_blank", rel: "noopener", text: t("meetings.hall_link") }),
-      el("a", { href: `/results?vote=${vote.id}`, target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
+      el("a", { href: inBody(`/hall?vote=${vote.id}`), target: "_blank", rel: "noopener", text: t("meetings.hall_link") }),
+      el("a", { href: inBody(`/results?vote=${vote.id}`), target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
     ),
     error,
   );

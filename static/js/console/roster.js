@@ -1,6 +1,7 @@
 // @ts-check
 // The roster import (CSV/XLSX, all rows or none) with the bad-row report: shown on the check-in screen.
 
+import { inBody } from "../base.js";
 import { t } from "../i18n.js";
 import { ApiError, request } from "./api.js";
 import { chosenMeeting, el, showError, table } from "./ui.js";
@@ -51,9 +52,9 @@ export function importForm(refresh) {
       { id: "roster-sample", className: "hint" },
       t("roster.sample"),
       " ",
-      el("a", { href: "/api/v1/meetings/roster-sample.csv", download: "", id: "roster-sample-csv", text: t("roster.sample_csv") }),
+      el("a", { href: inBody("/api/v1/meetings/roster-sample.csv"), download: "", id: "roster-sample-csv", text: t("roster.sample_csv") }),
       " · ",
-      el("a", { href: "/api/v1/meetings/roster-sample.xlsx", download: "", id: "roster-sample-xlsx", text: t("roster.sample_xlsx") }),
+      el("a", { href: inBody("/api/v1/meetings/roster-sample.xlsx"), download: "", id: "roster-sample-xlsx", text: t("roster.sample_xlsx") }),
     ),
     file,
     submit,

@@ -3,6 +3,7 @@
 // voted, switch the remaining deputies to paper, close (confirmed, showing who has not voted), count,
 // the round's result and what comes next (tie-break, shortfall or repeat round), publish (confirmed).
 
+import { inBody } from "../base.js";
 import { t, titleOf } from "../i18n.js";
 import { forPeople } from "../clock.js";
 import { $ } from "../page.js";
@@ -175,7 +176,7 @@ function nextStep(round, error) {
       { className: "card next", id: "published" },
       el("p", { className: "done", text: t("publish.done") }),
       el("p", { className: "meta", id: "published-at", text: t("publish.when", { at: forPeople(chosenVote().published_at) }) }),
-      el("a", { href: `/results?vote=${chosenVote().id}`, target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
+      el("a", { href: inBody(`/results?vote=${chosenVote().id}`), target: "_blank", rel: "noopener", text: t("meetings.results_link") }),
     );
   }
   const publish = writeButton(

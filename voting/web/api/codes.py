@@ -9,7 +9,7 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from voting.services import codes, votes
-from voting.web import reading, writing
+from voting.web import body_address, reading, writing
 from voting.web.address import ballot_address
 from voting.web.api.access import READERS, WRITERS, current_actor, secret, staff
 from voting.web.api.fields import ID_MAX, ROW_ID, Flag, Text
@@ -157,5 +157,7 @@ class Address(MethodView):
     @staff(READERS)
     def get(self) -> dict[str, Any]:
         """The address the slips' QR codes carry (``VOTING_PUBLIC_URL``, else this request's) and its problem, if any."""
-        found = ballot_address(current_app.config.get("PUBLIC_URL"), request.host_url)
+        found = ballot_address(
+            current_app.config.get("PUBLIC_URL"), request.url_root, request.environ.get(body_address.BODY)
+        )
         return {"base": found.base, "configured": found.configured, "problem": found.problem}
