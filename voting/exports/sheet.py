@@ -204,7 +204,12 @@ def rules_in_words(rules: RuleSettings, language: str) -> tuple[str, ...]:
             " a round with more ballots returned than issued is void and held again."
         )
     return (
-        _("%(seats)s seats; a ballot approving more than %(seats)s projects is invalid.") % {"seats": rules.seats},
+        translations(language).ngettext(
+            "%(seats)s seat; a ballot approving more than %(seats)s project is invalid.",
+            "%(seats)s seats; a ballot approving more than %(seats)s projects is invalid.",
+            rules.seats,
+        )
+        % {"seats": rules.seats},
         _(BALLOT_STYLE[rules.ballot_style]),
         threshold % {"fraction": rules.threshold_fraction, "basis": _(BASIS[rules.threshold_basis])},
         _(TIE_POLICY[rules.tie_policy]),
