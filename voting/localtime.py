@@ -14,12 +14,12 @@ import datetime as dt
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from voting.language import translations
+
 DEFAULT_ZONE = "Asia/Shanghai"
 
 BEIJING_TIME = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"})
 """The names of China's one civil time, which people call 北京时间 (Beijing time)."""
-
-ZONE_NAMES = {"zh": "北京时间", "en": "Beijing time"}
 
 
 @cache
@@ -55,7 +55,8 @@ def zone_label(instant: dt.datetime, zone_name: str, language: str) -> str:
     """北京时间 / Beijing time (UTC+8) for China's time; for another zone its UTC offset."""
     offset = offset_name(instant, zone_name)
     if zone_name in BEIJING_TIME:
-        return ZONE_NAMES["zh"] if language == "zh" else f"{ZONE_NAMES['en']} ({offset})"
+        # The Chinese says 北京时间 alone, as people do: every reader of it knows it is UTC+8.
+        return translations(language).gettext("Beijing time (%(offset)s)") % {"offset": offset}
     return offset
 
 

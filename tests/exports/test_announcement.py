@@ -32,7 +32,7 @@ def test_the_announcement_of_a_vote_with_a_tie_break(app: Flask, clerk: Api, dep
     with get_db(app).read() as session:
         sheet = tally_sheet(session, sitting.vote_id, time_zone="Asia/Shanghai")
     assert sheet.official is False
-    assert sheet.marks_en == "UNOFFICIAL"
+    assert sheet.marks("en") == "UNOFFICIAL"
     assert sheet.file_stem().endswith("-UNOFFICIAL")
     assert sheet.selected == (1, 2, 3, 4, 5, 6, 7, 8, 9, 11)
     assert sheet.chief_scrutineer

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from fractions import Fraction
 from importlib.resources import files
 
 from jinja2.ext import extract_from_ast
 
 from tests.support.sheets import first_round, gongshu
+from voting.domain import RuleSettings
 from voting.exports.pdf import render_html
+from voting.exports.sheet import rules_in_words
 from voting.exports.templating import environment
 from voting.language import translations
 
@@ -110,3 +113,12 @@ def test_each_language_keeps_its_own_words_when_rendered_at_once_on_threads() ->
         done = list(pool.map(both, [(i, ("zh", "en")[i % 2]) for i in range(len(sheets))]))
     assert [html for html, _ in done] == alone
     assert [word for _, word in done] == ["会议", "Meeting"] * 8
+
+
+def test_the_rules_in_words_say_the_fraction_and_the_seats_as_they_are() -> None:
+    """Beyond a half, the Chinese names the fraction throughout (过半数 would say a half); one seat is singular."""
+    rules = RuleSettings(seats=1, threshold_fraction=Fraction(2, 3))
+    chinese, english = rules_in_words(rules, "zh"), rules_in_words(rules, "en")
+    assert chinese[2] == "项目获得全体代表超过2/3赞成票，方可当选；达到该票数的项目中按得票多少依次当选。"
+    assert english[0] == "1 seat; a ballot approving more than 1 project is invalid."
+    assert rules_in_words(RuleSettings(seats=10), "en")[0].startswith("10 seats; ")

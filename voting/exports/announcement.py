@@ -14,20 +14,14 @@ writes both languages, so the two texts cannot drift apart sentence by sentence.
 from __future__ import annotations
 
 from voting.exports.sheet import RoundSheet, TallySheet
-from voting.exports.words import kind_name, quoted, when
+from voting.exports.words import kind_name, project, when
 from voting.language import translations
-
-
-def _project(sheet: TallySheet, number: int, language: str) -> str:
-    zh, en = sheet.titles.get(number, ("", ""))
-    title = quoted(zh if language == "zh" else en or zh)
-    return translations(language).gettext("No. %(number)s %(title)s") % {"number": number, "title": title}
 
 
 def _projects(sheet: TallySheet, numbers: tuple[int, ...], language: str) -> str:
     """No. 1 “A”, No. 2 “B” and No. 3 “C”; in Chinese 第1号“甲”、第2号“乙”、第3号“丙”."""
     _ = translations(language).gettext
-    names = [_project(sheet, n, language) for n in numbers]
+    names = [project(sheet, n, language) for n in numbers]
     if len(names) < 2:
         return "".join(names)
     return _("%(projects)s and %(last)s") % {"projects": _(", ").join(names[:-1]), "last": names[-1]}
@@ -112,7 +106,7 @@ def round_lines(sheet: TallySheet, r: RoundSheet, language: str) -> list[str]:
             "%(project)s: %(count)s approval, %(rate)s",
             "%(project)s: %(count)s approvals, %(rate)s",
             p.approvals,
-        ) % {"project": _project(sheet, p.number, language), "count": p.approvals, "rate": p.rate_text}
+        ) % {"project": project(sheet, p.number, language), "count": p.approvals, "rate": p.rate_text}
         lines.append((_("%(clause)s.") if i == last else _("%(clause)s;")) % {"clause": clause})
     if _named_rounds(sheet):
         if r.selected:
@@ -156,9 +150,7 @@ def announcement(sheet: TallySheet, language: str) -> str:
     """The whole text to read out, in ``language``: the address, round by round, the selected projects, the time."""
     t = translations(language)
     _ = t.gettext
-    title, marks = (
-        (sheet.title_zh, sheet.marks_zh) if language == "zh" else (sheet.title_en or sheet.title_zh, sheet.marks_en)
-    )
+    title, marks = (sheet.title_zh if language == "zh" else sheet.title_en or sheet.title_zh), sheet.marks(language)
     if marks:
         heading = _("%(title)s: the count as read in the hall (%(marks)s)") % {"title": title, "marks": marks}
     else:

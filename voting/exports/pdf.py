@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from voting.domain.rules import BallotStyle
 from voting.exports import fonts, words
-from voting.exports.sheet import STATUS_EN, STATUS_ZH, TallySheet, rules_in_words_en, rules_in_words_zh
+from voting.exports.sheet import STATUS_EN, STATUS_ZH, TallySheet, rules_in_words
 from voting.exports.templating import render
 
 
@@ -27,7 +27,7 @@ def render_html(sheet: TallySheet) -> str:
         words=words,
         title_zh=words.title(sheet, "zh"),
         title_en=words.title(sheet, "en"),
-        rules=list(zip(rules_in_words_zh(sheet.rules), rules_in_words_en(sheet.rules), strict=True)),
+        rules=list(zip(rules_in_words(sheet.rules, "zh"), rules_in_words(sheet.rules, "en"), strict=True)),
         aoa=sheet.rules.ballot_style is BallotStyle.APPROVE_OPPOSE_ABSTAIN,
         status_zh=STATUS_ZH,
         status_en=STATUS_EN,

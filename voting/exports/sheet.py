@@ -142,62 +142,77 @@ class TallySheet:
     time_zone: str
     """The sitting's time zone (IANA name): every time the forms print is on its clock (voting.localtime)."""
 
-    @property
-    def marks_zh(self) -> str:
-        """What the title carries: 演练 for training, 未公布 before publication."""
-        return " ".join(m for m, on in (("演练", self.training), ("未公布", not self.official)) if on)
+    def marks(self, language: str) -> str:
+        """What the title carries, in ``language``: 演练 / TRAINING for training, 未公布 / UNOFFICIAL before publication."""
+        _ = translations(language).gettext
+        return " ".join(_(mark) for mark in self._marks())
 
-    @property
-    def marks_en(self) -> str:
-        return " ".join(m for m, on in (("TRAINING", self.training), ("UNOFFICIAL", not self.official)) if on)
+    def _marks(self) -> list[str]:
+        return [mark for mark, on in ((N_("TRAINING"), self.training), (N_("UNOFFICIAL"), not self.official)) if on]
 
     def file_stem(self) -> str:
-        """A file name that says what the file is, marks included."""
-        marks = [m for m, on in (("TRAINING", self.training), ("UNOFFICIAL", not self.official)) if on]
-        return "-".join([f"vote{self.vote_id}-tally-sheet", *marks])
+        """A file name that says what the file is, marks included: their English message ids, so the name stays ASCII."""
+        return "-".join([f"vote{self.vote_id}-tally-sheet", *self._marks()])
 
 
-def rules_in_words_zh(rules: RuleSettings) -> tuple[str, ...]:
-    basis = {
-        ThresholdBasis.ALL_DEPUTIES: "全体代表",
-        ThresholdBasis.DEPUTIES_PRESENT: "出席代表",
-        ThresholdBasis.VALID_BALLOTS: "有效票",
-    }[rules.threshold_basis]
-    fraction = "过半数" if rules.threshold_fraction == Fraction(1, 2) else f"超过{rules.threshold_fraction}"
-    quorum = "过半数" if rules.quorum_fraction == Fraction(1, 2) else f"超过{rules.quorum_fraction}"
+BASIS = {
+    ThresholdBasis.ALL_DEPUTIES: N_("all deputies"),
+    ThresholdBasis.DEPUTIES_PRESENT: N_("the deputies present"),
+    ThresholdBasis.VALID_BALLOTS: N_("the valid ballots"),
+}
+BALLOT_STYLE = {
+    BallotStyle.APPROVE_ONLY: N_("Each project may only be approved."),
+    BallotStyle.APPROVE_OPPOSE_ABSTAIN: N_(
+        "Each project may be approved, opposed or abstained on; only approvals count toward selection."
+    ),
+}
+TIE_POLICY = {
+    TiePolicy.TIE_BREAK: N_("Projects tied for the last seats go to a tie-break round."),
+    TiePolicy.LEAVE_VACANT: N_("Seats that a tie cannot fill stay vacant."),
+}
+SHORTFALL_POLICY = {
+    ShortfallPolicy.SHORTFALL_ROUND: N_("Seats left when too few projects pass go to a shortfall round."),
+    ShortfallPolicy.LEAVE_VACANT: N_("Seats left when too few projects pass stay vacant."),
+}
+"""Each rule setting's sentence, as the forms print it."""
+
+
+def rules_in_words(rules: RuleSettings, language: str) -> tuple[str, ...]:
+    """The rules of the vote in ``language``, one sentence each, in the order the forms print them.
+
+    A half is 过半数 in Chinese, which says "more than 1/2" without the fraction: so the threshold and the
+    quorum have a sentence for a half and one for any other fraction."""
+    _ = translations(language).gettext
+    half = Fraction(1, 2)
+    if rules.threshold_fraction == half:
+        threshold = _(
+            "A project needs the approval of more than 1/2 of %(basis)s; among those, the most approved fill the seats."
+        )
+    else:
+        threshold = _(
+            "A project needs the approval of more than %(fraction)s of %(basis)s;"
+            " among those, the most approved fill the seats."
+        )
+    if rules.quorum_fraction == half:
+        quorum = _(
+            "More than 1/2 of all deputies must be present;"
+            " a round with more ballots returned than issued is void and held again."
+        )
+    else:
+        quorum = _(
+            "More than %(fraction)s of all deputies must be present;"
+            " a round with more ballots returned than issued is void and held again."
+        )
     return (
-        f"应选项目{rules.seats}个；每张选票赞成的项目不得多于{rules.seats}个，多于的选票作废。",
-        "选票对每个项目只设赞成。"
-        if rules.ballot_style is BallotStyle.APPROVE_ONLY
-        else "选票对每个项目设赞成、反对、弃权，只有赞成票计入当选。",
-        f"项目获得{basis}{fraction}赞成票，方可当选；过半数的项目中按得票多少依次当选。",
-        "得票相等不能确定当选项目时，就票数相等的项目再次投票。"
-        if rules.tie_policy is TiePolicy.TIE_BREAK
-        else "得票相等不能确定当选项目时，该名额空缺。",
-        "当选项目不足应选数时，就不足的名额另行票决。"
-        if rules.shortfall_policy is ShortfallPolicy.SHORTFALL_ROUND
-        else "当选项目不足应选数时，不足的名额空缺。",
-        f"全体代表{quorum}出席，方可进行表决；收回票数多于发出票数的，本次票决无效，重新投票。",
-    )
-
-
-def rules_in_words_en(rules: RuleSettings) -> tuple[str, ...]:
-    basis = {
-        ThresholdBasis.ALL_DEPUTIES: "all deputies",
-        ThresholdBasis.DEPUTIES_PRESENT: "the deputies present",
-        ThresholdBasis.VALID_BALLOTS: "the valid ballots",
-    }[rules.threshold_basis]
-    return (
-        f"{rules.seats} seats; a ballot approving more than {rules.seats} projects is invalid.",
-        "Each project may only be approved."
-        if rules.ballot_style is BallotStyle.APPROVE_ONLY
-        else "Each project may be approved, opposed or abstained on; only approvals count toward selection.",
-        f"A project needs the approval of more than {rules.threshold_fraction} of {basis}; among those, the most approved fill the seats.",
-        "Projects tied for the last seats go to a tie-break round."
-        if rules.tie_policy is TiePolicy.TIE_BREAK
-        else "Seats that a tie cannot fill stay vacant.",
-        "Seats left when too few projects pass go to a shortfall round."
-        if rules.shortfall_policy is ShortfallPolicy.SHORTFALL_ROUND
-        else "Seats left when too few projects pass stay vacant.",
-        f"More than {rules.quorum_fraction} of all deputies must be present; a round with more ballots returned than issued is void and held again.",
+        translations(language).ngettext(
+            "%(seats)s seat; a ballot approving more than %(seats)s project is invalid.",
+            "%(seats)s seats; a ballot approving more than %(seats)s projects is invalid.",
+            rules.seats,
+        )
+        % {"seats": rules.seats},
+        _(BALLOT_STYLE[rules.ballot_style]),
+        threshold % {"fraction": rules.threshold_fraction, "basis": _(BASIS[rules.threshold_basis])},
+        _(TIE_POLICY[rules.tie_policy]),
+        _(SHORTFALL_POLICY[rules.shortfall_policy]),
+        quorum % {"fraction": rules.quorum_fraction},
     )

@@ -22,6 +22,7 @@ from voting.domain import (
 )
 from voting.exports.bundle_format import HEAD_LINES, KIND_WORDS
 from voting.exports.templating import render
+from voting.language import translations
 
 VERIFIER_SCRIPT = "verifier/verify.py"
 LAST_ENTRY_COMMAND = (
@@ -53,26 +54,26 @@ def tally_command(rules: dict[str, Any], round_: dict[str, Any]) -> str:
     )
 
 
-def _expected(result: dict[str, Any]) -> tuple[str, str]:
-    """What ``voting tally`` must print for a round, in words (zh, en)."""
+def expected(result: dict[str, Any], language: str) -> str:
+    """What ``voting tally`` must print for a round, in ``language``: the manifest's keys as printed, in words."""
+    _ = translations(language).gettext
     ballots = result["ballots"]
-    approvals = ", ".join(f"{p['number']}: {p['approvals']}" for p in result["projects"])
-    selected = ", ".join(str(n) for n in result["selected"]) or "—"
+    line = _(
+        "`ballots` cast %(cast)s, valid %(valid)s, invalid %(invalid)s; `threshold` %(threshold)s;"
+        " approvals (project: votes) %(approvals)s; `selected` %(selected)s"
+    ) % {
+        **ballots,
+        "threshold": result["threshold"],
+        "approvals": ", ".join(f"{p['number']}: {p['approvals']}" for p in result["projects"]),
+        "selected": ", ".join(str(n) for n in result["selected"]) or "—",
+    }
     runoff = result["runoff"]
-    zh = (
-        f"`ballots` 为 cast {ballots['cast']}、valid {ballots['valid']}、invalid {ballots['invalid']}；"
-        f"`threshold` 为 {result['threshold']}；各项目赞成票（项目号: 票数）{approvals}；"
-        f"`selected` 为 {selected}"
-    )
-    en = (
-        f"`ballots` cast {ballots['cast']}, valid {ballots['valid']}, invalid {ballots['invalid']}; "
-        f"`threshold` {result['threshold']}; approvals (project: votes) {approvals}; `selected` {selected}"
-    )
     if runoff:
-        numbers = ", ".join(str(n) for n in runoff["projects"])
-        zh += f"；`runoff` 为 {runoff['reason']}（项目 {numbers}，{runoff['seats']} 个名额）"
-        en += f"; `runoff` {runoff['reason']} (projects {numbers}, {runoff['seats']} seat(s))"
-    return zh + "。", en + "."
+        line += _("; `runoff` %(reason)s (projects %(projects)s, %(seats)s seat(s))") % {
+            **runoff,
+            "projects": ", ".join(str(n) for n in runoff["projects"]),
+        }
+    return _("%(clause)s.") % {"clause": line}
 
 
 def verify_md(manifest: dict[str, Any], bundle_name: str) -> str:
@@ -81,14 +82,13 @@ def verify_md(manifest: dict[str, Any], bundle_name: str) -> str:
     rounds = []
     for r in manifest["rounds"]:
         kind_zh, kind_en = KIND_WORDS.get(r["kind"], (r["kind"], r["kind"]))
-        expect_zh, expect_en = _expected(r["result"])
         rounds.append(
             {
                 **r,
                 "kind_zh": kind_zh,
                 "kind_en": kind_en,
-                "expect_zh": expect_zh,
-                "expect_en": expect_en,
+                "expect_zh": expected(r["result"], "zh"),
+                "expect_en": expected(r["result"], "en"),
                 "tally_command": tally_command(rules, r),
             }
         )

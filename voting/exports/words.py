@@ -73,13 +73,11 @@ def reconciliation(r: RoundSheet, language: str) -> tuple[str, ...]:
     return (line % counts,)
 
 
-def project_zh(sheet: TallySheet, number: int) -> str:
+def project(sheet: TallySheet, number: int, language: str) -> str:
     """第4号“‘阳光老人家’项目”: a project as every form names it, its title quoted once."""
-    return f"第{number}号{quoted(sheet.titles.get(number, ('', ''))[0])}"
-
-
-def projects_zh(sheet: TallySheet, numbers: tuple[int, ...]) -> str:
-    return "、".join(project_zh(sheet, n) for n in numbers)
+    zh, en = sheet.titles.get(number, ("", ""))
+    title = quoted(zh if language == "zh" else en or zh)
+    return translations(language).gettext("No. %(number)s %(title)s") % {"number": number, "title": title}
 
 
 def next_round(sheet: TallySheet, r: RoundSheet, language: str) -> str | None:
@@ -88,6 +86,7 @@ def next_round(sheet: TallySheet, r: RoundSheet, language: str) -> str | None:
     In Chinese the projects are named with their titles, in English by number.
     """
     t, seats = translations(language), r.runoff_seats
+    _ = t.gettext
     if r.runoff_reason == "tie":
         line = t.ngettext(
             "Next: a tie-break round among %(projects)s for %(seats)s seat.",
@@ -108,11 +107,11 @@ def next_round(sheet: TallySheet, r: RoundSheet, language: str) -> str | None:
         )
     else:
         return None
-    if language == "zh":
-        projects = projects_zh(sheet, r.runoff_projects)
-    else:
-        projects = ", ".join(f"No. {n}" for n in r.runoff_projects)
-    return line % {"projects": projects, "seats": seats}
+    names = (
+        project(sheet, n, language) if language == "zh" else _("No. %(number)s") % {"number": n}
+        for n in r.runoff_projects
+    )
+    return line % {"projects": _(", ").join(names), "seats": seats}
 
 
 def status(sheet: TallySheet, language: str) -> str:
@@ -130,9 +129,7 @@ def status(sheet: TallySheet, language: str) -> str:
 def title(sheet: TallySheet, language: str) -> str:
     """The form's title, marks included: 演练 for training, 未公布 before publication."""
     _ = translations(language).gettext
-    name, marks = (
-        (sheet.title_zh, sheet.marks_zh) if language == "zh" else (sheet.title_en or sheet.title_zh, sheet.marks_en)
-    )
+    name, marks = (sheet.title_zh if language == "zh" else sheet.title_en or sheet.title_zh), sheet.marks(language)
     if marks:
         return _("Tally sheet: %(title)s (%(marks)s)") % {"title": name, "marks": marks}
     return _("Tally sheet: %(title)s") % {"title": name}

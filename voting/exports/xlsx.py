@@ -34,7 +34,7 @@ from voting.domain.messages import N_
 from voting.domain.rate import rounded
 from voting.domain.rules import BallotStyle
 from voting.exports import words
-from voting.exports.sheet import KIND_ZH, STATUS_ZH, ProjectLine, RoundSheet, TallySheet, rules_in_words_zh
+from voting.exports.sheet import KIND_ZH, STATUS_ZH, ProjectLine, RoundSheet, TallySheet, rules_in_words
 from voting.exports.spreadsheet import display_width, text_cell
 from voting.language import translations
 
@@ -118,7 +118,7 @@ def _title(ws: Worksheet, sheet: TallySheet, subtitle: str, last: int) -> int:
     _span(ws, 1, 1, last, words.title(sheet, LANGUAGE), TITLE)
     _span(ws, 2, 1, last, words.title(sheet, "en"))
     _span(ws, 3, 1, last, subtitle, BOLD)
-    _span(ws, 4, 1, last, words.status(sheet, LANGUAGE), MARK if sheet.marks_zh else None)
+    _span(ws, 4, 1, last, words.status(sheet, LANGUAGE), MARK if sheet.marks(LANGUAGE) else None)
     return TITLE_ROWS + 2
 
 
@@ -231,7 +231,7 @@ def _summary(ws: Worksheet, sheet: TallySheet) -> None:
         row += 1
     row += 1
     _span(ws, row, 1, SUMMARY_LAST, _("Rules"), BOLD)
-    for n, line in enumerate(rules_in_words_zh(sheet.rules), start=1):
+    for n, line in enumerate(rules_in_words(sheet.rules, LANGUAGE), start=1):
         row += 1
         _put(ws, row, 1, n).alignment = Alignment(horizontal="right", vertical="top")
         _span(ws, row, 2, SUMMARY_LAST, line)

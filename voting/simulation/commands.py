@@ -14,8 +14,8 @@ import sys
 import click
 
 from voting.domain import DomainError
-from voting.language import reader_language, words_of
-from voting.simulation.drill import all_drills, load_drill
+from voting.language import reader_language, translations, words_of
+from voting.simulation.drill import Drill, all_drills, load_drill
 from voting.simulation.drill_run import check, run_drill
 from voting.simulation.rehearsal import rehearse, with_deputies
 from voting.simulation.scenario import load
@@ -89,11 +89,17 @@ def rehearse_command(
     return 0
 
 
+def expected(drill: Drill, language: str) -> str:
+    """The outcome the drill promises, in ``language``, as the trainer reads it before and after the run."""
+    outcome = drill.expected_zh if language == "zh" else drill.expected_en
+    return translations(language).gettext("Expected: %(outcome)s") % {"outcome": outcome}
+
+
 def list_drills() -> int:
     for drill in all_drills():
         click.echo(f"{drill.name}: {drill.title_zh} / {drill.title_en}")
-        click.echo(f"  预期：{drill.expected_zh}")
-        click.echo(f"  Expected: {drill.expected_en}")
+        click.echo(f"  {expected(drill, 'zh')}")
+        click.echo(f"  {expected(drill, 'en')}")
     return 0
 
 
@@ -106,8 +112,8 @@ def drill_command(*, name: str, url: str, user: str, second_user: str | None, se
     except RehearsalError as exc:
         click.echo(f"voting: {exc}", err=True)
         return 1
-    click.echo(f"预期：{drill.expected_zh}")
-    click.echo(f"Expected: {drill.expected_en}")
+    click.echo(expected(drill, "zh"))
+    click.echo(expected(drill, "en"))
     problems = check(drill, report)
     data = report.to_dict()
     data["problems"] = problems

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from voting.language import translations
 from voting.simulation.drill import Drill, Group, RoundScript, parse_projects
 from voting.simulation.sitting import Say, Sitting, create_sitting, describe
 from voting.simulation.transport import ApiError, RehearsalError, Transport
@@ -71,12 +72,13 @@ def run_drill(client: Transport, drill: Drill, *, seed: int, second: Transport |
         raise RehearsalError(
             f"drill {drill.name} enters paper ballots, which two clerks enter: give a second clerk (--second-user)"
         )
+    candidate = translations("zh").gettext("Candidate project %(number)s")  # a title_zh, as the sitting's title is
     sitting = create_sitting(
         client,
         title=drill.title_zh,
         deputies=drill.deputies,
         template=drill.template,
-        candidates=[f"候选项目{n}" for n in range(1, drill.candidates + 1)],
+        candidates=[candidate % {"number": n} for n in range(1, drill.candidates + 1)],
         rules=drill.rules,
         say=say,
         second=second,
