@@ -123,7 +123,7 @@ def platform_admin(name: str) -> None:
 
 @platform.command("body")
 @click.argument("slug")
-@click.option("--name-zh", required=True, help="The body's name, e.g. 杭州市拱墅区人民代表大会")
+@click.option("--name-zh", required=True, help="The body's name in Chinese, as its forms print it")
 @click.option("--name-en", default="", help="Its English name")
 @click.option("--admin", required=True, help="The name of its first administrator (password as for `user add`)")
 def platform_body(slug: str, name_zh: str, name_en: str, admin: str) -> None:
