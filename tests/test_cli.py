@@ -210,3 +210,22 @@ def test_demo_ends_with_the_console_and_each_staff_account_once(cli_env: dict[st
         assert "There is no user named nobody." in missing.stderr
     finally:
         app.extensions["voting.db"].dispose()
+
+
+def test_the_platform_sets_up_a_body_whose_accounts_and_log_are_its_own(cli_env: dict[str, str]) -> None:
+    """`voting platform admin|body`, then a body's account and its own chain, by `--body`."""
+    assert voting("db", "upgrade", env=cli_env).returncode == 0
+    secret = "a platform password for the province\n"
+    assert voting("platform", "admin", "root", env=cli_env, input=secret).returncode == 0
+    made = voting("platform", "body", "xiaohe", "--name-zh", "小河", "--admin", "admin-b", env=cli_env, input=secret)
+    assert (made.returncode, made.stdout) == (0, "body xiaohe set up, with the administrator admin-b\n"), made.stderr
+    added = voting("user", "add", "clerk-b", "--role", "clerk", "--body", "xiaohe", env=cli_env, input=secret)
+    assert added.returncode == 0, added.stderr
+    own = voting("audit", "verify", "--body", "xiaohe", env=cli_env)
+    assert own.returncode == 0, own.stderr
+    assert "3 entries" in own.stdout  # body.created, its administrator, its clerk: nothing of the first body
+    first = voting("audit", "verify", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    assert "3 entries" not in first.stdout
+    unknown = voting("audit", "verify", "--body", "nowhere", env=cli_env)
+    assert (unknown.returncode, unknown.stderr) == (1, "voting: There is no body named nowhere.\n")

@@ -67,6 +67,9 @@ def body_id(session: Session, slug: str | None) -> int:
     from voting.services import bodies
 
     chosen = slug or config.load(config.instance_path())["DEFAULT_BODY"]
-    found = bodies.default_body(session, chosen).id
+    try:
+        found = bodies.default_body(session, chosen).id
+    except DomainError as exc:  # a name no body has
+        refuse(exc)
     assert found is not None
     return found
