@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, text
 
-from tests.support.api import Api, set_up
+from tests.support.api import FIRST_BODY, Api, set_up
 from tests.support.cli import voting
 from voting.domain.audit_chain import GENESIS, canonical_json, entry_hash
 from voting.store.db import Database
@@ -100,9 +100,11 @@ def _rows(conn: Connection) -> list[dict[str, Any]]:
 
 
 def _insert(conn: Connection, row: dict[str, Any]) -> None:
-    names = ", ".join(FIELDS)
-    values = ", ".join(f":{name}" for name in FIELDS)
-    conn.execute(text(f"INSERT INTO audit_entry ({names}) VALUES ({values})"), {k: row[k] for k in FIELDS})
+    """A forged row, into the one body's chain that these tests tamper with (its log is the first body's)."""
+    names = ", ".join(("body_id", *FIELDS))
+    values = ", ".join(f":{name}" for name in ("body_id", *FIELDS))
+    given = {"body_id": row.get("body_id", FIRST_BODY), **{k: row[k] for k in FIELDS}}
+    conn.execute(text(f"INSERT INTO audit_entry ({names}) VALUES ({values})"), given)
 
 
 def _shift(conn: Connection, from_seq: int, by: int) -> None:
