@@ -14,11 +14,13 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from voting.services.bodies import SLUG
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-PREFIX = re.compile(r"/b/([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)(?=/|$)")
-"""``/b/`` and a short name: lower-case letters, digits and inner hyphens, at most 40 (``Body.slug``)."""
+PREFIX = re.compile(rf"/b/({SLUG.pattern})(?=/|$)")
+"""``/b/`` and a short name, as ``voting.services.bodies.SLUG`` has it (the one home of the rule)."""
 BODY = "voting.body"
 """Where the middleware leaves the short name the address gave, for ``voting.web.request_body``."""
 
