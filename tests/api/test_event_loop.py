@@ -19,12 +19,14 @@ ON_LOOP = [
     ("POST", "/api/v1/ballots"),
     ("GET", "/api/v1/votes/1/hall"),
     ("GET", "/api/v1/rounds/1/turnout"),
+    ("GET", "/api/v1/votes/1/result"),  # the publication spike: bytes kept once published
+    ("GET", "/api/v1/receipts/ABCDEFGH"),  # the publication spike: one plain query
     ("GET", "/healthz"),
 ]
 IN_A_THREAD = [
     ("GET", "/api/v1/audit/verify"),  # seconds for a long log
     ("POST", "/api/v1/rounds/1/close"),
-    ("GET", "/api/v1/votes/1/result"),
+    ("GET", "/api/v1/votes/1/bundle.zip"),  # renders the official files
     ("POST", "/api/v1/auth/login"),
     ("GET", "/"),
     ("GET", "/no/such/page"),  # 404

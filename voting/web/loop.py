@@ -10,7 +10,9 @@ of its process, the deputies' casts included.
 
 So only the requests that are short and bounded by design run on the loop:
 the deputies' ballot and cast, the hall screen and turnout (plain SQL, group
-commit) and ``/healthz``, each marked ``@on_event_loop`` where it is defined.
+commit), the published result (bytes kept once published) and the receipt
+check (one plain query), which every phone fetches in the second after the
+announcement, and ``/healthz``, each marked ``@on_event_loop`` where it is defined.
 Every other request runs in a native thread of the worker's pool, and the
 loop goes on answering while it works; a new view runs there unless it is
 marked, so forgetting the mark costs speed, never the hall's responsiveness.

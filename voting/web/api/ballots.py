@@ -58,6 +58,7 @@ class Ballots(MethodView):
 
 
 @blp.route("/receipts/<string(maxlength=40):receipt>")
+@on_event_loop
 class Receipt(MethodView):
     @blp.response(200, ReceiptCheckSchema)
     @public

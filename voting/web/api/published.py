@@ -31,7 +31,7 @@ _answers: dict[tuple[str, str, int, str, str], bytes] = {}
 _lock = threading.Lock()
 
 
-def answer(db: Session, kind: str, vote_id: int, schema: Schema, compute: Callable[[], Any]) -> Response | None:
+def answer(db: Session, kind: str, vote_id: int, schema: type[Schema], compute: Callable[[], Any]) -> Response | None:
     """The cached answer of a published vote; None (compute nothing) if the vote is not published."""
     stamp = publication_stamp(db, vote_id)
     if stamp is None:
@@ -39,7 +39,7 @@ def answer(db: Session, kind: str, vote_id: int, schema: Schema, compute: Callab
     key = (get_db(current_app).url, kind, vote_id, *stamp)
     body = _answers.get(key)
     if body is None:
-        body = json.dumps(schema.dump(compute())).encode()
+        body = json.dumps(schema().dump(compute())).encode()
         with _lock:
             if len(_answers) >= LIMIT:
                 _answers.pop(next(iter(_answers)))

@@ -132,15 +132,14 @@ class Rounds(MethodView):
 
 
 @blp.route("/<int:vote_id>/result")
+@on_event_loop
 class Result(MethodView):
     @blp.response(200, VoteResultSchema)
     @public_once_published
     def get(self, vote_id: int) -> dict[str, Any] | Response:
         """The vote's result: public once published; before that, staff only, and marked unofficial."""
         with reading() as db:
-            cached = published.answer(
-                db, "result", vote_id, VoteResultSchema(), lambda: results.result_view(db, vote_id)
-            )
+            cached = published.answer(db, "result", vote_id, VoteResultSchema, lambda: results.result_view(db, vote_id))
             if cached is not None:
                 return cached
             vote = get_vote(db, vote_id)
@@ -163,7 +162,7 @@ class Hall(MethodView):
             live = hall.live_view(db, vote_id)
             if live is not None:
                 return live  # the screens' polling during a sitting: plain SQL
-            cached = published.answer(db, "hall", vote_id, HallSchema(), lambda: hall.published_view(db, vote_id))
+            cached = published.answer(db, "hall", vote_id, HallSchema, lambda: hall.published_view(db, vote_id))
             if cached is not None:
                 return cached
             return hall.hall_view(db, vote_id)  # published or reset since the first query: read afresh
