@@ -12,6 +12,7 @@ as parameters, and ``IN (?*)`` stands for the placeholders of an ``IN`` list.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,17 +23,45 @@ IN_LIST = "IN (?*)"
 """Written in the SQL where an ``IN`` list goes; each is filled with one placeholder per value of its list."""
 
 
-def _sql(session: Session, sql: str, lists: Sequence[Sequence[Any]], lock: bool) -> tuple[Any, str]:
+_PLACES = re.compile(r"(IN \(\?\*\)|\?)")
+
+
+def _sql(session: Session, sql: str, lists: Sequence[Sequence[Any]], lock: bool) -> tuple[Any, str, tuple[Any, ...]]:
+    """The SQL in the driver's words and its parameters: the lists fill the placeholders in order.
+
+    A list meets either an ``IN (?*)`` (all of it) or as many ``?`` as it has values.  On PostgreSQL an
+    ``IN`` list is one array parameter (``= ANY(%s)``): the statement's text is then the same for every
+    length of list, so that the driver prepares it once per connection and the server stops parsing and
+    planning the cast path's statements batch by batch.
+    """
     connection = session.connection()
+    postgres = connection.dialect.name != "sqlite"
+    pieces = _PLACES.split(sql)
+    out: list[str] = [pieces[0]]
+    params: list[Any] = []
+    place = 1
     for values in lists:
-        sql = sql.replace(IN_LIST, "IN (" + (", ".join("?" * len(values)) or "NULL") + ")", 1)
-    if IN_LIST in sql:
-        raise ValueError("more IN lists in the SQL than lists given")
-    if connection.dialect.name != "sqlite":
-        sql = sql.replace("?", "%s")
-        if lock:
-            sql += " FOR SHARE"
-    return connection, sql
+        if place < len(pieces) and pieces[place] == IN_LIST:
+            if postgres:
+                out += ["= ANY(%s)", pieces[place + 1]]
+                params.append(list(values))
+            else:
+                out += ["IN (" + (", ".join("?" * len(values)) or "NULL") + ")", pieces[place + 1]]
+                params.extend(values)
+            place += 2
+            continue
+        for value in values:
+            if place >= len(pieces) or pieces[place] != "?":
+                raise ValueError("the lists do not fit the SQL's placeholders")
+            out += ["%s" if postgres else "?", pieces[place + 1]]
+            params.append(value)
+            place += 2
+    if place < len(pieces):
+        raise ValueError("more placeholders in the SQL than values given")
+    sql = "".join(out)
+    if postgres and lock:
+        sql += " FOR SHARE"
+    return connection, sql, tuple(params)
 
 
 def rows(session: Session, sql: str, *lists: Sequence[Any], lock: bool = False) -> list[Any]:
@@ -41,8 +70,7 @@ def rows(session: Session, sql: str, *lists: Sequence[Any], lock: bool = False) 
     ``lock``: hold the rows in share mode (``FOR SHARE``) on PostgreSQL; on
     SQLite the write transaction's lock already covers them.
     """
-    connection, sql = _sql(session, sql, lists, lock)
-    params = tuple(value for values in lists for value in values)
+    connection, sql, params = _sql(session, sql, lists, lock)
     # The driver's own cursor on the session's connection (inside its transaction): no SQLAlchemy in between.
     cursor = connection.connection.driver_connection.cursor()
     try:
@@ -56,7 +84,9 @@ def rows(session: Session, sql: str, *lists: Sequence[Any], lock: bool = False) 
 
 def execute_many(session: Session, sql: str, params: Sequence[Sequence[Any]]) -> None:
     """One statement run for each parameter tuple (the driver's ``executemany``)."""
-    connection, sql = _sql(session, sql, (), False)
+    if not params:
+        return
+    connection, sql, _ = _sql(session, sql, [params[0]], False)  # the first row's values stand for every row's
     cursor = connection.connection.driver_connection.cursor()
     try:
         cursor.executemany(sql, [tuple(p) for p in params])
