@@ -2,7 +2,7 @@
 
 Run as ``.venv/bin/python -m loadtests.checkin_keyboard [--deputies 230] [--key-delay-ms 0] [--db sqlite]``.
 It starts ``voting serve`` with its production settings on a fresh database
-(``loadtests.run.serving``), imports a roster of N deputies into two meetings,
+(``loadtests.stack.serving``), imports a roster of N deputies into two meetings,
 and prints, one figure a line:
 
 - the yardstick: N plain check-ins through the API (``PUT .../attendance``),
@@ -31,8 +31,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from loadtests.run import PASSWORD, Options, serving
+from loadtests.report import Options
 from loadtests.sitting import Client, login
+from loadtests.stack import PASSWORD, serving
 from voting.services.demo import demo_roster
 
 CHROMIUM = "/usr/bin/chromium"

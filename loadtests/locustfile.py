@@ -5,7 +5,10 @@ Run by ``python -m loadtests.run`` (which sets the environment below); by hand:
 
 Environment:
 
-- ``LOAD_PLAN``: the plan file written by ``loadtests.sitting.set_up`` (codes, ids, tokens);
+- ``LOAD_PLAN``: the plan file written by ``loadtests.sitting.set_up`` (codes, ids, tokens), or by
+  ``Plan.save_all`` with one sitting per body (the bodies scenario);
+- ``LOAD_HOSTS``: the hosts' addresses, comma-separated (default: ``--host``); user ``i`` of a class talks
+  to host ``i mod N`` and belongs to body ``(i div N) mod B``, so that every body is voted on every host;
 - ``LOAD_USERS``: the user classes of this run, comma-separated;
 - ``LOAD_RATE``: ballots per second over the whole hall (the surge's window);
 - ``LOAD_ROUND``: the round number the deputies vote in (1, or 2 in the tie-break of the flow);
@@ -42,21 +45,49 @@ JSON_HEADERS = {**HEADERS, "Content-Type": "application/json"}
 
 
 class Shared:
-    """What every user of this Locust process shares: the plan, its share of the codes, the receipts file."""
+    """What every user of this Locust process shares: the plans, its share of the codes, the receipts file."""
 
-    plan: ClassVar[Plan | None] = None
-    codes: ClassVar[list[tuple[str, str]]] = []
-    """(code, the cast's JSON body), made before the run so that the load generator's
+    plans: ClassVar[list[Plan]] = []
+    """One sitting per body (one in every scenario but ``bodies``)."""
+    codes: ClassVar[list[list[tuple[str, str]]]] = []
+    """Per body, (code, the cast's JSON body), made before the run so that the load generator's
     CPU, which shares the machine with the server, goes on sending rather than on encoding."""
-    next_code: ClassVar[itertools.count[int]] = itertools.count()
+    next_code: ClassVar[list[itertools.count[int]]] = []
     receipts: ClassVar[Any] = None
     round_number: ClassVar[int] = 1
     finished: ClassVar[dict[str, int]] = {}
+    started: ClassVar[dict[str, itertools.count[int]]] = {}
+    """Per user class, how many users of it this process has made: each new one's index."""
 
     @classmethod
-    def take(cls) -> tuple[str, str] | None:
-        i = next(cls.next_code)
-        return cls.codes[i] if i < len(cls.codes) else None
+    def take(cls, body: int) -> tuple[str, str] | None:
+        i = next(cls.next_code[body])
+        codes = cls.codes[body]
+        return codes[i] if i < len(codes) else None
+
+
+class OnHost(FastHttpUser):
+    """A user of one host and one body: user ``i`` of its class talks to host ``i mod N``, in body ``(i div N) mod B``.
+
+    ``FastHttpUser`` makes its client for ``self.host`` when it is made, so the host is chosen before that.
+    """
+
+    abstract = True
+    body = 0
+    """Which of ``Shared.plans`` this user's sitting is."""
+
+    def __init__(self, environment: Environment) -> None:
+        hosts = [url for url in os.environ.get("LOAD_HOSTS", "").split(",") if url]
+        index = next(Shared.started.setdefault(type(self).__name__, itertools.count()))
+        if hosts:
+            self.host = hosts[index % len(hosts)]
+        self.body = index // max(1, len(hosts)) % max(1, len(Shared.plans))
+        super().__init__(environment)
+
+    @property
+    def plan(self) -> Plan:
+        assert Shared.plans, "LOAD_PLAN is not set"
+        return Shared.plans[self.body]
 
 
 @events.init.add_listener  # type: ignore[untyped-decorator]
@@ -64,14 +95,15 @@ def _on_init(environment: Environment, **_kwargs: Any) -> None:
     plan_file = os.environ.get("LOAD_PLAN")
     if not plan_file:
         return
-    plan = Plan.load(Path(plan_file))
-    Shared.plan = plan
+    Shared.plans = Plan.load_all(Path(plan_file))
     Shared.round_number = int(os.environ.get("LOAD_ROUND", "1"))
     processes = int(os.environ.get("LOAD_PROCESSES", "1"))
     index = environment.runner.worker_index if isinstance(environment.runner, WorkerRunner) else 0
     Shared.codes = [
-        (code, _cast_body(plan, i, code)) for i, code in enumerate(plan.codes) if i % processes == index % processes
+        [(code, _cast_body(plan, i, code)) for i, code in enumerate(plan.codes) if i % processes == index % processes]
+        for plan in Shared.plans
     ]
+    Shared.next_code = [itertools.count() for _plan in Shared.plans]
     out = os.environ.get("LOAD_OUT")
     if out:
         # Kept open for the life of the process, written through at the end (``_close_receipts``).
@@ -107,12 +139,7 @@ def _finished(user: FastHttpUser) -> NoReturn:
     raise StopUser()
 
 
-def _plan() -> Plan:
-    assert Shared.plan is not None, "LOAD_PLAN is not set"
-    return Shared.plan
-
-
-class Deputy(FastHttpUser):
+class Deputy(OnHost):
     """Deputies in the hall: each iteration is one deputy's phone, from opening the ballot to the receipt.
 
     Paced so that the hall as a whole casts ``LOAD_RATE`` ballots a second;
@@ -142,16 +169,17 @@ class Deputy(FastHttpUser):
 
     @task
     def vote(self) -> None:
-        taken = Shared.take()
+        taken = Shared.take(self.body)
         if taken is None:
             _finished(self)
         code, cast_body = taken
         started = time.perf_counter()
+        prefix = self.plan.prefix
         if self.open_ballot:
-            self._send("open ballot", "/api/v1/ballot", json.dumps({"code": code}))
-        answer = self._send("cast", "/api/v1/ballots", cast_body)
+            self._send("open ballot", f"{prefix}/api/v1/ballot", json.dumps({"code": code}))
+        answer = self._send("cast", f"{prefix}/api/v1/ballots", cast_body)
         if answer is not None and Shared.receipts is not None:
-            line = {"receipt": answer["receipt"], "round": answer["round_number"], "t": time.time()}
+            line = {"receipt": answer["receipt"], "round": answer["round_number"], "t": time.time(), "body": prefix}
             Shared.receipts.write(json.dumps(line) + "\n")
         self._last = time.perf_counter() - started
 
@@ -178,7 +206,7 @@ class SustainedDeputy(Deputy):
     open_ballot = False
 
 
-class Screen(FastHttpUser):
+class Screen(OnHost):
     """A hall screen (大屏) or a results page following turnout: one request a second, the two in turn.
 
     The hall page (static/js/hall.js) polls ``/votes/{id}/hall`` every 2 s;
@@ -194,15 +222,15 @@ class Screen(FastHttpUser):
 
     @task
     def poll(self) -> None:
-        plan = _plan()
+        plan = self.plan
         if self._hall:
-            self.client.get(f"/api/v1/votes/{plan.vote_id}/hall", headers=HEADERS, name="hall screen")
+            self.client.get(f"{plan.prefix}/api/v1/votes/{plan.vote_id}/hall", headers=HEADERS, name="hall screen")
         else:
-            self.client.get(f"/api/v1/rounds/{plan.round_id}/turnout", headers=HEADERS, name="turnout")
+            self.client.get(f"{plan.prefix}/api/v1/rounds/{plan.round_id}/turnout", headers=HEADERS, name="turnout")
         self._hall = not self._hall
 
 
-class Clerk(FastHttpUser):
+class Clerk(OnHost):
     """A clerk at work during the surge: late check-ins, paper ballots entered twice, the lists, the log's export."""
 
     wait_time = between(0.5, 1.5)
@@ -214,7 +242,7 @@ class Clerk(FastHttpUser):
 
     @task(3)
     def late_check_in(self) -> None:
-        plan = _plan()
+        plan = self.plan
         if not plan.spare:
             return
         number, deputy_id = plan.spare.pop()
@@ -248,7 +276,7 @@ class Clerk(FastHttpUser):
 
     @task(2)
     def lists(self) -> None:
-        plan = _plan()
+        plan = self.plan
         self.client.get(
             f"/api/v1/rounds/{plan.round_id}/not-voted", headers=self._auth(plan.clerk_token), name="not voted"
         )
@@ -256,7 +284,7 @@ class Clerk(FastHttpUser):
 
     @task(1)
     def exports(self) -> None:
-        plan = _plan()
+        plan = self.plan
         self.client.get("/api/v1/audit/verify", headers=self._auth(plan.clerk_token), name="audit verify")
         # The bundle and the tally sheets wait for the close and the publication; the log can be taken any time.
         self.client.get("/api/v1/audit/export", headers=self._auth(plan.clerk_token), name="audit export")
@@ -265,7 +293,7 @@ class Clerk(FastHttpUser):
         )
 
 
-class Public(FastHttpUser):
+class Public(OnHost):
     """After publication: a deputy's phone or a screen fetches the result, and the deputy checks a receipt."""
 
     wait_time = constant(0)
@@ -277,15 +305,15 @@ class Public(FastHttpUser):
 
     @task
     def result(self) -> None:
-        plan = _plan()
-        self.client.get(f"/api/v1/votes/{plan.vote_id}/result", headers=HEADERS, name="result")
+        plan = self.plan
+        self.client.get(f"{plan.prefix}/api/v1/votes/{plan.vote_id}/result", headers=HEADERS, name="result")
         if Public.receipts:
             receipt = random.choice(Public.receipts)
-            self.client.get(f"/api/v1/receipts/{receipt}", headers=HEADERS, name="receipt check")
+            self.client.get(f"{plan.prefix}/api/v1/receipts/{receipt}", headers=HEADERS, name="receipt check")
         _finished(self)
 
 
-class Health(FastHttpUser):
+class Health(OnHost):
     """The yardstick: ``GET /healthz``, back to back, under the same server settings."""
 
     wait_time = constant(0)

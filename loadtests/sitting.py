@@ -68,6 +68,7 @@ class Client:
 
 
 def login(url: str, name: str, password: str) -> Client:
+    """A staff member's client; ``url`` may end in a body's address (``/b/<name>``), as their login is that body's."""
     session = Client(url).post("/api/v1/auth/login", {"name": name, "password": password})
     return Client(url, session["token"])
 
@@ -93,13 +94,27 @@ class Plan:
     """[roster number, deputy id] of the deputies not yet checked in (the clerks' scenario checks them in during the load)."""
     tie: bool = False
     """Deputies cast ballots that leave a tie at the cut-off (the whole-flow scenario)."""
+    prefix: str = ""
+    """The body's address before every path (``/b/<name>``); none for the default body."""
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self)), "utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Plan:
-        return cls(**json.loads(path.read_text("utf-8")))
+        (plan,) = cls.load_all(path)
+        return plan
+
+    @staticmethod
+    def save_all(plans: list[Plan], path: Path) -> None:
+        """Several bodies' sittings in one file (the bodies scenario)."""
+        path.write_text(json.dumps([asdict(plan) for plan in plans]), "utf-8")
+
+    @classmethod
+    def load_all(cls, path: Path) -> list[Plan]:
+        """The sittings of a file written by ``save`` (one) or ``save_all`` (one per body)."""
+        found = json.loads(path.read_text("utf-8"))
+        return [cls(**plan) for plan in (found if isinstance(found, list) else [found])]
 
 
 def roster_csv(size: int) -> bytes:
@@ -107,10 +122,13 @@ def roster_csv(size: int) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def set_up(url: str, password: str, *, deputies: int, spare: int = 0, tie: bool = False) -> Plan:
-    """A meeting of ``deputies + spare`` deputies, the Gongshu 2020 vote, ``deputies`` checked in with codes, round 1 open."""
-    clerk = login(url, "load-clerk", password)
-    clerk2 = login(url, "load-clerk2", password)
+def set_up(url: str, password: str, *, deputies: int, spare: int = 0, tie: bool = False, prefix: str = "") -> Plan:
+    """A meeting of ``deputies + spare`` deputies, the Gongshu 2020 vote, ``deputies`` checked in with codes, round 1 open.
+
+    In the body at ``prefix`` (``/b/<name>``; none: the default body), by its clerks ``load-clerk`` and ``load-clerk2``.
+    """
+    clerk = login(url + prefix, "load-clerk", password)
+    clerk2 = login(url + prefix, "load-clerk2", password)
     size = deputies + spare
     meeting = clerk.post("/api/v1/meetings", {"name_zh": "负载测试人大会议", "date": "2020-01-18"})
     mid = meeting["id"]
@@ -141,6 +159,7 @@ def set_up(url: str, password: str, *, deputies: int, spare: int = 0, tie: bool 
         codes=codes,
         spare=[[d["number"], d["id"]] for d in roster[deputies:]],
         tie=tie,
+        prefix=prefix,
     )
 
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 
+from loadtests.stack import redis_server
 from tests.support.api import Api, Sitting, set_up
 from voting.web import create_app, get_db
 
@@ -116,29 +111,9 @@ def test_the_budget_is_shared_by_the_host_s_processes(limited_app: Flask, clerk:
 
 @pytest.fixture(scope="module")
 def redis_uri() -> Iterator[str]:
-    """A real redis-server of its own, on a private unix socket, with nothing kept on disk."""
-    directory = tempfile.mkdtemp(prefix="voting-redis-")  # short: a socket path has at most 107 bytes
-    socket_path = os.path.join(directory, "redis.sock")
-    server = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", socket_path, "--save", "", "--appendonly", "no"],
-        cwd=directory,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        client = redis.Redis(unix_socket_path=socket_path)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.02)
+    """A real redis-server of its own (the load runner's, for its hosts), on a private unix socket."""
+    with redis_server() as socket_path:
         yield f"redis+unix://{socket_path}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.mark.slow  # a Redis server and a second process

@@ -4,17 +4,22 @@ The cached answer must be the answer: the same JSON as the view computes and
 serialises with no cache at all (``published.answer`` finding nothing, as for
 a vote not published), for each of two votes with different results, for the
 public and for staff alike, and never outliving the publication it was made
-for (a training vote reset after publication is a draft again).
+for (a training vote reset after publication is a draft again), on one host or
+on two that share the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.support.api import Api, Sitting, roster_csv, set_up
+from voting.web import create_app, get_db
 from voting.web.api import published
 
 pytestmark = pytest.mark.slow  # each test publishes votes (their forms rendered)
@@ -30,6 +35,12 @@ def vote_through(clerk: Api, deputy: Api, *, training: bool = False, first: int 
     else:
         sitting = set_up(clerk, size=12, template=True)
     sitting.check_in(range(1, 13))
+    return vote_again(sitting, deputy, first=first)
+
+
+def vote_again(sitting: Sitting, deputy: Api, *, first: int = 1) -> Sitting:
+    """Codes, a round, the twelve ballots, the count and the publication of a vote whose deputies are checked in."""
+    clerk = sitting.clerk
     sitting.issue_codes(range(1, 13))
     round_id = sitting.open_round()["id"]
     for number in range(1, 13):
@@ -77,3 +88,42 @@ def test_a_reset_training_vote_is_not_answered_from_the_cache(clerk: Api, deputy
     refused = deputy.get(path, status=404)
     assert refused["code"] == "not_found"
     assert deputy.get(f"/api/v1/votes/{sitting.vote_id}/hall")["state"] == "draft"
+
+
+@contextmanager
+def _host_cache(answers: dict[Any, bytes]) -> Iterator[None]:
+    """This host's own answers while it serves: two apps in one test process, each with the cache of its own process."""
+    kept = published._answers
+    published._answers = answers
+    try:
+        yield
+    finally:
+        published._answers = kept
+
+
+def test_two_hosts_answer_the_new_publication_of_a_reset_training_vote(
+    app: Flask, clerk: Api, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two hosts on one database, each caching what it answered: after a reset and a different count, the new result."""
+    monkeypatch.setenv("VOTING_INSTANCE_PATH", str(tmp_path / "second-host"))
+    second = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
+    hosts: list[tuple[Api, dict[Any, bytes]]] = [(Api(app.test_client()), {}), (Api(second.test_client()), {})]
+    try:
+        sitting = vote_through(clerk, hosts[0][0], training=True)
+        paths = [f"/api/v1/votes/{sitting.vote_id}/{view}" for view in ("result", "hall")]
+        for host, answers in hosts:
+            with _host_cache(answers):
+                assert host.get(paths[0])["selected"] == list(range(1, 11))
+                host.get(paths[1])
+                assert len(answers) == 2, "this host kept no answer"
+        clerk.post(f"/api/v1/votes/{sitting.vote_id}/reset")
+        vote_again(sitting, hosts[1][0], first=3)
+        computed = uncached(monkeypatch, hosts[0][0], paths)
+        assert computed[paths[0]]["selected"] == list(range(3, 13))
+        for host, answers in hosts:
+            with _host_cache(answers):
+                for path in paths:
+                    assert host.get(path) == computed[path]  # the new publication, computed afresh
+                    assert host.get(path) == computed[path]  # and now kept
+    finally:
+        get_db(second).dispose()

@@ -7,8 +7,12 @@ through the API and the database that every receipt is counted exactly once.
 Here with thirty deputies and a few screens: the whole flow (a tie at the
 cut-off, the tie-break round, publication and the spike of everyone fetching
 the result), and the clerks' scenario (late check-ins entered on paper twice
-and accepted while deputies cast).  The speed targets are the job of the real
-runs (docs/performance.md); these checks hold at any speed.
+and accepted while deputies cast).  Then the same on two hosts (two ``voting
+serve`` on the one database, their rate limits in one Redis): the flow, whose
+published answers every host must give as the database has them, and three
+bodies sitting at once, each receipt counted once in its own body's list.  The
+speed targets are the job of the real runs (docs/performance.md); these checks
+hold at any speed.
 """
 
 from __future__ import annotations
@@ -24,7 +28,14 @@ pytestmark = pytest.mark.slow  # Locust against a real server
 SPEED = ("p99 under", "within the window", "x /healthz")
 
 
-def small(scenario: str, db_kind: str, out: Path) -> Report:
+REDIS_ACROSS_THREADS = pytest.mark.xfail(
+    strict=True,
+    reason="voting serve with a Redis rate-limit storage: a connection made in one native thread of a worker "
+    "is used by another (greenlet.error, 500 on logins and wrong codes); the fix is the server's (voting/web/limits.py)",
+)
+
+
+def small(scenario: str, db_kind: str, out: Path, **more: int) -> Report:
     options = Options(
         scenario=scenario,
         deputies=30,
@@ -37,6 +48,8 @@ def small(scenario: str, db_kind: str, out: Path) -> Report:
         deputy_users=10,
         out=out,
     )
+    for name, value in more.items():
+        setattr(options, name, value)
     return run(options)
 
 
@@ -65,3 +78,30 @@ def test_a_small_load_run_counts_every_receipt_once(scenario: str, db_kind: str,
     assert (report.out / "surge-round1" / "locust_stats.csv").exists()
     assert (report.out / "surge-round1" / "locust.html").exists()
     assert not (report.out / "plan.json").exists()
+
+
+@REDIS_ACROSS_THREADS
+def test_two_hosts_count_every_receipt_once_and_answer_as_the_database(db_kind: str, tmp_path: Path) -> None:
+    report = small("flow", db_kind, tmp_path / "flow", hosts=2, workers=1)
+    text = summary(report)
+    checks = correctness(report)
+    assert all(checks.values()), text
+    assert report.counted == {1: 30, 2: 30}, text
+    assert checks["every host's published answers are the database's"], text
+    assert checks["the hosts' rate limits count in their one Redis"], text
+    # Two hosts served the run, each its own `voting serve`.
+    assert (report.out / "server.log").read_text("utf-8").count("serving on") == 2, text
+
+
+@REDIS_ACROSS_THREADS
+def test_bodies_sitting_at_once_on_two_hosts_count_each_receipt_in_its_own_list(db_kind: str, tmp_path: Path) -> None:
+    report = small("bodies", db_kind, tmp_path / "bodies", hosts=2, workers=1, bodies=3, deputies=20, screens=2)
+    text = summary(report)
+    checks = correctness(report)
+    assert all(checks.values()), text
+    assert report.counted == {1: 60}, text
+    for body in ("/b/load01", "/b/load02", "/b/load03"):
+        assert checks[f"{body}: every receipt counted exactly once"], text
+        assert checks[f"{body}: its audit log verifies"], text
+    assert checks["no body's receipt is in another body's ballot list"], text
+    assert checks["the hosts' rate limits count in their one Redis"], text
