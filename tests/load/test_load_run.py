@@ -28,13 +28,6 @@ pytestmark = pytest.mark.slow  # Locust against a real server
 SPEED = ("p99 under", "within the window", "x /healthz")
 
 
-REDIS_ACROSS_THREADS = pytest.mark.xfail(
-    strict=True,
-    reason="voting serve with a Redis rate-limit storage: a connection made in one native thread of a worker "
-    "is used by another (greenlet.error, 500 on logins and wrong codes); the fix is the server's (voting/web/limits.py)",
-)
-
-
 def small(scenario: str, db_kind: str, out: Path, **more: int) -> Report:
     options = Options(
         scenario=scenario,
@@ -80,7 +73,6 @@ def test_a_small_load_run_counts_every_receipt_once(scenario: str, db_kind: str,
     assert not (report.out / "plan.json").exists()
 
 
-@REDIS_ACROSS_THREADS
 def test_two_hosts_count_every_receipt_once_and_answer_as_the_database(db_kind: str, tmp_path: Path) -> None:
     report = small("flow", db_kind, tmp_path / "flow", hosts=2, workers=1)
     text = summary(report)
@@ -93,7 +85,6 @@ def test_two_hosts_count_every_receipt_once_and_answer_as_the_database(db_kind: 
     assert (report.out / "server.log").read_text("utf-8").count("serving on") == 2, text
 
 
-@REDIS_ACROSS_THREADS
 def test_bodies_sitting_at_once_on_two_hosts_count_each_receipt_in_its_own_list(db_kind: str, tmp_path: Path) -> None:
     report = small("bodies", db_kind, tmp_path / "bodies", hosts=2, workers=1, bodies=3, deputies=20, screens=2)
     text = summary(report)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,14 +53,40 @@ View = TypeVar("View", bound=Callable[..., Any])
 EXTENSION = "voting.limits"
 
 
+_thread_local: Callable[[], Any] = threading.local
+
+
+def keep_storage_per_native_thread(local: Callable[[], Any]) -> None:
+    """Set what keeps a storage per thread: under gevent, the operating system's thread-local, not a greenlet's.
+
+    The server module's door, as ``cast_batch.gather_casts_with`` is: only it knows gevent.
+    """
+    global _thread_local
+    _thread_local = local
+
+
 class Guard:
-    """One app's view of the shared counters of failed attempts (fixed windows)."""
+    """One app's view of the shared counters of failed attempts (fixed windows).
+
+    One storage (a client of Redis, or of the counter file) per native thread: a Redis
+    connection made in one of a gevent worker's threads belongs to that thread's hub and
+    fails in another, and one per request (a greenlet's) would open a connection a request.
+    """
 
     def __init__(self, storage_uri: str) -> None:
-        storage = storage_from_string(storage_uri)
-        if not isinstance(storage, Storage):
-            raise ValueError(f"RATELIMIT_STORAGE_URI names an asynchronous storage: {storage_uri}")
-        self._storage = storage
+        self._uri = storage_uri
+        self._local = _thread_local()
+        self._storage  # noqa: B018 (a storage URI that names nothing usable fails when the app is made)
+
+    @property
+    def _storage(self) -> Storage:
+        storage: Storage | None = getattr(self._local, "storage", None)
+        if storage is None:
+            made = storage_from_string(self._uri)
+            if not isinstance(made, Storage):
+                raise ValueError(f"RATELIMIT_STORAGE_URI names an asynchronous storage: {self._uri}")
+            storage = self._local.storage = made
+        return storage
 
     def over(self, scope: str, address: str, limits: list[RateLimitItem]) -> bool:
         """Whether ``address`` has used up a limit of ``scope`` (counting nothing)."""

@@ -54,12 +54,15 @@ def under_gevent() -> None:
     thread of the operating system (as the staff's requests do), never a
     greenlet, so that a VACUUM or a lock wait never stops the hall's loop; the
     close that starts them runs in a native thread itself, whose hub no loop
-    would ever run.
+    would ever run.  The rate limits keep a storage per thread of the operating
+    system: a Redis connection belongs to the hub of the thread that made it.
     """
     # Imported here, in the patched worker, as the app is (their module-level locks are then gevent's).
     from voting.services import cast_batch, erasure
+    from voting.web import limits
 
     cast_batch.gather_casts_with(gather_on_idle_loop)
+    limits.keep_storage_per_native_thread(monkey.get_original("threading", "local"))
     erasure.use_native_threads(_native_thread, monkey.get_original("time", "sleep"))
 
 
