@@ -313,6 +313,22 @@ class Public(OnHost):
         _finished(self)
 
 
+class PublicHealth(OnHost):
+    """The publication spike's yardstick: the same clients in the same second, each asking ``/healthz`` twice.
+
+    What the machine (server and Locust on the same cores) can answer at all in that shape: the
+    spike's p99 is read beside this one's, taken in the same run.
+    """
+
+    wait_time = constant(0)
+
+    @task
+    def twice(self) -> None:
+        self.client.get("/healthz", headers=HEADERS, name="healthz (1st)")
+        self.client.get("/healthz", headers=HEADERS, name="healthz (2nd)")
+        _finished(self)
+
+
 class Health(OnHost):
     """The yardstick: ``GET /healthz``, back to back, under the same server settings."""
 
@@ -324,7 +340,7 @@ class Health(OnHost):
 
 
 # How many users of each class this run starts: ``LOAD_<CLASS>_USERS`` (set by loadtests.run).
-for _user in (Deputy, SustainedDeputy, Screen, Clerk, Public, Health):
+for _user in (Deputy, SustainedDeputy, Screen, Clerk, Public, PublicHealth, Health):
     _count = os.environ.get(f"LOAD_{_user.__name__.upper()}_USERS")
     if _count is not None:
         _user.fixed_count = int(_count)

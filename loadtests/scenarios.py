@@ -7,7 +7,7 @@ from pathlib import Path
 
 from loadtests.checks import verify_published_answers, verify_round
 from loadtests.phases import locust
-from loadtests.report import P99_TARGET_MS, RATIO_TARGET, Options, Phase, Report
+from loadtests.report import P99_TARGET_MS, RATIO_TARGET, SPIKE_P99_TARGET_MS, Options, Phase, Report
 from loadtests.sitting import Client, Plan
 from loadtests.stack import Stack
 
@@ -173,3 +173,14 @@ def _publish_and_spike(
     fetched = int(phase.stats.get("result", {}).get("Request Count", 0))
     report.check("publication: everyone fetched the result", fetched == everyone, f"{fetched} of {everyone}")
     report.check("publication: no errors", phase.failures == 0, f"{phase.failures} failures")
+    # The yardstick of the same shape: as many clients in the same second, each asking /healthz twice.
+    floor = locust(options, stack, report.out, "spike yardstick", {"PublicHealth": everyone}, run_time=15)
+    report.phases.append(floor)
+    for name, same in (("result", "healthz (1st)"), ("receipt check", "healthz (2nd)")):
+        p99 = phase.stats.get(name, {}).get("99%", 0.0)
+        yardstick = floor.stats.get(same, {}).get("99%", 0.0)
+        report.check(
+            f"publication: {name} p99 under {SPIKE_P99_TARGET_MS:g} ms",
+            0 < p99 < SPIKE_P99_TARGET_MS,
+            f"{p99:g} ms (/healthz in the same shape: {yardstick:g} ms)",
+        )
