@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -35,16 +35,26 @@ def vote_result(session: Session, vote: Vote) -> VoteResult | None:
     return combine(rules_of(vote).seats, projects, [stored_result(r) for r in counted])
 
 
-def publication_stamp(session: Session, vote_id: int) -> tuple[str, str] | None:
-    """When the vote was published and its result's digest, or None if it is not published.
+class Stamp(NamedTuple):
+    """What identifies a published result: when it was published and its digest; ``final`` unless a training vote."""
+
+    published_at: str
+    digest: str
+    final: bool
+    """An official vote's publication is final (no state follows it), so its answers never change; a training
+    vote's reset takes it back to a draft."""
+
+
+def publication_stamp(session: Session, vote_id: int) -> Stamp | None:
+    """The vote's publication stamp, or None if it is not published.
 
     One small query, for the answers kept per process once a vote is published
     (``voting.web.api.published``): a reset training vote, published again, gets a new stamp.
     """
-    found = raw.rows(session, "SELECT state, published_at, result_digest FROM vote WHERE id = ?", [vote_id])
+    found = raw.rows(session, "SELECT state, published_at, result_digest, training FROM vote WHERE id = ?", [vote_id])
     if not found or found[0][0] != VoteState.PUBLISHED:
         return None
-    return str(found[0][1]), str(found[0][2])
+    return Stamp(str(found[0][1]), str(found[0][2]), final=not found[0][3])
 
 
 def ballot_list(session: Session, round_: Round) -> str:
