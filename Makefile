@@ -64,7 +64,7 @@ load: setup-test
 load-postgres: setup-test
 	$(BIN)/python -m loadtests.run surge --db postgres --deputies 3000 --screens 100 --window 10 $(LOAD_FLAGS)
 	$(BIN)/python -m loadtests.run sustained --db postgres --deputies 6000 --users 32 --seconds 8 $(LOAD_FLAGS)
-	$(BIN)/python -m loadtests.run bodies --db postgres --hosts 2 --bodies 20 --deputies 300 --window 10 $(LOAD_FLAGS)
+	$(BIN)/python -m loadtests.run bodies --db postgres --hosts 2 --workers 1 --bodies 20 --deputies 300 --window 10 $(LOAD_FLAGS)
 
 # After changing server-rendered text: collect the messages, merge them into each language's .po, compile.
 translations:
