@@ -5,8 +5,8 @@ Run by ``python -m loadtests.run`` (which sets the environment below); by hand:
 
 Environment:
 
-- ``LOAD_PLAN``: the plan file written by ``loadtests.sitting.set_up`` (codes, ids, tokens), or by
-  ``Plan.save_all`` with one sitting per body (the bodies scenario);
+- ``LOAD_PLAN``: the plan file written by ``Plan.save_all``: the sittings ``loadtests.sitting.set_up`` made
+  (codes, ids, tokens), one per body (one but in the bodies scenario);
 - ``LOAD_HOSTS``: the hosts' addresses, comma-separated (default: ``--host``); user ``i`` of a class talks
   to host ``i mod N`` and belongs to body ``(i div N) mod B``, so that every body is voted on every host;
 - ``LOAD_USERS``: the user classes of this run, comma-separated;

@@ -47,7 +47,7 @@ from loadtests.bodies import run_bodies
 from loadtests.checks import verify_audit, verify_shared_limits
 from loadtests.report import Options, Report, summary
 from loadtests.scenarios import run_scenario, yardstick
-from loadtests.sitting import Client, set_up
+from loadtests.sitting import Client, Plan, set_up
 from loadtests.stack import PASSWORD, serving
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def run(options: Options) -> Report:
                 plan = set_up(
                     stack.url, PASSWORD, deputies=options.deputies, spare=spare, tie=options.scenario == "flow"
                 )
-                plan.save(plan_file)
+                Plan.save_all([plan], plan_file)
                 clerk = Client(stack.url, plan.clerk_token)
                 run_scenario(report, options, stack, plan, plan_file, clerk, directory / "instance-check")
                 verify_audit(report, clerk)

@@ -144,7 +144,7 @@ def _flow(report: Report, options: Options, stack: Stack, plan: Plan, plan_file:
         return  # not every deputy voted in round 1: there is no tie-break round to hold
     opened = clerk.post(f"/api/v1/votes/{plan.vote_id}/rounds")
     plan.round_id, plan.seats, plan.projects = opened["id"], opened["seats"], list(opened["projects"])
-    plan.save(plan_file)
+    Plan.save_all([plan], plan_file)
     second = surge(report, options, stack, plan_file, round_number=2)
     verify_round(report, stack, clerk, plan, receipts_of(second, 2), "round 2 (tie-break)")
     _publish_and_spike(report, options, stack, plan, plan_file, clerk, receipts_of(second, 2))

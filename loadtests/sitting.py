@@ -97,24 +97,14 @@ class Plan:
     prefix: str = ""
     """The body's address before every path (``/b/<name>``); none for the default body."""
 
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self)), "utf-8")
-
-    @classmethod
-    def load(cls, path: Path) -> Plan:
-        (plan,) = cls.load_all(path)
-        return plan
-
     @staticmethod
     def save_all(plans: list[Plan], path: Path) -> None:
-        """Several bodies' sittings in one file (the bodies scenario)."""
+        """The sittings of a run, one per body (one but in the bodies scenario), for the Locust processes."""
         path.write_text(json.dumps([asdict(plan) for plan in plans]), "utf-8")
 
     @classmethod
     def load_all(cls, path: Path) -> list[Plan]:
-        """The sittings of a file written by ``save`` (one) or ``save_all`` (one per body)."""
-        found = json.loads(path.read_text("utf-8"))
-        return [cls(**plan) for plan in (found if isinstance(found, list) else [found])]
+        return [cls(**plan) for plan in json.loads(path.read_text("utf-8"))]
 
 
 def roster_csv(size: int) -> bytes:

@@ -20,7 +20,8 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlmodel import Session
 
 IN_LIST = "IN (?*)"
-"""Written in the SQL where an ``IN`` list goes; each is filled with one placeholder per value of its list."""
+"""Written in the SQL where an ``IN`` list goes: on SQLite one placeholder per value of its list, on PostgreSQL
+one array parameter (``_sql``)."""
 
 
 _PLACES = re.compile(r"(IN \(\?\*\)|\?)")

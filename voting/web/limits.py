@@ -76,10 +76,10 @@ class Guard:
     def __init__(self, storage_uri: str) -> None:
         self._uri = storage_uri
         self._local = _thread_local()
-        self._storage  # noqa: B018 (a storage URI that names nothing usable fails when the app is made)
+        self._storage()  # a storage URI that names nothing usable fails when the app is made
 
-    @property
     def _storage(self) -> Storage:
+        """This thread's storage, made on its first use."""
         storage: Storage | None = getattr(self._local, "storage", None)
         if storage is None:
             made = storage_from_string(self._uri)
@@ -90,12 +90,12 @@ class Guard:
 
     def over(self, scope: str, address: str, limits: list[RateLimitItem]) -> bool:
         """Whether ``address`` has used up a limit of ``scope`` (counting nothing)."""
-        return any(self._storage.get(limit.key_for(scope, address)) >= limit.amount for limit in limits)
+        return any(self._storage().get(limit.key_for(scope, address)) >= limit.amount for limit in limits)
 
     def failed(self, scope: str, address: str, limits: list[RateLimitItem]) -> int:
         """Count one failure: how far past its tightest limit the address now is (0 or less: within every one)."""
         return max(
-            self._storage.incr(limit.key_for(scope, address), limit.get_expiry()) - limit.amount for limit in limits
+            self._storage().incr(limit.key_for(scope, address), limit.get_expiry()) - limit.amount for limit in limits
         )
 
 
